@@ -1,0 +1,71 @@
+# nn-from-scratch: every command a student, an instructor or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
+LESSON ?=
+STUDENT ?=
+LAB_PORT ?= 8888
+
+COURSE_STAMP := $(VENV)/.course-installed
+TEST_STAMP   := $(VENV)/.test-installed
+
+.PHONY: help lab test release grade feedback export report check bench system-deps setup clean
+
+help: ## list the commands
+	@echo "nn-from-scratch: make <target>"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+$(COURSE_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e ".[course]"
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e ".[test]"
+	@touch $@ $(COURSE_STAMP)
+
+setup: $(COURSE_STAMP) ## install the course (venv, nnlib, JupyterLab, nbgrader) and prepare the local gradebook and exchange
+	$(PY) -m grader setup
+
+lab: setup ## (students) set up once, then open the lessons in JupyterLab
+	$(PY) -m grader lab --port $(LAB_PORT)
+
+system-deps: ## install bubblewrap, chromium and postgresql when missing (as root; CI runs this)
+	@bash .ci/system-deps.sh
+
+test: $(TEST_STAMP) system-deps ## install the test extras and run the whole test suite
+	$(PY) -m grader setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+release: setup ## (instructors) rebuild lessons/ from solutions/ and release to the exchange [LESSON=id]
+	$(PY) -m grader release $(LESSON)
+
+grade: setup ## (instructors) collect and autograde every submission in parallel [LESSON=id STUDENT=id]
+	$(PY) -m grader collect $(LESSON) $(if $(STUDENT),--student $(STUDENT))
+	$(PY) -m grader autograde $(LESSON) $(if $(STUDENT),--student $(STUDENT))
+
+feedback: setup ## (instructors) generate and release feedback HTML [LESSON=id]
+	$(PY) -m grader feedback $(LESSON)
+
+export: setup ## (instructors) write grades.csv with a status column
+	$(PY) -m grader export
+
+report: setup ## (instructors) per-exercise class statistics, table and figure [LESSON=id]
+	$(PY) -m grader report $(LESSON)
+
+check: $(COURSE_STAMP) ## (students) run a lesson's visible tests: make check LESSON=03_layers
+	@test -n "$(LESSON)" || { echo "usage: make check LESSON=03_layers"; exit 2; }
+	$(PY) -m grader check lessons/$(LESSON)/$(LESSON).ipynb
+
+bench: $(TEST_STAMP) ## speed and memory benchmarks, printed as tables
+	$(PY) benchmarks/run.py
+
+clean: ## remove the venv and every generated grading folder (keeps lessons and solutions)
+	rm -rf $(VENV) grader/gradebook.db grader/exchange grader/submitted grader/autograded grader/feedback grader/reports

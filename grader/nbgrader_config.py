@@ -1,0 +1,42 @@
+"""The one nbgrader configuration of the course (loaded by the root nbgrader_config.py stub).
+
+Embedded defaults: a local SQLite gradebook under grader/, a local exchange folder under grader/,
+every nbgrader folder kept under grader/ so the repository's top level stays as it is.
+Environment variables override them for a real deployment:
+  NNFS_COURSE_ID     course id                          (default nn-from-scratch)
+  NNFS_DB_URL        gradebook URL, e.g. postgresql://  (default sqlite:///<repo>/grader/gradebook.db)
+  NNFS_EXCHANGE      exchange root                      (default <repo>/grader/exchange)
+  NNFS_CELL_TIMEOUT  seconds per cell when executing     (default 120)
+"""
+import os
+
+c = get_config()  # noqa: F821
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRADER = os.path.join(ROOT, "grader")
+
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.course_id = os.environ.get("NNFS_COURSE_ID", "nn-from-scratch")
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "lessons"
+c.CourseDirectory.submitted_directory = os.path.join("grader", "submitted")
+c.CourseDirectory.autograded_directory = os.path.join("grader", "autograded")
+c.CourseDirectory.feedback_directory = os.path.join("grader", "feedback")
+c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(GRADER, "gradebook.db"))
+
+c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(GRADER, "exchange"))
+c.Exchange.course_id = c.CourseDirectory.course_id
+
+# A student who deletes a test cell must not keep the points of the others.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback never shows hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Per-cell time limit when nbgrader executes a notebook (validate, autograde).
+c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "120"))
+c.Execute.interrupt_on_timeout = True
