@@ -9,8 +9,15 @@ Environment variables override them for a real deployment:
   NNFS_CELL_TIMEOUT  seconds per cell when executing     (default 120)
 """
 import os
+import sys
 
 c = get_config()  # noqa: F821
+
+# nbgrader runs `alembic` from PATH when it creates a gradebook: make the environment's own
+# scripts findable even when nbgrader is started as .venv/bin/nbgrader without activating it.
+_BIN = os.path.dirname(sys.executable)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRADER = os.path.join(ROOT, "grader")
@@ -25,7 +32,6 @@ c.CourseDirectory.feedback_directory = os.path.join("grader", "feedback")
 c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(GRADER, "gradebook.db"))
 
 c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(GRADER, "exchange"))
-c.Exchange.course_id = c.CourseDirectory.course_id
 
 # A student who deletes a test cell must not keep the points of the others.
 c.OverwriteCells.add_missing_cells = True
