@@ -46,3 +46,6 @@ c.GenerateFeedback.preprocessors = [
 # Per-cell time limit when nbgrader executes a notebook (validate, autograde).
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "120"))
 c.Execute.interrupt_on_timeout = True
+
+# Where the Assignments panel (a student's Fetch) puts fetched lessons; relative to the server root.
+c.Exchange.assignment_dir = os.environ.get("NNFS_ASSIGNMENT_DIR", ".")
