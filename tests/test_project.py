@@ -1,0 +1,84 @@
+"""The project's own wiring: two commands, CI, environment files that agree, no stray state."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$")
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    name, _extras, spec = SPEC.match(requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def pyproject_requirements() -> set[tuple[str, str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = set(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        reqs |= {r for r in extra if not r.startswith(project["name"])}
+    return {_normalise(r) for r in reqs}
+
+
+def environment_requirements() -> set[tuple[str, str]]:
+    yaml = pytest.importorskip("yaml")
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    reqs = set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            reqs |= {r for r in dep["pip"] if not r.startswith("-e")}
+        elif not re.match(r"^(python|pip)\b", dep):
+            reqs.add(dep)
+    # conda writes python-style specifiers after the name without a space, e.g. numpy>=1.24
+    return {_normalise(r) for r in reqs}
+
+
+def test_environment_yml_matches_pyproject():
+    py, env = pyproject_requirements(), environment_requirements()
+    assert py == env, (
+        "environment.yml and pyproject.toml list different packages or versions:\n"
+        f"only in pyproject.toml: {sorted(py - env)}\nonly in environment.yml: {sorted(env - py)}")
+
+
+def test_torch_is_pinned_everywhere():
+    assert ("torch", "==2.13.0") in pyproject_requirements()
+    assert "torch==2.13.0" in (ROOT / "constraints.txt").read_text().split()
+
+
+def test_ci_runs_make_test():
+    script = (ROOT / ".ci" / "run").read_text()
+    commands = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[-1].strip() == "make test", commands
+
+
+def test_make_help_lists_the_commands():
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for target in ("lab", "test", "release", "grade", "feedback", "export", "report", "check", "bench"):
+        assert re.search(rf"^\s+{target}\s", out, re.M), f"make help does not list {target}:\n{out}"
+
+
+def test_readme_shows_the_two_commands_first():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", readme, re.S)
+    assert blocks, "README has no command block"
+    first = [line.strip() for line in blocks[0].splitlines() if line.strip() and not line.startswith("#")]
+    assert first[:2] == ["make lab", "make test"], first
+
+
+def test_grader_cli_lists_every_command():
+    out = subprocess.run([sys.executable, "-m", "grader", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    for command in ("setup", "lab", "build", "release", "collect", "autograde", "feedback",
+                    "export", "report", "check"):
+        assert command in out, f"`python -m grader --help` does not list {command}"
+
+
+def test_no_stray_gradebook_outside_grader():
+    stray = [p for p in ROOT.rglob("gradebook.db") if ".venv" not in p.parts and p.parent != ROOT / "grader"]
+    assert not stray, f"stray gradebooks: {stray}"
