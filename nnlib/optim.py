@@ -1,0 +1,160 @@
+"""Optimizers with PyTorch's semantics, updating ``Parameter.data`` in place.
+
+Build them from ``model.parameters()``; call ``zero_grad()`` before each backward pass and
+``step()`` after it. Every update writes into existing arrays (no allocation per step) and stays
+in each parameter's dtype.
+"""
+import math
+
+import numpy as np
+
+from .parameter import Parameter
+
+__all__ = ["Optimizer", "SGD", "Adam"]
+
+_AXPY = {}  # dtype -> BLAS axpy (y += a * x in one pass), loaded on the first SGD step
+
+
+def _axpy(dtype):
+    """SciPy's BLAS ``?axpy`` for ``dtype`` (float32/float64), or None when SciPy is absent.
+
+    One fused pass instead of NumPy's two (``s = lr * g``; ``p -= s``): the update is memory-bound,
+    so this halves its cost. Imported lazily so that ``import nnlib`` never loads SciPy.
+    """
+    if dtype not in _AXPY:
+        fn = None
+        try:
+            from scipy.linalg import blas
+            fn = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}.get(np.dtype(dtype))
+        except ImportError:
+            pass
+        _AXPY[dtype] = fn
+    return _AXPY[dtype]
+
+
+def _add_scaled(data, alpha, x, scratch):
+    """``data += alpha * x`` in place (``data``, ``x``, ``scratch``: arrays of one shape and dtype)."""
+    axpy = _axpy(data.dtype) if data.flags.c_contiguous and x.flags.c_contiguous and data.size > 4096 \
+        and x.dtype == data.dtype else None
+    if axpy is not None:
+        axpy(x.reshape(-1), data.reshape(-1), a=alpha)  # updates data in place (same dtype, contiguous)
+    else:
+        np.multiply(x, alpha, out=scratch)
+        np.add(data, scratch, out=data)
+
+
+class Optimizer:
+    """Base class: holds the parameter list; ``zero_grad()`` resets every gradient."""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("optimizer got an empty parameter list")
+        for p in self.params:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"optimizers take Parameters (model.parameters()), got {type(p).__name__}")
+        if not lr > 0:
+            raise ValueError(f"learning rate must be positive, got {lr}")
+        self.lr = float(lr)
+        self._scratch = [np.empty_like(p.data) for p in self.params]
+
+    def zero_grad(self):
+        """Set every parameter's gradient to zero."""
+        for p in self.params:
+            p.zero_grad()
+
+    def step(self):
+        """Update every parameter once from its gradient."""
+        raise NotImplementedError
+
+    def _scratch_for(self, i, p):
+        s = self._scratch[i]
+        if s.shape != p.data.shape or s.dtype != p.data.dtype:
+            s = self._scratch[i] = np.empty_like(p.data)
+        return s
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (PyTorch's form).
+
+    ``v = momentum * v + g``; ``p -= lr * v`` (plain ``p -= lr * g`` when ``momentum == 0``).
+    ``weight_decay`` adds ``weight_decay * p`` to the gradient (L2 regularisation).
+    """
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__(params, lr)
+        if momentum < 0:
+            raise ValueError(f"momentum must be >= 0, got {momentum}")
+        self.momentum = float(momentum)
+        self.weight_decay = float(weight_decay)
+        self.velocities = [np.zeros_like(p.data) for p in self.params] if self.momentum else None
+
+    def step(self):
+        lr, momentum, wd = self.lr, self.momentum, self.weight_decay
+        for i, p in enumerate(self.params):
+            data = p.data
+            if p._grad_is_zero and not momentum and not wd:
+                continue  # nothing to do: the gradient is zero
+            g = p.grad
+            s = self._scratch_for(i, p)
+            if wd:
+                np.multiply(data, wd, out=s)
+                np.add(s, g, out=s)
+                g = s
+            if momentum:
+                v = self.velocities[i]
+                np.multiply(v, momentum, out=v)
+                np.add(v, g, out=v)
+                g = v
+            _add_scaled(data, -lr, g, s)
+
+    def __repr__(self):
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
+
+
+class Adam(Optimizer):
+    """Adam with bias correction (PyTorch's form), ``t`` counting steps from 1.
+
+    ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g^2``;
+    ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr)
+        beta1, beta2 = betas
+        if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
+            raise ValueError(f"betas must lie in [0, 1), got {betas}")
+        self.betas = (float(beta1), float(beta2))
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
+        self.t = 0
+        self.m = [np.zeros_like(p.data) for p in self.params]
+        self.v = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self):
+        self.t += 1
+        beta1, beta2 = self.betas
+        step_size = self.lr / (1.0 - beta1 ** self.t)
+        inv_sqrt_bc2 = 1.0 / math.sqrt(1.0 - beta2 ** self.t)
+        wd = self.weight_decay
+        for i, p in enumerate(self.params):
+            data, g, m, v = p.data, p.grad, self.m[i], self.v[i]
+            s = self._scratch_for(i, p)
+            if wd:
+                g = g + wd * data
+            np.multiply(m, beta1, out=m)
+            np.multiply(g, 1.0 - beta1, out=s)
+            np.add(m, s, out=m)
+            np.multiply(v, beta2, out=v)
+            np.multiply(g, g, out=s)
+            np.multiply(s, 1.0 - beta2, out=s)
+            np.add(v, s, out=v)
+            np.sqrt(v, out=s)
+            np.multiply(s, inv_sqrt_bc2, out=s)
+            np.add(s, self.eps, out=s)
+            np.divide(m, s, out=s)
+            np.multiply(s, step_size, out=s)
+            np.subtract(data, s, out=data)
+
+    def __repr__(self):
+        return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"
