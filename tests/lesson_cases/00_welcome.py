@@ -1,0 +1,25 @@
+"""Alternative correct and subtly wrong answers for lesson 00 (see tests/lesson_harness.py)."""
+
+CORRECT = {
+    "count_positive": [
+        "def count_positive(x):\n    return np.sum(np.asarray(x) > 0)\n",
+        "def count_positive(x):\n    count = 0\n    for v in np.ravel(x):\n        if v > 0:\n            count += 1\n    return count\n",
+        "def count_positive(x):\n    arr = np.array(x, dtype=float)\n    return len(arr[arr > 0])\n",
+        "def count_positive(x):\n    return int((np.asarray(x) > 0).sum())\n",
+    ],
+}
+
+WRONG = {
+    "count_positive": [
+        ("def count_positive(x):\n    return int(np.sum(np.asarray(x) >= 0))\n",
+         "counts zeros as positive (>= instead of >)"),
+        ("def count_positive(x):\n    return sum(1 for v in x if v > 0)\n",
+         "loops over x directly: fails on 2-D arrays (iterates rows)"),
+        ("def count_positive(x):\n    return float(np.sum(np.asarray(x) > 0))\n",
+         "returns a float instead of an integer"),
+        ("def count_positive(x):\n    x = np.asarray(x)\n    x[x <= 0] = 0\n    return int(np.count_nonzero(x))\n",
+         "modifies the caller's array"),
+        ("def count_positive(x):\n    x = np.asarray(x)\n    return int(np.sum(x > 0)) if x.size else None\n",
+         "returns None for an empty input"),
+    ],
+}
