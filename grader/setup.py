@@ -1,0 +1,230 @@
+"""`python -m grader setup`: prepare the local course (idempotent, fast on a second run).
+
+- the working folders under ``grader/`` (submitted, autograded, feedback, reports);
+- the exchange root (``Exchange.root``), world-writable with the sticky bit like ``/tmp``
+  (mode 1777), so that every student account can submit and no one can delete another's files;
+- the gradebook (``CourseDirectory.db_url``, SQLite under ``grader/`` unless ``NNFS_DB_URL`` says
+  otherwise) with every lesson of ``solutions/`` registered as an assignment; a lesson whose
+  notebook or graded cells are missing from the gradebook (or differ from ``solutions/``) is
+  registered with nbgrader's own ``generate_assignment`` into a throw-away folder, so that
+  ``lessons/`` is never touched and autograding works right after setup;
+- the sandboxed kernel spec, via ``grader.sandbox.install_kernelspec()``.
+
+Every value comes from the course configuration (``nbgrader_config.py`` at the course root,
+which loads ``grader/nbgrader_config.py``), read the way nbgrader reads it.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # not from grader.notebooks: nbformat costs a second
+
+WORK_DIRS = ("submitted", "autograded", "feedback", "reports")
+EXCHANGE_MODE = 0o1777  # rwx for everyone, sticky: like /tmp (see nbgrader's exchange docs)
+
+
+class SetupError(RuntimeError):
+    """Something setup cannot fix by itself; the message says what to do."""
+
+
+def course_config(root: Path = ROOT):
+    """The traitlets Config of the course, loaded from ``<root>/nbgrader_config.py``."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / "nbgrader_config.py"
+    if not path.exists():
+        raise SetupError(f"no nbgrader_config.py at the course root {root}")
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
+def settings(root: Path = ROOT) -> dict:
+    """db_url, exchange root, course id and the folders, as the configuration sets them."""
+    config = course_config(root)
+    course_root = Path(config.CourseDirectory.get("root", str(root)))
+
+    def folder(name: str, default: str) -> Path:
+        return course_root / config.CourseDirectory.get(name, default)
+
+    return {
+        "root": course_root,
+        "db_url": config.CourseDirectory.get("db_url", f"sqlite:///{course_root / 'gradebook.db'}"),
+        "course_id": config.CourseDirectory.get("course_id", "default_course"),
+        "exchange": Path(config.Exchange.get("root", "/usr/local/share/nbgrader/exchange")),
+        "source": folder("source_directory", "source"),
+        "release": folder("release_directory", "release"),
+        "submitted": folder("submitted_directory", "submitted"),
+        "autograded": folder("autograded_directory", "autograded"),
+        "feedback": folder("feedback_directory", "feedback"),
+    }
+
+
+def solution_lessons(source: Path) -> list[str]:
+    """Lesson ids with a source notebook: solutions/<id>/<id>.ipynb."""
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def make_work_dirs(cfg: dict) -> list[Path]:
+    created = []
+    grader_dir = cfg["root"] / "grader"
+    targets = [cfg["submitted"], cfg["autograded"], cfg["feedback"], grader_dir / "reports"]
+    for path in targets:
+        if not path.is_dir():
+            path.mkdir(parents=True, exist_ok=True)
+            created.append(path)
+    return created
+
+
+def ensure_exchange(root: Path) -> str:
+    """Create the exchange root with mode 1777; returns 'created', 'fixed' or 'ok'."""
+    state = "ok"
+    if not root.exists():
+        root.mkdir(parents=True)
+        state = "created"
+    elif not root.is_dir():
+        raise SetupError(f"the exchange root {root} exists and is not a folder")
+    mode = stat.S_IMODE(root.stat().st_mode)
+    if mode != EXCHANGE_MODE:
+        try:
+            os.chmod(root, EXCHANGE_MODE)  # mkdir's mode is masked by the umask: set it explicitly
+        except PermissionError as err:
+            raise SetupError(
+                f"the exchange root {root} has mode {mode:o}, it needs {EXCHANGE_MODE:o} so that every "
+                f"student can submit; its owner (or root) should run: chmod 1777 {root}") from err
+        state = state if state == "created" else "fixed"
+    return state
+
+
+def _graded_cells(notebook: Path) -> dict[str, float | None]:
+    """grade_id -> points (None for ungraded solution/locked cells) of a source notebook."""
+    nb = json.loads(notebook.read_text())
+    cells = {}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if "grade_id" in meta and (meta.get("grade") or meta.get("solution") or meta.get("locked")):
+            cells[meta["grade_id"]] = float(meta["points"]) if meta.get("grade") else None
+    return cells
+
+
+def _registered_cells(gb, lesson: str, notebook: str) -> dict[str, float | None] | None:
+    from nbgrader.api import MissingEntry
+
+    try:
+        nb = gb.find_notebook(notebook, lesson)
+    except MissingEntry:
+        return None
+    cells = {cell.name: None for cell in nb.source_cells}
+    cells.update({cell.name: float(cell.max_score) for cell in nb.grade_cells})
+    return cells
+
+
+def _stamp_path(cfg: dict) -> Path:
+    # matches .gitignore's grader/gradebook.db*; records what the last setup registered, and where
+    return cfg["root"] / "grader" / "gradebook.db.setup-stamp"
+
+
+def _fingerprint(cfg: dict, lessons: list[str]) -> str:
+    cells = {lesson: _graded_cells(cfg["source"] / lesson / f"{lesson}.ipynb") for lesson in lessons}
+    text = json.dumps({"db": cfg["db_url"], "course": cfg["course_id"], "cells": cells}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _db_present(db_url: str) -> bool:
+    if db_url.startswith("sqlite:///"):
+        return Path(db_url[len("sqlite:///"):]).is_file()
+    return True  # a server database: trust the stamp (a wiped server is re-registered by `release`)
+
+
+def register_lessons(cfg: dict, lessons: list[str]) -> tuple[list[str], list[str]]:
+    """Register every lesson as an assignment; returns (new assignments, (re)registered notebooks).
+
+    Skips the gradebook entirely (nbgrader's import alone takes a second) when the stamp says the
+    same lessons with the same graded cells were registered in the same database already.
+    """
+    stamp, fingerprint = _stamp_path(cfg), _fingerprint(cfg, lessons)
+    if _db_present(cfg["db_url"]) and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        return [], []
+    from nbgrader.api import Gradebook
+
+    new, stale = [], []
+    with Gradebook(cfg["db_url"], cfg["course_id"]) as gb:
+        known = {a.name for a in gb.assignments}
+        for lesson in lessons:
+            if lesson not in known:
+                gb.update_or_create_assignment(lesson)
+                new.append(lesson)
+            notebook = cfg["source"] / lesson / f"{lesson}.ipynb"
+            if _registered_cells(gb, lesson, lesson) != _graded_cells(notebook):
+                stale.append(lesson)
+    if stale:
+        _generate_into_db(cfg, stale)
+    stamp.write_text(fingerprint + "\n")
+    return new, stale
+
+
+def _generate_into_db(cfg: dict, lessons: list[str]) -> None:
+    """Record notebooks and graded cells with nbgrader's generate_assignment, output thrown away."""
+    from grader.release import nbgrader
+
+    with tempfile.TemporaryDirectory(prefix="nnfs-setup-") as scratch:
+        for lesson in lessons:
+            result = nbgrader("generate_assignment", lesson, "--force",
+                              f"--CourseDirectory.root={cfg['root']}",
+                              f"--CourseDirectory.release_directory={scratch}",
+                              cwd=cfg["root"], check=False)
+            if result.returncode != 0:
+                raise SetupError(f"could not register {lesson} in the gradebook "
+                                 f"(nbgrader generate_assignment failed):\n{result.stderr[-3000:]}")
+
+
+def install_sandbox_kernel() -> str:
+    """Install the sandboxed kernel spec when grader/sandbox.py provides it."""
+    try:
+        sandbox = importlib.import_module("grader.sandbox")
+    except ModuleNotFoundError as err:
+        if err.name != "grader.sandbox":
+            raise
+        return "sandbox kernel: skipped (grader/sandbox.py is not there yet)"
+    installer = getattr(sandbox, "install_kernelspec", None)
+    if installer is None:
+        return "sandbox kernel: skipped (grader.sandbox has no install_kernelspec())"
+    return f"sandbox kernel: {installer(prefix=sys.prefix)}"
+
+
+def setup(root: Path = ROOT, kernel: bool = True) -> list[str]:
+    """Prepare the course at ``root``; returns the lines to print."""
+    cfg = settings(root)
+    created = make_work_dirs(cfg)
+    exchange = ensure_exchange(cfg["exchange"])
+    lessons = solution_lessons(cfg["source"])
+    new, registered = register_lessons(cfg, lessons)
+    first = (f"setup: gradebook {cfg['db_url']} ({len(lessons)} lessons, {len(new)} new, "
+             f"{len(registered)} (re)registered); exchange {cfg['exchange']} ({exchange}, mode 1777)")
+    if created:
+        first += f"; created {', '.join(str(p.relative_to(cfg['root'])) for p in created)}"
+    lines = [first]
+    if kernel:
+        lines.append(install_sandbox_kernel())
+    return lines
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--no-kernel", action="store_true", help="do not install the sandbox kernel spec")
+
+
+def run(args) -> int:
+    try:
+        lines = setup(kernel=not args.no_kernel)
+    except SetupError as err:
+        print(f"setup failed: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
