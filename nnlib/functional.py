@@ -179,10 +179,11 @@ def gelu_grad(z, approximate="none"):
         if approximate == "none":
             return _phi_cdf(z) + z * (_INV_SQRT_2PI * np.exp(-0.5 * z * z))
         if approximate == "tanh":
+            # beyond |z| = 20 the derivative is 0 or 1 to machine precision: clip so nothing overflows
+            z = np.clip(z, -20.0, 20.0)
             t = np.tanh(_SQRT_2_OVER_PI * (z + _GELU_C * z * z * z))
             du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_C * z * z)
-            # z * (1 - t^2) is 0 * inf = nan only where |z| overflows; the limit there is 0
-            dz = np.where(t * t < 1.0, z * (1.0 - t * t) * du, 0.0).astype(z.dtype, copy=False)
+            dz = z * (1.0 - t * t) * du
             return 0.5 * (1.0 + t) + 0.5 * dz
     raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
 

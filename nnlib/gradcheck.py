@@ -74,6 +74,9 @@ def check_module(module, x, tol=1e-6, rng=None, eps=1e-6, atol=1e-8):
     ``|analytic - numerical| <= atol + tol * (|analytic| + |numerical|)`` (``atol`` absorbs the
     ~1e-9 round-off of the differences where a gradient is nearly zero).
 
+    Central differences are meaningless at a kink: keep inputs (and pre-activations, e.g. a zero
+    bias behind a row of dead ReLUs) away from ReLU's 0.
+
     Raises ``AssertionError`` naming the tensor (``input``, ``0.weight``, ...) and its relative
     error. Returns ``{name: relative_error}`` for every checked tensor.
     """
