@@ -254,11 +254,13 @@ def load_mnist(path, kind="train"):
 def minibatches(X, y, batch_size, rng=None, shuffle=True):
     """Yield ``(X_batch, y_batch)`` pairs covering every sample exactly once (one pass, one epoch).
 
-    ``X`` ``(N, ...)`` and ``y`` ``(N, ...)`` are indexed along their first axis. Batches hold
+    ``X`` ``(N, ...)`` and ``y`` ``(N, ...)`` (arrays or array-likes) are indexed along their first axis. Batches hold
     ``batch_size`` samples, the last one the ``N % batch_size`` left over (if any). With
     ``shuffle=True`` the order is a fresh permutation drawn from ``rng``; with ``shuffle=False``
     the batches are views in the original order and ``rng`` is not needed.
     """
+    X = np.asarray(X)
+    y = np.asarray(y)
     n = len(X)
     if len(y) != n:
         raise ValueError(f"X and y hold different numbers of samples: {n} and {len(y)}")
@@ -271,9 +273,10 @@ def minibatches(X, y, batch_size, rng=None, shuffle=True):
         return
     _check_rng(rng)
     order = rng.permutation(n)
+    take = np.take  # a little faster than X[idx] for a row gather
     for start in range(0, n, batch_size):
         idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
+        yield take(X, idx, axis=0), take(y, idx, axis=0)
 
 
 def train_val_test_split(X, y, val_fraction, test_fraction, rng):

@@ -209,6 +209,16 @@ def test_minibatches_shuffle_depends_on_rng_only():
     assert not np.array_equal(a, y) and not np.array_equal(a, c)
 
 
+def test_minibatches_accepts_array_likes_and_keeps_dtypes():
+    X = [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+    batches = list(data.minibatches(X, [0, 1, 2], 2, np.random.default_rng(0)))
+    assert [len(yb) for _, yb in batches] == [2, 1]
+    for xb, yb in batches:
+        np.testing.assert_array_equal(xb[:, 0], 2.0 * yb)
+    xb, yb = next(data.minibatches(np.zeros((4, 3), np.float32), np.arange(4), 4, np.random.default_rng(0)))
+    assert xb.dtype == np.float32 and yb.dtype == np.arange(4).dtype
+
+
 def test_minibatches_rejects_bad_arguments():
     X, y = np.zeros((4, 2)), np.zeros(3)
     with pytest.raises(ValueError, match="different numbers"):
