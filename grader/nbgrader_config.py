@@ -48,4 +48,17 @@ c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "120"))
 c.Execute.interrupt_on_timeout = True
 
 # Where the Assignments panel (a student's Fetch) puts fetched lessons; relative to the server root.
-c.Exchange.assignment_dir = os.environ.get("NNFS_ASSIGNMENT_DIR", ".")
+c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join("grader", "student")))  # absolute: the Assignments panel changes into it
+
+# Autograding runs every kernel in the bubblewrap sandbox (grader/sandbox.py): our CLI, plain
+# `nbgrader autograde` and formgrader's button all build their preprocessors from this list,
+# nbgrader's own with Execute replaced. Validate (students) keeps nbgrader's plain Execute.
+c.Autograde.autograde_preprocessors = [
+    "grader.sandbox.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
