@@ -1,0 +1,188 @@
+"""`python -m grader feedback [LESSON] [--student ID]`: feedback HTML, checked, then released.
+
+For each lesson (default: every lesson in ``solutions/`` with autograded submissions):
+
+1. ``nbgrader generate_feedback`` writes ``grader/feedback/<student>/<lesson>/<lesson>.html`` from
+   the autograded notebooks. The preprocessor list is the configuration's, with
+   ``grader.feedback_preprocessors.HideHiddenTestOutput`` inserted before ``ClearHiddenTests``
+   when the configuration does not have it yet: hidden tests are removed from the cells *and*
+   from the tracebacks of failing hidden asserts.
+2. Every page is checked once more for the lesson's hidden-test lines. A page that still shows
+   one is deleted (it can be regenerated) and not released; the command then exits with 1.
+3. ``nbgrader release_feedback`` puts the clean pages in the exchange, where students fetch them
+   with ``nbgrader fetch_feedback`` (or the Assignments panel).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from grader.setup import ROOT, course_config, settings, solution_lessons
+
+OURS = "grader.feedback_preprocessors.HideHiddenTestOutput"
+CLEAR = "nbgrader.preprocessors.ClearHiddenTests"
+DEFAULT = ["nbgrader.preprocessors.GetGrades", CLEAR, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+
+
+def _name(item) -> str:
+    return item if isinstance(item, str) else f"{item.__module__}.{item.__name__}"
+
+
+def feedback_preprocessors(root: Path = ROOT) -> tuple[list[str], bool]:
+    """The configured GenerateFeedback.preprocessors with ours before ClearHiddenTests.
+
+    Returns (list, whether the configuration already had ours).
+    """
+    config = course_config(root)
+    configured = [_name(p) for p in config.GenerateFeedback.get("preprocessors", DEFAULT)]
+    if OURS in configured:
+        return configured, True
+    if CLEAR not in configured:  # never generate feedback that could show hidden tests
+        configured.insert(1 if configured[:1] == [DEFAULT[0]] else 0, CLEAR)
+    configured.insert(configured.index(CLEAR), OURS)
+    return configured, False
+
+
+def hidden_lines(notebook: Path) -> set[str]:
+    from grader.feedback_preprocessors import hidden_test_lines
+
+    lines: set[str] = set()
+    for cell in json.loads(notebook.read_text()).get("cells", []):
+        source = cell.get("source", "")
+        lines |= hidden_test_lines("".join(source) if isinstance(source, list) else source)
+    return lines
+
+
+def _student_text(notebook: Path) -> str:
+    """Everything the student wrote (all cell sources of the submission), or '' if unreadable."""
+    try:
+        cells = json.loads(notebook.read_text()).get("cells", [])
+    except (OSError, ValueError):
+        return ""
+    return "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list)
+                     else c.get("source", "") for c in cells)
+
+
+def autograded_students(cfg: dict, lesson: str, student: str | None = None) -> list[str]:
+    base = cfg["autograded"]
+    if not base.is_dir():
+        return []
+    found = sorted(p.name for p in base.iterdir() if (p / lesson).is_dir())
+    return [s for s in found if student is None or s == student]
+
+
+def check_pages(cfg: dict, lesson: str, students: list[str]) -> tuple[list[Path], dict[Path, list[str]]]:
+    """(clean pages, {leaking page: hidden lines it shows}) for a lesson's feedback."""
+    from grader.feedback_preprocessors import leaked_lines
+
+    hidden = hidden_lines(cfg["source"] / lesson / f"{lesson}.ipynb")
+    clean, leaking = [], {}
+    for student in students:
+        for page in sorted((cfg["feedback"] / student / lesson).glob("*.html")):
+            allowed = _student_text(cfg["submitted"] / student / lesson / f"{page.stem}.ipynb")
+            leaks = leaked_lines(page.read_text(errors="replace"), hidden, allowed)
+            if leaks:
+                leaking[page] = leaks
+            else:
+                clean.append(page)
+    return clean, leaking
+
+
+def generate(cfg: dict, lesson: str, student: str | None, root: Path = ROOT) -> None:
+    """nbgrader's GenerateFeedback, in this process, with the checked preprocessor list.
+
+    In-process because the course config file is loaded after the command line (and would undo a
+    ``--GenerateFeedback.preprocessors`` given there); raises on failure.
+    """
+    import logging
+
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+
+    config = course_config(root)
+    config.GenerateFeedback.preprocessors = feedback_preprocessors(root)[0]
+    logging.getLogger("traitlets").setLevel(logging.WARNING)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = lesson
+    coursedir.student_id = student or "*"
+    converter = GenerateFeedback(coursedir=coursedir, config=config)
+    converter.force = True
+    converter.start()
+
+
+def feedback(lesson: str, student: str | None = None, root: Path = ROOT, release: bool = True) -> dict:
+    """Generate, check and release one lesson's feedback; returns counts and problems."""
+    from grader.release import nbgrader
+
+    cfg = settings(root)
+    students = autograded_students(cfg, lesson, student)
+    result = {"lesson": lesson, "students": len(students), "pages": 0, "released": 0,
+              "withheld": {}, "unreleasable": [], "errors": []}
+    if not students:
+        return result
+    try:
+        generate(cfg, lesson, student, root)
+    except Exception as err:  # nbgrader reports per-notebook failures with one exception at the end
+        result["errors"].append(f"nbgrader generate_feedback {lesson}: {type(err).__name__}: {err}")
+    clean, leaking = check_pages(cfg, lesson, students)
+    for page, lines in leaking.items():
+        page.unlink()
+        result["withheld"][str(page.relative_to(cfg["root"]))] = lines
+    result["pages"] = len(clean) + len(leaking)
+    # release_feedback needs timestamp.txt and submission_secret.txt (what collect brings from the
+    # exchange): nbgrader stops on the first student without them; release the others one by one.
+    stamped = sorted({p.parent.parent.name for p in clean
+                      if all((p.parent / f).is_file() for f in ("timestamp.txt", "submission_secret.txt"))})
+    result["unreleasable"] = sorted({p.parent.parent.name for p in clean} - set(stamped))
+    if not release or not stamped:
+        return result
+    targets = [student] if student else ([None] if not result["unreleasable"] else stamped)
+    for target in targets:
+        argv = ["release_feedback", lesson] + ([f"--student={target}"] if target else [])
+        run = nbgrader(*argv, cwd=cfg["root"], check=False)
+        if run.returncode != 0:
+            result["errors"].append(f"nbgrader {' '.join(argv)} failed ({run.returncode}):\n"
+                                    f"{run.stderr[-3000:]}")
+    if not result["errors"]:
+        result["released"] = sum(1 for p in clean if p.parent.parent.name in stamped)
+    return result
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
+    parser.add_argument("--student", metavar="ID", help="only this student")
+    parser.add_argument("--no-release", action="store_true", help="generate and check, do not release")
+
+
+def run(args) -> int:
+    cfg = settings(ROOT)
+    lessons = [args.lesson] if args.lesson else solution_lessons(cfg["source"])
+    known = set(solution_lessons(cfg["source"]))
+    unknown = [lesson for lesson in lessons if lesson not in known]
+    if unknown:
+        print(f"feedback: unknown lesson {', '.join(unknown)} (lessons: {', '.join(sorted(known))})",
+              file=sys.stderr)
+        return 2
+    _, configured = feedback_preprocessors(ROOT)
+    if not configured:
+        print(f"feedback: note: the course config lacks {OURS}; added for this run")
+    status = 0
+    for lesson in lessons:
+        r = feedback(lesson, args.student, release=not args.no_release)
+        if not r["students"]:
+            print(f"feedback {lesson}: no autograded submissions"
+                  + (f" for {args.student}" if args.student else "") + ", skipped")
+            continue
+        print(f"feedback {lesson}: {r['pages']} page(s) for {r['students']} student(s), "
+              f"{r['released']} released to {cfg['exchange']}, {len(r['withheld'])} withheld")
+        for page, lines in r["withheld"].items():
+            status = 1
+            print(f"  WITHHELD {page}: shows hidden test line(s) {lines[:3]}; page deleted", file=sys.stderr)
+        if r["unreleasable"]:
+            print(f"  not released (not collected from the exchange: no timestamp.txt/submission_secret.txt): "
+                  f"{', '.join(r['unreleasable'])}")
+        for error in r["errors"]:
+            status = 1
+            print(f"  ERROR {error}", file=sys.stderr)
+    return status
