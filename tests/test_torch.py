@@ -14,6 +14,15 @@ from nnlib.torch import from_torch, pick_device, to_torch, train  # noqa: E402
 TOL = 1e-5
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny networks: threads only add contention (seconds instead of milliseconds on a busy machine)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _model(rng, dtype=np.float32):
     return Sequential(
         Linear(12, 32, rng=rng, dtype=dtype), ReLU(),
