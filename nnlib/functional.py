@@ -96,7 +96,7 @@ def leaky_relu(z, alpha=0.01):
 
 def _phi_cdf(z):
     """Standard normal CDF ``Phi(z) = (1 + erf(z / sqrt 2)) / 2`` in z's dtype (erf evaluated in float64)."""
-    erf = _erf(np.asarray(z, dtype=np.float64) / _SQRT_2).astype(np.float64)
+    erf = np.asarray(_erf(np.asarray(z, dtype=np.float64) / _SQRT_2), dtype=np.float64)
     return (0.5 * (1.0 + erf)).astype(z.dtype, copy=False)
 
 
