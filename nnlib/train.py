@@ -69,10 +69,6 @@ def accuracy(scores, labels):
     return float(np.mean(predicted == labels))
 
 
-def _forward(model, X):
-    return model.forward(X)
-
-
 def evaluate(model, loss, X, y, batch_size=1024):
     """Mean loss and accuracy of ``model`` on ``(X, y)``, computed in batches of ``batch_size``.
 
@@ -87,7 +83,7 @@ def evaluate(model, loss, X, y, batch_size=1024):
     total_loss = 0.0
     correct = 0
     for xb, yb in minibatches(X, y, batch_size, shuffle=False):
-        out = _forward(model, xb)
+        out = model.forward(xb)
         total_loss += float(loss.forward(out, yb)) * len(xb)
         if classify:
             correct += int(np.count_nonzero(out.argmax(axis=1) == yb))
@@ -103,7 +99,7 @@ def predict(model, X, batch_size=1024, threshold=0.0):
     """
     parts = []
     for start in range(0, len(X), batch_size):
-        out = _forward(model, X[start:start + batch_size])
+        out = model.forward(X[start:start + batch_size])
         if out.ndim == 2 and out.shape[1] > 1:
             parts.append(out.argmax(axis=1))
         else:
