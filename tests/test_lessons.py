@@ -1,0 +1,385 @@
+"""Every lesson, checked the same way (generated from the lesson list, never written per lesson).
+
+Fast checks (no kernel): sources and solutions in sync, lessons/ exactly what nbgrader's
+generate_assignment makes, no committed outputs, the COURSE_SPEC contract of grade ids.
+
+Slow checks (``@pytest.mark.slow``, still part of ``make test``):
+- the variants harness (tests/lesson_harness.py): the solution passes, every CORRECT variant
+  passes its test cell, every WRONG variant fails it; the blank release runs without crashing
+  and passes no test;
+- real nbgrader autograding of the whole class, once per session: students ``solution`` (full
+  autograded marks), ``blank`` (0, graded without a crash) and ``wrong`` (the solution with one
+  exercise replaced by one of its WRONG variants: loses exactly that exercise's test points, plus
+  those of the test cells its ALSO_FAILS entry names).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import importlib.util
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import lesson_harness
+from grader.notebooks import ROOT, SOURCES, dumps, lesson_ids, parse_source
+
+LESSONS = lesson_ids()
+SPEC_LESSONS = [
+    "00_welcome", "01_linear_algebra", "02_neuron", "03_layers", "04_activations",
+    "05_universal_approximation", "06_losses", "07_initialization", "08_backprop",
+    "09_training", "10_digits", "11_pytorch",
+]
+SPEC_CHECK = ROOT.parent / "shared" / "tools" / "spec_check.py"
+STUDENTS = ("solution", "blank", "wrong")
+HARNESS_WORKERS = 2
+# Environment variables of the course configuration that must not leak into a temporary course.
+COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID")
+
+lesson_param = pytest.mark.parametrize("lesson", LESSONS)
+
+
+def solution_nb(lesson: str) -> nbformat.NotebookNode:
+    return nbformat.read(lesson_harness.solution_path(lesson), as_version=4)
+
+
+def release_nb(lesson: str) -> nbformat.NotebookNode:
+    return nbformat.read(lesson_harness.release_path(lesson), as_version=4)
+
+
+def test_every_spec_lesson_exists():
+    missing = []
+    for lesson in SPEC_LESSONS:
+        for path in (SOURCES / f"{lesson}.py", lesson_harness.solution_path(lesson),
+                     lesson_harness.release_path(lesson), lesson_harness.CASES / f"{lesson}.py"):
+            if not path.exists():
+                missing.append(str(path.relative_to(ROOT)))
+    assert not missing, "COURSE_SPEC lessons with missing files:\n" + "\n".join(missing)
+    assert set(LESSONS) >= set(SPEC_LESSONS)
+
+
+def test_lesson_list_is_not_empty():
+    assert LESSONS, "grader/sources holds no lesson (NN_name.py)"
+
+
+# ----------------------------------------------------------------------------- fast, static checks
+
+@lesson_param
+def test_solution_in_sync_with_source(lesson):
+    source = SOURCES / f"{lesson}.py"
+    built = dumps(parse_source(source.read_text(), name=str(source.relative_to(ROOT))))
+    committed = lesson_harness.solution_path(lesson)
+    assert committed.exists(), f"{committed.relative_to(ROOT)} missing: run python -m grader build {lesson}"
+    assert committed.read_text() == built, (
+        f"{committed.relative_to(ROOT)} is out of date with grader/sources/{lesson}.py: "
+        f"run `python -m grader build {lesson}` and `python -m grader release {lesson} --no-exchange`")
+
+
+@pytest.fixture(scope="session")
+def regenerated_root(tmp_path_factory):
+    """A throw-away course root with nbgrader's generate_assignment run on every solution."""
+    from grader.release import generate
+
+    root = tmp_path_factory.mktemp("regenerated")
+    _course_skeleton(root)
+    generate("*", root=root, db=False)  # one nbgrader process for every lesson (a glob of ids)
+    return root
+
+
+@lesson_param
+def test_release_is_what_nbgrader_generates(lesson, regenerated_root):
+    fresh = regenerated_root / "lessons" / lesson / f"{lesson}.ipynb"
+    committed = lesson_harness.release_path(lesson)
+    assert fresh.exists(), f"nbgrader generate_assignment made no {fresh}"
+    assert committed.exists(), f"{committed.relative_to(ROOT)} missing: python -m grader release {lesson} --no-exchange"
+    want, got = json.loads(fresh.read_text()), json.loads(committed.read_text())
+    if want != got:
+        diffs = [f"cell {i} ({(w.get('metadata', {}).get('nbgrader') or {}).get('grade_id', w.get('id'))})"
+                 for i, (w, g) in enumerate(zip(want.get("cells", []), got.get("cells", []))) if w != g]
+        if len(want.get("cells", [])) != len(got.get("cells", [])):
+            diffs.append(f"{len(got.get('cells', []))} cells committed, {len(want.get('cells', []))} generated")
+        if want.get("metadata") != got.get("metadata"):
+            diffs.append("notebook metadata")
+        pytest.fail(f"{committed.relative_to(ROOT)} differs from what nbgrader generates from solutions/ "
+                    f"({', '.join(diffs) or 'formatting'}): run `python -m grader release {lesson} --no-exchange`")
+
+
+@lesson_param
+@pytest.mark.parametrize("folder", ["solutions", "lessons"])
+def test_committed_without_outputs(lesson, folder):
+    path = ROOT / folder / lesson / f"{lesson}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    dirty = [cell.get("id", str(i)) for i, cell in enumerate(nb.cells)
+             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    assert not dirty, f"{path.relative_to(ROOT)}: outputs or execution counts committed in cells {dirty}"
+
+
+def _spec_exercises() -> dict | None:
+    if not SPEC_CHECK.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("_spec_check", SPEC_CHECK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.LESSONS
+
+
+@lesson_param
+def test_spec_contract(lesson):
+    """Answer cell grade_id = exercise name, one test_<name> per answer, an explain_ cell, as COURSE_SPEC says."""
+    problems = []
+    for folder, nb in (("solutions", solution_nb(lesson)), ("lessons", release_nb(lesson))):
+        cells = {lesson_harness.grade_id(c): c for c in nb.cells if lesson_harness.grade_id(c)}
+        answers = [gid for gid, c in cells.items() if lesson_harness.is_answer_cell(c)]
+        tests = {gid: c for gid, c in cells.items() if lesson_harness.is_test_cell(c)}
+        for name in answers:
+            if f"test_{name}" not in tests:
+                problems.append(f"{folder}: answer cell {name!r} has no test cell test_{name}")
+        for gid, cell in tests.items():
+            meta = lesson_harness.nbgrader_meta(cell)
+            if not gid.startswith("test_"):
+                problems.append(f"{folder}: test cell {gid!r} does not start with test_")
+            if not meta.get("locked"):
+                problems.append(f"{folder}: test cell {gid} is not locked")
+            if not float(meta.get("points", 0)) > 0:
+                problems.append(f"{folder}: test cell {gid} has no points")
+            hidden = "### BEGIN HIDDEN TESTS" in cell.source
+            if folder == "solutions" and not hidden:
+                problems.append(f"solutions: test cell {gid} has no ### BEGIN HIDDEN TESTS block")
+            if folder == "lessons" and (hidden or "### END HIDDEN TESTS" in cell.source):
+                problems.append(f"lessons: test cell {gid} still shows its hidden tests")
+        if folder == "lessons":
+            for name in answers:
+                if "### BEGIN SOLUTION" in cells[name].source:
+                    problems.append(f"lessons: answer cell {name} still holds the solution")
+        if not any(gid.startswith("explain_") and lesson_harness.nbgrader_meta(c).get("grade")
+                   and lesson_harness.nbgrader_meta(c).get("solution") and c.cell_type == "markdown"
+                   for gid, c in cells.items()):
+            problems.append(f"{folder}: no manually graded markdown explain_ cell")
+        spec = _spec_exercises()
+        if spec is not None and lesson in spec:
+            for name in spec[lesson]:
+                if name not in answers:
+                    problems.append(f"{folder}: COURSE_SPEC exercise {name!r} has no answer cell with grade_id {name!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_shared_spec_check_passes_for_present_lessons():
+    """The instructors' own checker, run on the lessons that exist (missing ones are the test above's)."""
+    if not SPEC_CHECK.exists():
+        pytest.skip(f"{SPEC_CHECK} not present")
+    result = subprocess.run([sys.executable, str(SPEC_CHECK)], cwd=ROOT, capture_output=True, text=True)
+    problems = [line for line in result.stdout.splitlines()
+                if ": " in line and not line.startswith("spec check")
+                and not any(line.startswith(f"{folder}/{lesson}/") and line.endswith("missing")
+                            for lesson in SPEC_LESSONS if lesson not in LESSONS
+                            for folder in ("solutions", "lessons"))]
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- the variants harness
+
+@pytest.fixture(scope="session")
+def harness_futures():
+    """Every lesson's variants and release checks, two kernels at a time, started on first use."""
+    context = multiprocessing.get_context("spawn")
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=HARNESS_WORKERS, mp_context=context)
+    futures = {}
+    for lesson in LESSONS:  # the long ones first would not help much: the order is the course's
+        futures[("variants", lesson)] = pool.submit(lesson_harness.check_lesson, lesson)
+    for lesson in LESSONS:
+        futures[("release", lesson)] = pool.submit(lesson_harness.check_release, lesson)
+    yield futures
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@pytest.mark.slow
+@lesson_param
+def test_variants_harness(lesson, harness_futures):
+    report = harness_futures[("variants", lesson)].result()
+    assert report.ok, "\n" + report.format()
+
+
+@pytest.mark.slow
+@lesson_param
+def test_release_runs_blank(lesson, harness_futures):
+    report = harness_futures[("release", lesson)].result()
+    assert report.ok, "\n" + report.format()
+
+
+# ----------------------------------------------------------------------------- real autograding
+
+def _course_skeleton(root: Path, lessons: list[str] = LESSONS) -> None:
+    """The course configuration (stub + grader/nbgrader_config.py) and solutions/ under ``root``.
+
+    grader/nbgrader_config.py derives the course root, the gradebook and every folder from its
+    own location, so the copy makes a self-contained course in ``root``.
+    """
+    (root / "grader").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copy2(ROOT / "grader" / "nbgrader_config.py", root / "grader" / "nbgrader_config.py")
+    for lesson in lessons:
+        shutil.copytree(ROOT / "solutions" / lesson, root / "solutions" / lesson, dirs_exist_ok=True)
+
+
+def _course_env(root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in COURSE_ENV}
+    env["NNFS_EXCHANGE"] = str(root / "exchange")
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def points_of(nb) -> dict[str, float]:
+    """grade_id -> points of every autograded test cell."""
+    return {lesson_harness.grade_id(c): float(lesson_harness.nbgrader_meta(c)["points"])
+            for c in nb.cells if lesson_harness.is_test_cell(c)}
+
+
+
+
+
+def choose_wrong(lesson: str, report) -> tuple[str, int, str, tuple[str, ...]]:
+    """(exercise, variant index, answer source, test ids expected to lose points) for student 'wrong'.
+
+    The cheapest exercise: its own test cell is fast in the solution run (0.5 s buckets, so the
+    choice is stable), preferably with no ALSO_FAILS entry, then notebook order; its first WRONG
+    variant that the harness saw fail its own test cell with an error.
+    """
+    module = lesson_harness.load_variants(lesson)
+    if module is None:
+        raise LookupError(f"tests/lesson_cases/{lesson}.py is missing")
+    also = getattr(module, "ALSO_FAILS", {}) or {}
+    order = [lesson_harness.grade_id(c) for c in solution_nb(lesson).cells if lesson_harness.is_answer_cell(c)]
+    seconds = report.test_cell_seconds()
+    failing = {}
+    for v in report.variants:
+        if v.kind == "WRONG" and v.ok and v.own is not None and v.own.error and v.exercise not in failing:
+            failing[v.exercise] = v.index
+    candidates = [name for name in order if name in failing]
+    if not candidates:
+        raise LookupError(f"{lesson}: no WRONG variant that the harness saw fail its own test")
+    candidates.sort(key=lambda n: (bool(also.get(n)), int(seconds.get(f"test_{n}", 1e9) / 0.5), order.index(n)))
+    name = candidates[0]
+    index = failing[name]
+    return name, index, module.WRONG[name][index][0], (f"test_{name}", *also.get(name, ()))
+
+
+def _grader_has_autograde() -> bool:
+    return (ROOT / "grader" / "autograde.py").exists()
+
+
+@pytest.fixture(scope="session")
+def class_grades(tmp_path_factory, harness_futures):
+    """Autograde students solution/blank/wrong on every lesson, once, in a temporary course.
+
+    Returns {"root", "lessons": {lesson: {"wrong": (...), "scores": {student: {grade_id: (score, max)}},
+    "graded": {student: bool}}}, "log": str}.
+    """
+    root = tmp_path_factory.mktemp("course")
+    _course_skeleton(root)
+    env = _course_env(root)
+    # The assignments in the temporary gradebook, through nbgrader itself.
+    gen = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force",
+                          f"--CourseDirectory.root={root}"], cwd=root, env=env, capture_output=True, text=True)
+    assert gen.returncode == 0, gen.stderr[-4000:]
+
+    info = {}
+    for lesson in LESSONS:
+        report = harness_futures[("variants", lesson)].result()
+        entry = info[lesson] = {"scores": {}, "graded": {}, "wrong": None, "wrong_error": None}
+        solution_text = lesson_harness.solution_path(lesson).read_text()
+        submissions = {"solution": solution_text, "blank": lesson_harness.release_path(lesson).read_text()}
+        try:
+            name, index, source, expected = choose_wrong(lesson, report)
+        except LookupError as err:
+            entry["wrong_error"] = str(err)
+        else:
+            nb = nbformat.reads(solution_text, as_version=4)
+            for cell in nb.cells:
+                if lesson_harness.is_answer_cell(cell) and lesson_harness.grade_id(cell) == name:
+                    cell.source = source
+            submissions["wrong"] = nbformat.writes(nb)
+            entry["wrong"] = (name, index, expected)
+        for student, text in submissions.items():
+            target = root / "grader" / "submitted" / student / lesson / f"{lesson}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+
+    logs = []
+    if _grader_has_autograde():
+        command = [sys.executable, "-m", "grader", "autograde", "--workers", "2"]
+        result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        logs.append(f"$ {' '.join(command)} -> {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    else:  # fallback: nbgrader's own autograde, one lesson at a time
+        for lesson in LESSONS:
+            command = [sys.executable, "-m", "nbgrader", "autograde", lesson, "--create", "--force",
+                       f"--CourseDirectory.root={root}"]
+            result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+            logs.append(f"$ nbgrader autograde {lesson} -> {result.returncode}\n{result.stderr[-3000:]}")
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{root / 'grader' / 'gradebook.db'}") as gb:
+        for lesson in LESSONS:
+            entry = info[lesson]
+            for student in STUDENTS:
+                try:
+                    submitted = gb.find_submission_notebook(lesson, lesson, student)
+                except MissingEntry:
+                    entry["graded"][student] = False
+                    continue
+                entry["graded"][student] = (root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
+                entry["scores"][student] = {
+                    g.name: (float(g.auto_score) if g.auto_score is not None else None, float(g.max_score))
+                    for g in submitted.grades if g.to_dict()["cell_type"] == "code"
+                }
+    return {"root": root, "lessons": info, "log": "\n".join(logs)}
+
+
+def _scores(class_grades, lesson, student):
+    entry = class_grades["lessons"][lesson]
+    assert entry["graded"].get(student), (
+        f"{lesson}: student {student!r} was not autograded (no graded submission in the gradebook)\n"
+        + class_grades["log"][-6000:])
+    return entry["scores"][student]
+
+
+@pytest.mark.slow
+@lesson_param
+def test_autograde_solution_gets_full_marks(lesson, class_grades):
+    points = points_of(solution_nb(lesson))
+    scores = _scores(class_grades, lesson, "solution")
+    assert set(scores) == set(points), f"graded test cells {sorted(scores)} != notebook's {sorted(points)}"
+    short = {gid: s for gid, (s, m) in scores.items() if s is None or s < points[gid]}
+    assert not short, f"{lesson}: the solution loses points in {short} (of {points})"
+    assert sum(s for s, _ in scores.values()) == pytest.approx(sum(points.values()))
+
+
+@pytest.mark.slow
+@lesson_param
+def test_autograde_blank_gets_zero(lesson, class_grades):
+    scores = _scores(class_grades, lesson, "blank")
+    assert scores, f"{lesson}: no test cell graded for the blank notebook"
+    earned = {gid: s for gid, (s, _) in scores.items() if s is None or s != 0}
+    assert not earned, f"{lesson}: the untouched release earns points (or was not scored) in {earned}"
+
+
+@pytest.mark.slow
+@lesson_param
+def test_autograde_wrong_loses_exactly_that_exercise(lesson, class_grades):
+    entry = class_grades["lessons"][lesson]
+    assert entry["wrong"] is not None, entry["wrong_error"]
+    name, index, expected = entry["wrong"]
+    points = points_of(solution_nb(lesson))
+    scores = _scores(class_grades, lesson, "wrong")
+    lost = {gid for gid, (s, m) in scores.items() if s is None or s < m}
+    assert lost == set(expected), (
+        f"{lesson}: WRONG[{name!r}][{index}] in place of the solution should lose exactly {sorted(expected)}, "
+        f"it loses {sorted(lost)} (a test cell that also fails belongs in ALSO_FAILS[{name!r}])")
+    total = sum(s or 0.0 for s, _ in scores.values())
+    assert total == pytest.approx(sum(points.values()) - sum(points[t] for t in expected))
