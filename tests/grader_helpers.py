@@ -1,0 +1,221 @@
+"""Shared helpers for the grader's tests: a small nbgrader course in a temporary folder, a fake class.
+
+    course = make_course(tmp_path)                     # lesson "ex" (SOURCE below), gradebook, release
+    submit(course, "alice", "ex", answers=CORRECT)     # fill the released notebook's answer cells
+    result = run_grader(course, "autograde", "--workers", "2")
+
+The course root gets its own ``nbgrader_config.py`` that loads the repository's
+``grader/nbgrader_config.py`` (so autograding is sandboxed exactly as in the real course) and only
+moves the folders and the gradebook into the temporary root. Cell timeouts are short
+(``NNFS_CELL_TIMEOUT``, default here 8 s) and the sandbox memory limit small (1 GiB).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from grader.notebooks import dumps, parse_source  # noqa: E402
+
+PYTHON = sys.executable
+
+#: A small lesson: two autograded exercises (2 + 3 points) and one written answer (2 points).
+SOURCE = '''\
+# %% [markdown]
+# # A tiny lesson
+# %% readonly id=setup
+import numpy as np
+from nnlib.testing import assert_close, assert_equal, call
+# %% answer id=square
+def square(x):
+    """Each entry squared, as floats."""
+    ### BEGIN SOLUTION
+    return np.asarray(x, dtype=float) ** 2
+    ### END SOLUTION
+# %% tests id=test_square points=2
+assert_close(call(square, [1.0, 2.0]), [1.0, 4.0], hint="square each entry")
+### BEGIN HIDDEN TESTS
+assert_close(call(square, [-3.0, 0.5]), [9.0, 0.25], hint="negative entries too")
+### END HIDDEN TESTS
+# %% answer id=count_positive
+def count_positive(x):
+    """Number of strictly positive entries."""
+    ### BEGIN SOLUTION
+    return int((np.asarray(x) > 0).sum())
+    ### END SOLUTION
+# %% tests id=test_count_positive points=3
+assert_equal(call(count_positive, [1, -1, 2]), 2, hint="count entries > 0")
+### BEGIN HIDDEN TESTS
+assert_equal(call(count_positive, [0, 0, 0]), 0, hint="zero is not positive")
+### END HIDDEN TESTS
+# %% [markdown] explain id=explain_square points=2
+# Squaring keeps every entry non-negative.
+'''
+
+MAX_SCORE = 7.0
+
+CORRECT = {
+    "square": "def square(x):\n    return np.asarray(x, dtype=float) ** 2",
+    "count_positive": "def count_positive(x):\n    return sum(1 for v in np.ravel(x) if v > 0)",
+}
+#: square right (2 points), count_positive counts >= 0: passes the visible test, fails the hidden one.
+HALF = {
+    "square": "def square(x):\n    return np.asarray(x, dtype=float) ** 2",
+    "count_positive": "def count_positive(x):\n    return int((np.asarray(x) >= 0).sum())",
+}
+WRONG = {
+    "square": "def square(x):\n    return np.asarray(x, dtype=float) * 2",
+    "count_positive": "def count_positive(x):\n    return len(x)",
+}
+
+
+@dataclass
+class Course:
+    root: Path
+    lessons: list[str]
+
+    @property
+    def db_url(self) -> str:
+        return "sqlite:///" + str(self.root / "gradebook.db")
+
+    def path(self, *parts) -> Path:
+        return self.root.joinpath(*parts)
+
+    def release(self, lesson: str) -> Path:
+        return self.root / "release" / lesson / f"{lesson}.ipynb"
+
+    def submitted(self, student: str, lesson: str) -> Path:
+        return self.root / "submitted" / student / lesson / f"{lesson}.ipynb"
+
+    def autograded(self, student: str, lesson: str) -> Path:
+        return self.root / "autograded" / student / lesson / f"{lesson}.ipynb"
+
+
+CONFIG = '''\
+# Test course: the real course configuration, with every folder inside this temporary root.
+import os
+c = get_config()  # noqa: F821
+load_subconfig({config!r})  # noqa: F821
+HERE = {root!r}
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = "nnfs-test"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+c.Exchange.root = os.path.join(HERE, "exchange")
+c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "8"))
+'''
+
+
+def test_env(**extra) -> dict:
+    """Environment for grader subprocesses: short timeouts, a small memory limit, the repo importable."""
+    env = dict(os.environ)
+    env.setdefault("NNFS_CELL_TIMEOUT", "8")
+    env.setdefault("NNFS_SANDBOX_MEMORY", "1G")
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("NNFS_DB_URL", None)
+    env.pop("NNFS_UNSAFE", None)
+    env.update(extra)
+    return env
+
+
+def nbgrader(course: Course, *argv: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run([PYTHON, "-m", "nbgrader", *argv], cwd=course.root, capture_output=True,
+                            text=True, env=env or test_env())
+    if check and result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(argv)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def make_course(tmp: Path, lessons: dict[str, str] | None = None, duedates: dict[str, str] | None = None) -> Course:
+    """A course in ``tmp`` with the given lesson sources (default: lesson ``ex`` = SOURCE), released."""
+    lessons = lessons or {"ex": SOURCE}
+    root = Path(tmp).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(
+        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root)))
+    course = Course(root, sorted(lessons))
+    for lesson, text in lessons.items():
+        nb = parse_source(text, name=lesson)
+        target = root / "source" / lesson / f"{lesson}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dumps(nb))
+        extra = [f"--duedate={duedates[lesson]}"] if duedates and lesson in duedates else []
+        if extra:
+            nbgrader(course, "db", "assignment", "add", lesson, *extra)
+        nbgrader(course, "generate_assignment", lesson, "--force")
+    return course
+
+
+def filled(release_nb: Path | dict, answers: dict[str, str]) -> dict:
+    """The released notebook (as a dict) with the answer cells' sources replaced."""
+    nb = json.loads(Path(release_nb).read_text()) if not isinstance(release_nb, dict) else json.loads(json.dumps(release_nb))
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
+    return nb
+
+
+def submit(course: Course, student: str, lesson: str = "ex", answers: dict[str, str] | None = None, *,
+           notebook: dict | None = None, text: str | None = None, filename: str | None = None,
+           timestamp: str = "2030-01-01 10:00:00.000000 UTC") -> Path:
+    """Put a submission in submitted/<student>/<lesson>/: answers, a whole notebook dict, or raw text."""
+    folder = course.root / "submitted" / student / lesson
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    if text is None:
+        nb = notebook if notebook is not None else filled(course.release(lesson), answers or {})
+        text = json.dumps(nb, indent=1)
+    path = folder / (filename or f"{lesson}.ipynb")
+    path.write_text(text)
+    (folder / "timestamp.txt").write_text(timestamp)
+    return path
+
+
+def run_grader(course: Course, *argv: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m grader <argv>`` run from the course root."""
+    return subprocess.run([PYTHON, "-m", "grader", *argv], cwd=course.root, capture_output=True, text=True,
+                          env=env or test_env(), timeout=timeout)
+
+
+def scores(course: Course, lesson: str = "ex") -> dict[str, float]:
+    """Total score per student of ``lesson`` from the gradebook."""
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url, "nnfs-test") as gb:
+        out = {}
+        for student in gb.students:
+            try:
+                out[student.id] = gb.find_submission(lesson, student.id).score
+            except Exception:
+                pass
+        return out
+
+
+def statuses(course: Course) -> dict[tuple[str, str], str]:
+    """(student, lesson) -> status label recorded by the autograder."""
+    from grader.status import StatusStore
+    store = StatusStore(course.db_url)
+    try:
+        return {key: st.label for key, st in store.load().items()}
+    finally:
+        store.close()
+
+
+def bwrap_works() -> tuple[bool, str]:
+    from grader import sandbox
+    return sandbox.available()
