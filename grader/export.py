@@ -1,0 +1,117 @@
+"""`python -m grader export [--output grader/grades.csv]`: scores with a status column.
+
+One row per student and lesson (every student and every lesson in the gradebook), sorted by
+student then lesson::
+
+    student_id,lesson,score,max_score,status
+
+* ``score``: the gradebook's total (autograded + manual grades + extra credit), written with
+  ``%g``; ``0`` for ``missing``; EMPTY when the submission could not be graded (``failed:`` with
+  no scores), so that a failure never reads as an honest zero.
+* ``status``: what ``python -m grader autograde`` recorded (:mod:`grader.status`): ``ok``,
+  ``late``, ``flagged: <reasons>``, ``failed: <reason>``, ``missing``. For a submission graded some
+  other way (plain ``nbgrader autograde``), the status is derived from the gradebook and the
+  autograded folder: ``ok``/``late`` when nbgrader produced the autograded notebook, else
+  ``failed: not autograded (...)``.
+
+:func:`export_rows` returns the same rows as dicts, for colleagues' reports and benchmarks.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from pathlib import Path
+
+FIELDS = ["student_id", "lesson", "score", "max_score", "status"]
+
+
+def _fmt(value) -> str:
+    return "" if value is None else f"{float(value):g}"
+
+
+def export_rows(course: Path | str | None = None, overrides: list[str] | None = None) -> list[dict]:
+    """Rows (dicts with FIELDS as keys, values as the CSV writes them) for every student and lesson."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from grader.autograde import course_dir, load_config, make_coursedir
+    from grader.status import StatusStore
+
+    course = course_dir(str(course) if course else None)
+    coursedir = make_coursedir(load_config(course, overrides))
+    store = StatusStore(coursedir.db_url)
+    try:
+        recorded = store.load()
+    finally:
+        store.close()
+
+    rows = []
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        lessons = sorted(gb.assignments, key=lambda a: a.name)
+        students = sorted(s.id for s in gb.students)
+        for student in students:
+            for assignment in lessons:
+                lesson = assignment.name
+                max_score = assignment.max_score
+                try:
+                    submission = gb.find_submission(lesson, student)
+                except MissingEntry:
+                    submission = None
+                status = recorded.get((student, lesson))
+                if status is not None:
+                    label = status.label
+                    if status.kind == "missing":
+                        score = 0.0
+                    elif status.graded and submission is not None:
+                        score = submission.score
+                    else:
+                        score = None
+                elif submission is None:
+                    label, score = "missing", 0.0
+                else:
+                    autograded = coursedir.format_path(coursedir.autograded_directory, student, lesson)
+                    names = [n.name for n in assignment.notebooks]
+                    if names and all(os.path.exists(os.path.join(autograded, f"{n}.ipynb")) for n in names):
+                        label = "late" if (submission.total_seconds_late or 0) > 0 else "ok"
+                        score = submission.score
+                    else:
+                        label = "failed: not autograded (no autograded notebook; run python -m grader autograde)"
+                        score = None
+                rows.append({"student_id": student, "lesson": lesson, "score": _fmt(score),
+                             "max_score": _fmt(max_score), "status": label})
+    return rows
+
+
+def write_csv(rows: list[dict], out) -> None:
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--output", "-o", default=None, metavar="PATH",
+                        help="CSV file to write ('-' for stdout; default grader/grades.csv in the course)")
+    parser.add_argument("--course-dir", metavar="PATH", default=None,
+                        help="folder with the course's nbgrader_config.py (default: here, else the repository)")
+
+
+def run(args) -> int:
+    from grader.autograde import REPO, course_dir
+
+    course = course_dir(args.course_dir)
+    rows = export_rows(course)
+    if args.output == "-":
+        write_csv(rows, sys.stdout)
+        return 0
+    if args.output:
+        path = Path(args.output)
+    else:
+        path = course / "grader" / "grades.csv" if course == REPO else course / "grades.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
+    path.write_text(buffer.getvalue())
+    problems = sum(1 for r in rows if r["status"].startswith(("failed", "flagged")))
+    print(f"wrote {len(rows)} row(s) to {path}" + (f" ({problems} failed or flagged: see the status column)" if problems else ""))
+    return 0
