@@ -34,7 +34,7 @@ def _axpy(dtype):
 
 def _add_scaled(data, alpha, x, scratch):
     """``data += alpha * x`` in place (``data``, ``x``, ``scratch``: arrays of one shape and dtype)."""
-    axpy = _axpy(data.dtype) if data.flags.c_contiguous and x.flags.c_contiguous and data.size > 4096 \
+    axpy = _axpy(data.dtype) if data.flags.c_contiguous and x.flags.c_contiguous \
         and x.dtype == data.dtype else None
     if axpy is not None:
         axpy(x.reshape(-1), data.reshape(-1), a=alpha)  # updates data in place (same dtype, contiguous)
@@ -56,7 +56,7 @@ class Optimizer:
         if not lr > 0:
             raise ValueError(f"learning rate must be positive, got {lr}")
         self.lr = float(lr)
-        self._scratch = [np.empty_like(p.data) for p in self.params]
+        self._scratch = [None] * len(self.params)
 
     def zero_grad(self):
         """Set every parameter's gradient to zero."""
@@ -68,8 +68,9 @@ class Optimizer:
         raise NotImplementedError
 
     def _scratch_for(self, i, p):
+        """A scratch array shaped like parameter ``i`` (allocated once)."""
         s = self._scratch[i]
-        if s.shape != p.data.shape or s.dtype != p.data.dtype:
+        if s is None or s.shape != p.data.shape or s.dtype != p.data.dtype:
             s = self._scratch[i] = np.empty_like(p.data)
         return s
 
@@ -88,14 +89,32 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.weight_decay = float(weight_decay)
         self.velocities = [np.zeros_like(p.data) for p in self.params] if self.momentum else None
+        self._plain = [None] * len(self.params)  # per parameter: (data, grad, flat data, flat grad, axpy)
+
+    def _plain_entry(self, i, p):
+        data, grad = p.data, p._grad
+        ok = data.flags.c_contiguous and grad.flags.c_contiguous and grad.dtype == data.dtype
+        axpy = _axpy(data.dtype) if ok else None
+        entry = self._plain[i] = (data, grad, data.reshape(-1), grad.reshape(-1), axpy)
+        return entry
 
     def step(self):
         lr, momentum, wd = self.lr, self.momentum, self.weight_decay
+        if not momentum and not wd:  # the hot path of plain SGD: one BLAS axpy per parameter
+            plain = self._plain
+            for i, p in enumerate(self.params):
+                if p._grad_is_zero:
+                    continue  # nothing to do: the gradient is zero
+                entry = plain[i]
+                if entry is None or entry[0] is not p.data or entry[1] is not p._grad:
+                    entry = self._plain_entry(i, p)
+                if entry[4] is not None:
+                    entry[4](entry[3], entry[2], entry[2].size, -lr)  # data += -lr * grad, in place
+                else:
+                    _add_scaled(p.data, -lr, p.grad, self._scratch_for(i, p))
+            return
         for i, p in enumerate(self.params):
-            data = p.data
-            if p._grad_is_zero and not momentum and not wd:
-                continue  # nothing to do: the gradient is zero
-            g = p.grad
+            data, g = p.data, p.grad
             s = self._scratch_for(i, p)
             if wd:
                 np.multiply(data, wd, out=s)

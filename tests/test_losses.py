@@ -30,6 +30,16 @@ def test_cross_entropy_gradient_is_numerical_gradient_of_forward():
     assert relative_error(analytic, numeric) < 1e-6
 
 
+@pytest.mark.parametrize("label_dtype", [np.uint8, np.int32, np.int64, np.uint64])
+def test_cross_entropy_any_integer_labels_and_large_batches(label_dtype):
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((700, 10)).astype(np.float32)
+    y = rng.integers(0, 10, 700).astype(label_dtype)
+    loss = CrossEntropyLoss()
+    assert loss(z, y) == pytest.approx(F.cross_entropy_from_logits(z.astype(np.float64), y), rel=1e-6)
+    np.testing.assert_allclose(loss.backward(), F.softmax_cross_entropy_backward(z, y), rtol=1e-5, atol=1e-9)
+
+
 def test_cross_entropy_one_hot_and_soft_targets():
     rng = np.random.default_rng(2)
     z, y = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
