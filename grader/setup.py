@@ -19,6 +19,7 @@ import hashlib
 import importlib
 import json
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -214,6 +215,32 @@ def setup(root: Path = ROOT, kernel: bool = True) -> list[str]:
     if kernel:
         lines.append(install_sandbox_kernel())
     return lines
+
+
+def copy_course(dest: Path, lessons=(), root: Path = ROOT) -> Path:
+    """A self-contained copy of the course at ``dest`` for trials, tests and benchmarks.
+
+    Holds the grader package (its ``*.py``), the configuration and the named lessons'
+    ``solutions/`` and ``lessons/`` folders; no gradebook, exchange or student work. Commands
+    started with ``cwd=dest`` (``python -m grader ...``, ``python -m nbgrader ...``) import this
+    copy of ``grader`` and work on ``dest`` only (unset NNFS_DB_URL / NNFS_EXCHANGE, or point them
+    at the copy, to keep them off the real course).
+    """
+    dest = Path(dest)
+    (dest / "grader" / "sources").mkdir(parents=True, exist_ok=True)
+    for module in (root / "grader").glob("*.py"):
+        shutil.copy2(module, dest / "grader" / module.name)
+    shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for lesson in lessons:
+        for folder in ("solutions", "lessons"):
+            if (root / folder / lesson).is_dir():
+                shutil.copytree(root / folder / lesson, dest / folder / lesson, dirs_exist_ok=True)
+        if not (root / "solutions" / lesson).is_dir():
+            raise SetupError(f"no lesson {lesson} in {root / 'solutions'}")
+        source = root / "grader" / "sources" / f"{lesson}.py"
+        if source.is_file():
+            shutil.copy2(source, dest / "grader" / "sources" / source.name)
+    return dest
 
 
 def add_arguments(parser) -> None:

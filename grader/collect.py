@@ -1,0 +1,99 @@
+"""`python -m grader collect [LESSON] [--student ID]`: nbgrader collect from the exchange.
+
+Collects every lesson of ``solutions/`` (or the one named) into
+``grader/submitted/<student>/<lesson>/`` with nbgrader's own ``collect --update`` (a newer
+submission replaces an older one; an unchanged one is left as it is), then prints one line per
+lesson: how many submissions the exchange holds, how many are new or updated, and for whom.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from grader.setup import ROOT, settings, solution_lessons
+
+
+def submitted(cfg: dict, lesson: str) -> dict[str, str]:
+    """student -> timestamp of their collected submission of ``lesson``."""
+    base = cfg["submitted"]
+    found = {}
+    if base.is_dir():
+        for folder in base.iterdir():
+            stamp = folder / lesson / "timestamp.txt"
+            if stamp.is_file():
+                found[folder.name] = stamp.read_text().strip()
+            elif (folder / lesson).is_dir():
+                found[folder.name] = ""
+    return found
+
+
+def inbound(cfg: dict, lesson: str, student: str | None = None) -> set[str]:
+    """Students with at least one submission of ``lesson`` in the exchange's inbound folder."""
+    folder = cfg["exchange"] / cfg["course_id"] / "inbound"
+    if not folder.is_dir():
+        return set()
+    # nbgrader names them <student>+<lesson>+<timestamp>[+<random>]
+    names = set()
+    for entry in folder.iterdir():
+        parts = entry.name.split("+")
+        if len(parts) >= 3 and parts[1] == lesson and (student is None or parts[0] == student):
+            names.add(parts[0])
+    return names
+
+
+def collect(lesson: str, student: str | None = None, root: Path = ROOT) -> dict:
+    """Collect one lesson; returns what changed."""
+    from grader.release import nbgrader
+
+    cfg = settings(root)
+    waiting = inbound(cfg, lesson, student)
+    before = submitted(cfg, lesson)
+    result = {"lesson": lesson, "in_exchange": sorted(waiting), "new": [], "updated": [], "error": None}
+    if not waiting:
+        return result
+    argv = ["collect", lesson, "--update"] + ([f"--student={student}"] if student else [])
+    run = nbgrader(*argv, cwd=cfg["root"], check=False)
+    if run.returncode != 0:
+        lines = [line for line in run.stderr.splitlines() if "ERROR" in line or "Error" in line]
+        result["error"] = "\n".join(lines[-5:]) or run.stderr[-2000:]
+    after = submitted(cfg, lesson)
+    result["new"] = sorted(s for s in after if s not in before)
+    result["updated"] = sorted(s for s in after if s in before and after[s] != before[s])
+    return result
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
+    parser.add_argument("--student", metavar="ID", help="only this student")
+
+
+def _names(students: list[str], limit: int = 8) -> str:
+    shown = ", ".join(students[:limit])
+    return shown + (f" and {len(students) - limit} more" if len(students) > limit else "")
+
+
+def run(args) -> int:
+    cfg = settings(ROOT)
+    known = solution_lessons(cfg["source"])
+    if args.lesson and args.lesson not in known:
+        print(f"collect: unknown lesson {args.lesson} (lessons: {', '.join(known)})", file=sys.stderr)
+        return 2
+    status, total = 0, 0
+    for lesson in [args.lesson] if args.lesson else known:
+        r = collect(lesson, args.student)
+        if r["error"]:
+            status = 1
+            print(f"collect {lesson}: FAILED: {r['error']}", file=sys.stderr)
+        if not r["in_exchange"]:
+            if args.lesson:
+                print(f"collect {lesson}: no submissions in {cfg['exchange']}"
+                      + (f" from {args.student}" if args.student else ""))
+            continue
+        total += len(r["new"]) + len(r["updated"])
+        line = (f"collect {lesson}: {len(r['in_exchange'])} student(s) submitted, "
+                f"{len(r['new'])} new, {len(r['updated'])} updated")
+        changed = r["new"] + r["updated"]
+        print(line + (f" ({_names(changed)})" if changed else ""))
+    where = cfg["submitted"].relative_to(cfg["root"]) if cfg["submitted"].is_relative_to(cfg["root"]) else cfg["submitted"]
+    print(f"collect: {total} submission(s) new or updated in {where}")
+    return status

@@ -1,0 +1,264 @@
+"""Feedback HTML never shows hidden tests: not in the cells, not in a failing hidden assert's traceback.
+
+Unit tests of grader/feedback_preprocessors.py on a real IPython traceback, then the whole
+`python -m grader feedback` on a tiny course (a temporary copy: the repository's gradebook and
+exchange are never touched), autograded for three students.
+
+The tiny course helpers here (TINY, tiny_course, place_submission, autograde) are shared with
+test_report.py, test_postgres.py and test_exchange_roundtrip.py.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.feedback_preprocessors import (NOTICE, HideHiddenTestOutput, hidden_test_lines,
+                                           leaked_lines, scrub_text)
+from grader.notebooks import ROOT, dumps, parse_source
+
+# --------------------------------------------------------------------------------------------
+# A tiny lesson and course, shared with the other grading tests
+
+TINY = '''# %% [markdown]
+# # Tiny lesson
+# %% answer id=double
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+# %% tests id=test_double points=2
+assert double(2) == 4, "double(2) should be 4: multiply by two"
+### BEGIN HIDDEN TESTS
+assert double(-21) == -42, "double of a negative number is wrong"
+### END HIDDEN TESTS
+# %% answer id=square
+def square(x):
+    ### BEGIN SOLUTION
+    return x * x
+    ### END SOLUTION
+# %% tests id=test_square points=3
+assert square(2) == 4, "square(2) should be 4"
+### BEGIN HIDDEN TESTS
+assert square(7) == 49, "square of a larger number is wrong"
+assert square(-3) == 9, "square of a negative number is wrong"
+### END HIDDEN TESTS
+# %% [markdown] explain id=explain_square points=1
+# Squaring multiplies a number by itself.
+'''
+HIDDEN_MARKERS = ("square(7)", "square(-3)", "double(-21)", "BEGIN HIDDEN", "END HIDDEN")
+
+# Answers: (double body, square body); None keeps the released "raise NotImplementedError()".
+ANSWERS = {
+    "right": ("def double(x):\n    return x + x\n", "def square(x):\n    return x ** 2\n"),
+    # passes square's visible test, fails its first hidden assert
+    "hidden_fail": ("def double(x):\n    return 2 * x\n", "def square(x):\n    return 4 if x == 2 else x\n"),
+    # fails double's visible assert; square right
+    "visible_fail": ("def double(x):\n    return x + 2\n", "def square(x):\n    return x * x\n"),
+    "blank": (None, None),
+}
+# points per answer kind: test_double 2, test_square 3 (explain_square is graded by hand)
+EXPECTED = {"right": 5.0, "hidden_fail": 2.0, "visible_fail": 3.0, "blank": 0.0}
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE")}
+
+
+def run(argv, cwd, env=None, check=True, timeout=600):
+    """Run a command in a course copy; on failure show its output."""
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                            env={**CLEAN_ENV, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
+                             f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+def tiny_course(dest: Path, env: dict | None = None, release: bool = False) -> Path:
+    """A course copy at dest with the tiny lesson: set up and generated (lessons/tiny exists)."""
+    from grader.setup import copy_course
+
+    copy_course(dest)
+    (dest / "grader" / "sources" / "tiny.py").write_text(TINY)
+    target = dest / "solutions" / "tiny" / "tiny.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dumps(parse_source(TINY, "tiny.py")))
+    # release first: its generate_assignment registers the lesson, so setup has nothing to redo
+    run([sys.executable, "-m", "grader", "release", "tiny", "--no-exchange"], dest, env)
+    run([sys.executable, "-m", "grader", "setup", "--no-kernel"], dest, env)
+    if release:
+        run([sys.executable, "-m", "grader", "release", "tiny"], dest, env)
+    return dest
+
+
+def answered(released: Path, kind: str) -> dict:
+    """The released notebook with the answer cells of ``kind`` filled in (as JSON)."""
+    nb = json.loads(released.read_text())
+    bodies = dict(zip(("double", "square"), ANSWERS[kind]))
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if bodies.get(grade_id):
+            cell["source"] = bodies[grade_id]
+    return nb
+
+
+def place_submission(course: Path, student: str, kind: str, lesson: str = "tiny") -> Path:
+    """Put a submission where collect would: grader/submitted/<student>/<lesson>/."""
+    folder = course / "grader" / "submitted" / student / lesson
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = answered(course / "lessons" / lesson / f"{lesson}.ipynb", kind)
+    (folder / f"{lesson}.ipynb").write_text(json.dumps(nb))
+    (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
+    return folder
+
+
+def autograde(course: Path, lesson: str = "tiny", env: dict | None = None):
+    """The course's autograde command when it exists, else nbgrader's own (sandboxed by the config)."""
+    if (course / "grader" / "autograde.py").exists():
+        return run([sys.executable, "-m", "grader", "autograde", lesson], course, env)
+    return run([sys.executable, "-m", "nbgrader", "autograde", lesson, "--force"], course, env)
+
+
+def page_text(page: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+
+
+# --------------------------------------------------------------------------------------------
+# Unit tests: the preprocessor on a real traceback (IPython 8, as nbgrader's autograde stores it)
+
+TRACEBACK = [
+    "\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+    "\x1b[31mAssertionError\x1b[39m                            Traceback (most recent call last)",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[2]\x1b[39m\x1b[32m, line 3\x1b[39m\n"
+    "\x1b[32m      1\x1b[39m \x1b[38;5;28;01massert\x1b[39;00m double(\x1b[32m2\x1b[39m) == \x1b[32m4\x1b[39m, "
+    "\x1b[33m\"double(2) should be 4\"\x1b[39m\n"
+    "\x1b[32m      2\x1b[39m \x1b[38;5;66;03m### BEGIN HIDDEN TESTS\x1b[39;00m\n"
+    "\x1b[32m----> \x1b[39m\x1b[32m3\x1b[39m \x1b[38;5;28;01massert\x1b[39;00m double(\x1b[32m21\x1b[39m) == "
+    "\x1b[32m42\x1b[39m, \x1b[33m\"double(21) is wrong\"\x1b[39m\n"
+    "\x1b[32m      4\x1b[39m \x1b[38;5;66;03m### END HIDDEN TESTS\x1b[39;00m\n",
+    "\x1b[31mAssertionError\x1b[39m: double(21) is wrong",
+]
+SOURCE = ('assert double(2) == 4, "double(2) should be 4"\n### BEGIN HIDDEN TESTS\n'
+          'assert double(21) == 42, "double(21) is wrong"\n### END HIDDEN TESTS')
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _cell(source, outputs):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_double", "points": 1}
+    return cell
+
+
+def test_hidden_test_lines_include_markers_and_body_only():
+    assert hidden_test_lines(SOURCE) == {
+        "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", 'assert double(21) == 42, "double(21) is wrong"'}
+    assert hidden_test_lines("assert True\n") == set()
+
+
+def test_preprocessor_removes_hidden_lines_from_traceback_and_keeps_the_rest():
+    error = {"output_type": "error", "ename": "AssertionError", "evalue": "double(21) is wrong",
+             "traceback": TRACEBACK}
+    stream = {"output_type": "stream", "name": "stdout",
+              "text": "checking\nassert double(21) == 42, \"double(21) is wrong\"\n"}
+    nb = nbformat.v4.new_notebook(cells=[_cell(SOURCE, [error, stream])])
+    nb, _ = HideHiddenTestOutput()(nb, {})
+    out = nb.cells[0].outputs
+    text = ANSI.sub("", "\n".join(out[0].traceback))
+    assert "double(21) == 42" not in text and "HIDDEN TESTS" not in text
+    assert 'assert double(2) == 4, "double(2) should be 4"' in text  # the visible line stays
+    assert NOTICE.strip() in text
+    assert text.count(NOTICE.strip()) == 1  # one notice per frame, not per line
+    assert "AssertionError: double(21) is wrong" in text  # the hint message stays
+    assert out[1].text == "checking\n" + NOTICE + "\n"
+    assert nb.cells[0].source == SOURCE  # the source is ClearHiddenTests' job, untouched here
+
+
+def test_preprocessor_leaves_cells_without_hidden_tests_alone():
+    error = {"output_type": "error", "ename": "AssertionError", "evalue": "x", "traceback": TRACEBACK}
+    nb = nbformat.v4.new_notebook(cells=[_cell("assert double(2) == 4", [error])])
+    nb, _ = HideHiddenTestOutput()(nb, {})
+    assert nb.cells[0].outputs[0].traceback == TRACEBACK
+
+
+def test_short_hidden_lines_only_match_whole_context_lines():
+    hidden = {")", "### BEGIN HIDDEN TESTS"}
+    text, removed = scrub_text("f(1,\n  2\n)\n      5 )\n", hidden)
+    assert removed
+    assert text.startswith("f(1,\n  2\n")  # the student's own ")" line also goes (exact match)...
+    kept, removed = scrub_text("print(f(x))  # done", hidden)
+    assert not removed and kept == "print(f(x))  # done"  # ...but never a line that merely contains ")"
+
+
+def test_leaked_lines_finds_hidden_lines_in_html_but_not_the_students_own():
+    hidden = {"### BEGIN HIDDEN TESTS", "assert square(7) == 49, 'wrong'", "x = 1"}
+    page = "<pre><span>assert</span> square(7) <span>==</span> 49, &#39;wrong&#39;</pre>"
+    assert leaked_lines(page, hidden) == ["assert square(7) == 49, 'wrong'"]
+    assert leaked_lines(page, hidden, allowed_text="assert square(7) == 49, 'wrong'") == []
+    assert leaked_lines("<p>x = 1</p>", hidden) == []  # too short to tell anything
+    assert leaked_lines("<p>### BEGIN HIDDEN TESTS</p>", hidden) == ["### BEGIN HIDDEN TESTS"]
+
+
+def test_configured_list_gets_ours_before_clear_hidden_tests():
+    from grader.feedback import CLEAR, OURS, feedback_preprocessors
+
+    names, _ = feedback_preprocessors(ROOT)
+    assert names.index(OURS) < names.index(CLEAR)
+    assert names[0] == "nbgrader.preprocessors.GetGrades"
+
+
+# --------------------------------------------------------------------------------------------
+# The whole command on a tiny course
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    course = tiny_course(tmp_path_factory.mktemp("feedback") / "course")
+    for kind in ("right", "hidden_fail", "blank"):
+        place_submission(course, kind, kind)
+    autograde(course)
+    return course
+
+
+@pytest.mark.slow
+def test_feedback_pages_show_scores_and_no_hidden_tests(graded_course):
+    result = run([sys.executable, "-m", "grader", "feedback", "tiny", "--no-release"], graded_course)
+    assert "3 page(s) for 3 student(s)" in result.stdout, result.stdout
+    assert "0 withheld" in result.stdout
+    pages = {kind: graded_course / "grader" / "feedback" / kind / "tiny" / "tiny.html"
+             for kind in ("right", "hidden_fail", "blank")}
+    for kind, page in pages.items():
+        assert page.is_file(), f"no feedback page for {kind}"
+        text = page_text(page)
+        for marker in HIDDEN_MARKERS:
+            assert marker not in text, f"{kind}'s feedback shows hidden test text {marker!r}"
+        assert 'assert square(2) == 4, "square(2) should be 4"' in text  # visible tests are shown
+    hidden_fail = page_text(pages["hidden_fail"])
+    assert "square of a larger number is wrong" in hidden_fail  # the failing hidden assert's hint
+    assert NOTICE.strip() in hidden_fail
+    assert re.search(r"Score:\s*2(\.0)?\s*/\s*6(\.0)?", hidden_fail), "total score missing"
+    assert re.search(r"Score:\s*5(\.0)?\s*/\s*6(\.0)?", page_text(pages["right"]))
+    assert "NotImplementedError" in page_text(pages["blank"])
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_feedback_leaks_unless_the_config_has_our_preprocessor(graded_course):
+    """Why the preprocessor exists: nbgrader's ClearHiddenTests alone leaves the traceback."""
+    from grader.feedback import feedback_preprocessors
+
+    _, configured = feedback_preprocessors(graded_course)
+    run([sys.executable, "-m", "nbgrader", "generate_feedback", "tiny", "--force", "--student=hidden_fail"],
+        graded_course)
+    text = page_text(graded_course / "grader" / "feedback" / "hidden_fail" / "tiny" / "tiny.html")
+    assert ("square(7)" in text) is (not configured)
+
+
+def test_unknown_lesson_is_refused(tmp_path):
+    result = run([sys.executable, "-m", "grader", "feedback", "no_such_lesson"], ROOT, check=False)
+    assert result.returncode == 2
+    assert "unknown lesson no_such_lesson" in result.stderr
