@@ -29,6 +29,7 @@ __all__ = ["Module", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "
 _getrefcount = getattr(sys, "getrefcount", None)
 _POOL_SIZE = 4      # arrays kept per (name, shape, dtype)
 _POOL_KEYS = 16     # distinct keys kept per module before the pool is emptied
+_POOL_BYTES = 8 << 20  # larger arrays (one-off evaluations of a whole data set) are not kept
 _free_refs = None   # refcount of a pooled array that only the pool holds (measured on first use)
 
 
@@ -51,7 +52,7 @@ def _buffer(pools, name, shape, dtype):
             if _getrefcount(a) <= _free_refs:
                 return a
     a = np.empty(shape, dtype)
-    if _getrefcount is not None and len(pool) < _POOL_SIZE:
+    if _getrefcount is not None and len(pool) < _POOL_SIZE and a.nbytes <= _POOL_BYTES:
         pool.append(a)
         if _free_refs is None:
             for a in pool:  # same binding as in the reuse loop above: pool + loop variable + call
@@ -217,17 +218,18 @@ class Linear(Module):
     ``"xavier"`` (Glorot uniform), ``"xavier_normal"``, ``"torch"`` (PyTorch's default uniform),
     ``"small"`` (0.01 * normal), ``"zeros"``, or a function ``init(fan_in, fan_out, rng)``.
     ``rng``: a ``np.random.Generator`` (or a seed); ``None`` draws fresh entropy.
+    ``bias=False`` leaves the bias out (``self.bias is None``), as in PyTorch.
     """
 
-    def __init__(self, in_features, out_features, rng=None, init="he", dtype=np.float32):
+    def __init__(self, in_features, out_features, rng=None, init="he", dtype=np.float32, bias=True):
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         if self.in_features < 1 or self.out_features < 1:
             raise ValueError(f"Linear needs positive sizes, got ({in_features}, {out_features})")
         rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        weight, bias = _initial_weights(init, self.in_features, self.out_features, rng)
+        weight, bias_values = _initial_weights(init, self.in_features, self.out_features, rng)
         self.weight = Parameter(weight, dtype=dtype)
-        self.bias = Parameter(bias, dtype=dtype)
+        self.bias = Parameter(bias_values, dtype=dtype) if bias else None
         self._cache_x = None
         self._bufs = {}
 
@@ -244,7 +246,8 @@ class Linear(Module):
         self._cache_x = x
         out = _buffer(self._bufs, "out", x.shape[:-1] + (self.out_features,), w.dtype)
         np.matmul(x, w.T, out=out)
-        np.add(out, self.bias.data, out=out)
+        if self.bias is not None:
+            np.add(out, self.bias.data, out=out)
         return out
 
     def backward(self, grad_out):
@@ -270,12 +273,13 @@ class Linear(Module):
             weight._grad_is_zero = False
         else:
             weight._grad += g.T @ x2
-        ones = _ones(self._bufs, g.shape[0], w.dtype)  # ones @ g: the column sums, through BLAS
-        if bias._grad_is_zero:
-            np.matmul(ones, g, out=bias._grad)
-            bias._grad_is_zero = False
-        else:
-            bias._grad += ones @ g
+        if bias is not None:
+            ones = _ones(self._bufs, g.shape[0], w.dtype)  # ones @ g: the column sums, through BLAS
+            if bias._grad_is_zero:
+                np.matmul(ones, g, out=bias._grad)
+                bias._grad_is_zero = False
+            else:
+                bias._grad += ones @ g
         if not self.needs_input_grad:
             return None
         dx = _buffer(self._bufs, "dx", x.shape, w.dtype)
@@ -284,7 +288,8 @@ class Linear(Module):
 
     def extra_repr(self):
         dtype = "" if self.weight.dtype == np.float32 else f", dtype={self.weight.dtype}"
-        return f"in_features={self.in_features}, out_features={self.out_features}{dtype}"
+        bias = "" if self.bias is not None else ", bias=False"
+        return f"in_features={self.in_features}, out_features={self.out_features}{bias}{dtype}"
 
 
 # ------------------------------------------------------------------------------ activations

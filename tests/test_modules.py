@@ -37,6 +37,15 @@ def test_linear_gradients(init):
     assert set(errors) == {"input", "weight", "bias"}
 
 
+def test_linear_without_bias():
+    rng = np.random.default_rng(17)
+    layer = Linear(4, 3, rng=rng, bias=False)
+    assert layer.bias is None and len(layer.parameters()) == 1 and "bias=False" in repr(layer)
+    x = rng.standard_normal((5, 4))
+    np.testing.assert_allclose(layer(x), x.astype(np.float32) @ layer.weight.data.T, rtol=1e-6)
+    assert set(check_module(layer, x, rng=rng)) == {"input", "weight"}
+
+
 def test_linear_gradients_with_extra_batch_axes():
     rng = np.random.default_rng(3)
     errors = check_module(Linear(3, 2, rng=rng), rng.standard_normal((2, 4, 3)), rng=rng)
