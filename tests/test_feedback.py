@@ -84,15 +84,14 @@ def tiny_course(dest: Path, env: dict | None = None, release: bool = False) -> P
     from grader.setup import copy_course
 
     copy_course(dest)
+    # setup before the lesson exists: folders and exchange, nothing to register (quick); then
+    # release's generate_assignment registers the lesson (no second generate by setup)
+    run([sys.executable, "-m", "grader", "setup", "--no-kernel"], dest, env)
     (dest / "grader" / "sources" / "tiny.py").write_text(TINY)
     target = dest / "solutions" / "tiny" / "tiny.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(dumps(parse_source(TINY, "tiny.py")))
-    # release first: its generate_assignment registers the lesson, so setup has nothing to redo
-    run([sys.executable, "-m", "grader", "release", "tiny", "--no-exchange"], dest, env)
-    run([sys.executable, "-m", "grader", "setup", "--no-kernel"], dest, env)
-    if release:
-        run([sys.executable, "-m", "grader", "release", "tiny"], dest, env)
+    run([sys.executable, "-m", "grader", "release", "tiny"] + ([] if release else ["--no-exchange"]), dest, env)
     return dest
 
 
