@@ -20,6 +20,10 @@ Flagged:
   ``subprocess``, ``os.kill``, ...), ``exec``/``eval``/``compile``/``__import__``;
 * ``open()`` (and ``os``/``shutil``/``pathlib`` file functions) on absolute paths or on paths
   that leave the working folder (``..``);
+* ``get_ipython()`` (IPython hooks can inject output into test cells);
+* nbgrader cell metadata edited (grade/solution/locked/points/cell type changed, or nbgrader
+  metadata on a cell the lesson does not have): grading restores the roles
+  (:class:`grader.sandbox.RestoreCellMetadata`), the attempt is flagged;
 * code that does not parse is not flagged (it fails on its own).
 """
 from __future__ import annotations
@@ -46,6 +50,7 @@ FILE_CALLS = {"open", "remove", "unlink", "rename", "replace", "rmdir", "removed
               "savetxt", "fromfile", "genfromtxt", "read_text", "write_text", "glob"}
 DYNAMIC = {"exec": "calls exec()", "eval": "calls eval()", "compile": "calls compile()",
            "__import__": "calls __import__()", "globals": "uses globals()", "vars": "uses vars()",
+           "get_ipython": "uses get_ipython() (IPython hooks)",
            "setattr": None, "delattr": None}
 BUILTIN_NAMES = {"__builtins__", "builtins"}
 # Library names a student may use without importing them in the same cell.
@@ -73,9 +78,11 @@ def _root(node) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _suspicious_path(node) -> str | None:
+def _suspicious_path(node, consts: dict | None = None) -> str | None:
     """The literal path when it is absolute or climbs out of the working folder."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    if isinstance(node, ast.Name) and consts and node.id in consts:
+        text = consts[node.id]
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value
     elif isinstance(node, ast.JoinedStr):
         text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
@@ -91,6 +98,7 @@ class _Visitor(ast.NodeVisitor):
     def __init__(self, protected: dict[str, str]):
         self.protected = protected   # names bound by the locked cells -> what they were bound to
         self.imported: dict[str, str] = {}
+        self.consts: dict[str, str] = {}   # name -> string literal last assigned to it
         self.reasons: list[str] = []
 
     def flag(self, text: str) -> None:
@@ -174,6 +182,15 @@ class _Visitor(ast.NodeVisitor):
     def visit_Assign(self, node):
         for t in node.targets:
             self._target(t, "assigns")
+            if isinstance(t, ast.Name):
+                if isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+                    value = node.value
+                    text = value.value if isinstance(value, ast.Constant) else "".join(
+                        v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                    if isinstance(text, str):
+                        self.consts[t.id] = text
+                else:
+                    self.consts.pop(t.id, None)
         self.generic_visit(node)
 
     def visit_AugAssign(self, node):
@@ -267,7 +284,7 @@ class _Visitor(ast.NodeVisitor):
                 self.flag(f"calls {func.id}() on {_dotted(target) or root} (an imported module or object)")
         if name in FILE_CALLS:
             for arg in list(node.args[:2]) + [k.value for k in node.keywords if k.arg in ("file", "path", "src", "dst", "fname")]:
-                path = _suspicious_path(arg)
+                path = _suspicious_path(arg, self.consts)
                 if path is not None:
                     self.flag(f"{name}() of a path outside the working folder: {path!r}")
         self.generic_visit(node)
@@ -328,6 +345,43 @@ def _is_locked_source_cell(cell) -> bool:
     return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
 
 
+_ROLE_KEYS = ("grade", "solution", "locked", "task", "points")
+
+
+def _role(cell) -> dict:
+    meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+    role = {k: meta.get(k) for k in _ROLE_KEYS if meta.get(k) not in (None, False)}
+    if "points" in role:
+        role["points"] = float(role["points"])
+    role["cell_type"] = cell.get("cell_type")
+    return role
+
+
+def metadata_changes(submitted: dict, source: dict) -> list[str]:
+    """nbgrader roles edited in the submission (grading restores them; the attempt is flagged)."""
+    roles = {}
+    for cell in source.get("cells", []):
+        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        if grade_id:
+            roles[grade_id] = _role(cell)
+    reasons = []
+    for cell in submitted.get("cells", []):
+        meta = (cell.get("metadata") or {}).get("nbgrader")
+        if not isinstance(meta, dict) or not meta:
+            continue
+        grade_id = meta.get("grade_id")
+        if grade_id not in roles:
+            if grade_id or any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                reasons.append(f"cell {grade_id or '?'}: nbgrader metadata on a cell the lesson does not have")
+            continue
+        mine, theirs = _role(cell), roles[grade_id]
+        changed = [f"{k} {theirs.get(k)!r} -> {mine.get(k)!r}" for k in (*_ROLE_KEYS, "cell_type")
+                   if mine.get(k) != theirs.get(k)]
+        if changed:
+            reasons.append(f"cell {grade_id}: nbgrader metadata edited ({', '.join(changed)})")
+    return reasons
+
+
 def analyze_notebook(submitted, source=None) -> list[str]:
     """Reasons to flag a submission, as ``"cell <grade_id or #n>: <reason>"`` strings.
 
@@ -354,4 +408,6 @@ def analyze_notebook(submitted, source=None) -> list[str]:
             item = f"{where}: {reason}"
             if item not in reasons:
                 reasons.append(item)
+    if src:
+        reasons += metadata_changes(sub or {}, src)
     return reasons

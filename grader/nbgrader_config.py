@@ -50,6 +50,17 @@ c.Execute.interrupt_on_timeout = True
 # Where the Assignments panel (a student's Fetch) puts fetched lessons; relative to the server root.
 c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join("grader", "student")))  # absolute: the Assignments panel changes into it
 
+# Before grading, every cell's nbgrader role (grade/solution/locked/points) is restored from the
+# gradebook: edited cell metadata never changes what is graded or how much it is worth.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "grader.sandbox.RestoreCellMetadata",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Autograding runs every kernel in the bubblewrap sandbox (grader/sandbox.py): our CLI, plain
 # `nbgrader autograde` and formgrader's button all build their preprocessors from this list,
 # nbgrader's own with Execute replaced. Validate (students) keeps nbgrader's plain Execute.

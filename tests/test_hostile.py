@@ -1,0 +1,322 @@
+"""Hostile submissions, graded together in ONE sandboxed `python -m grader autograde` run.
+
+Each case asserts its exact outcome: score, status, nothing read, nothing written, and that the
+honest students graded alongside are unaffected. The course is a temporary copy of the real
+configuration (tests/grader_helpers.py); cells time out after 8 s and kernels get 1 GiB.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+
+import pytest
+
+from grader_helpers import (CORRECT, MAX_SCORE, REPO, WRONG, bwrap_works, filled, make_course,
+                            run_grader, scores, statuses, submit)
+
+ok, why = bwrap_works()
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not ok, reason=f"bubblewrap sandbox unavailable: {why}")]
+
+SQUARE_OK = CORRECT["square"]
+COUNT_OK = CORRECT["count_positive"]
+
+
+def _reader_code(course) -> str:
+    """Tries to read everything secret; records what it managed in found.json (its own folder)."""
+    targets = [
+        str(course.path("source", "ex", "ex.ipynb")),          # solutions with hidden tests
+        str(course.path("gradebook.db")),
+        str(course.path("submitted", "honest", "ex", "ex.ipynb")),  # another student's work
+        str(course.path("nbgrader_config.py")),
+        str(REPO / "grader" / "nbgrader_config.py"),
+        str(REPO / "grader" / "sources"),
+        str(REPO / "solutions"),
+        os.path.expanduser("~/.local/share/jupyter/runtime"),
+    ]
+    lines = ["import json, os", "found = {}"]
+    for t in targets:
+        lines += [
+            "try:",
+            f"    p = {t!r}",
+            "    found[p] = os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read(40).decode('latin1')",
+            "except Exception as e:",
+            "    found[p] = 'ERR ' + type(e).__name__",
+            "",
+        ]
+    lines += [
+        "import os as _os",
+        "found['env'] = sorted(k for k in _os.environ if 'DB' in k or 'TOKEN' in k or 'NNFS' in k)",
+        "json.dump(found, open('found.json', 'w'))",
+        SQUARE_OK,
+    ]
+    return "\n".join(lines)
+
+
+def _writer_code(course) -> str:
+    gradebook = str(course.path("gradebook.db"))
+    targets = [str(course.path("source", "ex", "ex.ipynb")), str(course.path("evil.txt")),
+               str(REPO / "grader" / "evil.txt"), str(course.path("submitted", "honest", "ex", "evil.txt")),
+               "/work/evil.txt"]
+    return "\n".join([
+        "import sqlite3, json",
+        "wrote = {}",
+        "try:",
+        f"    db = sqlite3.connect({gradebook!r})",
+        "    db.execute(\"UPDATE grade SET auto_score = 37, manual_score = 37, extra_credit = 30\")",
+        "    db.commit()",
+        "    wrote['db'] = [r for r in db.execute('select count(*) from grade')]",
+        "except Exception as e:",
+        "    wrote['db'] = 'ERR ' + type(e).__name__",
+        *[f"try:\n    open({t!r}, 'w').write('pwned')\n    wrote[{t!r}] = 'written'\n"
+          f"except Exception as e:\n    wrote[{t!r}] = 'ERR ' + type(e).__name__" for t in targets],
+        "json.dump(wrote, open('wrote.json', 'w'), default=str)",
+        SQUARE_OK,
+    ])
+
+
+def _extra_credit_code(course) -> str:
+    """Gives itself manual points and extra credit straight in the gradebook, through SQLAlchemy."""
+    return "\n".join([
+        "import json",
+        "try:",
+        "    from sqlalchemy import create_engine, text",
+        f"    engine = create_engine('sqlite:///{course.path('gradebook.db')}')",
+        "    with engine.begin() as conn:",
+        "        conn.execute(text('UPDATE grade SET manual_score = 100, extra_credit = 100'))",
+        "    result = 'committed'",
+        "except Exception as e:",
+        "    result = 'ERR ' + type(e).__name__",
+        "json.dump(result, open('manual.json', 'w'))",
+        SQUARE_OK,
+    ])
+
+
+MONKEYPATCH = """\
+import numpy as np
+np.allclose = lambda *a, **k: True
+np.array_equal = lambda *a, **k: True
+class Anything:
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+def square(x):
+    return Anything()
+"""
+
+COUNT_ANYTHING = "def count_positive(x):\n    return Anything()"
+
+LOOP = """\
+import signal
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    pass
+"""
+
+MEMORY_BOMB = SQUARE_OK + """
+hog = [bytearray(10**8) for _ in range(200)]
+"""
+
+
+def _metadata_notebook(course) -> dict:
+    nb = filled(course.release("ex"), {"square": SQUARE_OK, "count_positive": WRONG["count_positive"]})
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id") == "test_count_positive":
+            meta["points"] = 100.0                       # worth more
+            meta["grade"] = False                        # and not graded at all (a failing test)
+        if meta.get("grade_id") == "count_positive":
+            meta.update(grade=True, points=50.0)         # an answer cell that scores itself
+        if meta.get("grade_id") == "explain_square":
+            meta.update(solution=False, points=100.0)
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "bonus", "outputs": [],
+                        "metadata": {"nbgrader": {"grade": True, "grade_id": "bonus", "locked": False,
+                                                  "points": 100.0, "schema_version": 3, "solution": False}},
+                        "source": "# my bonus points\nassert True"})
+    # at run time, rewrite its own notebook file with more points (nbgrader writes its own copy)
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "rewrite", "outputs": [],
+                        "metadata": {}, "source": "import json\nnb = json.load(open('ex.ipynb')) if False else None\n"
+                                                  "open('ex.ipynb', 'w').write('{}')"})
+    return nb
+
+
+def _deleted_test_notebook(course) -> dict:
+    nb = filled(course.release("ex"), {"square": SQUARE_OK, "count_positive": WRONG["count_positive"]})
+    nb["cells"] = [c for c in nb["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_count_positive"]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    course = make_course(tmp / "course", duedates={"ex": "2030-06-01 00:00:00 UTC"})
+    submit(course, "honest", answers=CORRECT)
+    submit(course, "wrong", answers=WRONG)
+    submit(course, "late", answers=CORRECT, timestamp="2030-06-02 09:00:00.000000 UTC")
+    submit(course, "reader", answers={"square": _reader_code(course), "count_positive": COUNT_OK})
+    submit(course, "writer", answers={"square": _writer_code(course), "count_positive": WRONG["count_positive"]})
+    submit(course, "manual", answers={"square": _extra_credit_code(course), "count_positive": COUNT_OK})
+    submit(course, "exiter", answers={"square": "import os\nos._exit(1)", "count_positive": COUNT_OK})
+    submit(course, "looper", answers={"square": LOOP, "count_positive": COUNT_OK})
+    submit(course, "bomb", answers={"square": MEMORY_BOMB, "count_positive": COUNT_OK})
+    submit(course, "patcher", answers={"square": MONKEYPATCH, "count_positive": COUNT_ANYTHING})
+    submit(course, "badjson", text='{"cells": [ this is not json')
+    submit(course, "misnamed", answers=CORRECT, filename="ex-Copy1.ipynb")
+    submit(course, "nonb", text="just a text file", filename="notes.txt")
+    submit(course, "deleter", notebook=_deleted_test_notebook(course))
+    submit(course, "metadata", notebook=_metadata_notebook(course))
+    (course.path("submitted", "absent")).mkdir(parents=True)   # a student folder without this lesson
+    gradebook_before = course.path("gradebook.db").stat().st_size
+    result = run_grader(course, "autograde", "--workers", "2", "--no-progress", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    export = run_grader(course, "export", "--output", "-")
+    assert export.returncode == 0, export.stderr
+    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(export.stdout))}
+    return course, result, rows, statuses(course), scores(course), gradebook_before
+
+
+def _row(graded, student):
+    return graded[2][student]
+
+
+def test_honest_and_wrong_are_graded_normally(graded):
+    assert _row(graded, "honest") == {"student_id": "honest", "lesson": "ex", "score": "5", "max_score": "7", "status": "ok"}
+    assert _row(graded, "wrong") == {"student_id": "wrong", "lesson": "ex", "score": "0", "max_score": "7", "status": "ok"}
+    assert MAX_SCORE == 7.0
+
+
+def test_late_submission_is_late(graded):
+    assert _row(graded, "late")["status"] == "late"
+    assert _row(graded, "late")["score"] == "5"
+
+
+def test_reading_secrets_reads_nothing(graded):
+    course = graded[0]
+    found = json.loads(course.autograded("reader", "ex").with_name("found.json").read_text())
+    env = found.pop("env")
+    assert env == []                                   # no database URL, no tokens, no NNFS_* settings
+    for path, value in found.items():
+        # every secret folder is an empty tmpfs: files are missing, folders are empty
+        assert value in ("ERR FileNotFoundError", []), (path, value)
+    row = _row(graded, "reader")
+    assert row["score"] == "5"                         # its answers are right: graded normally
+    assert row["status"].startswith("flagged: cell square: listdir() of a path outside the working folder: ")
+    assert "cell square: open() of a path outside the working folder: " in row["status"]
+
+
+def test_writing_outside_changes_nothing(graded):
+    course = graded[0]
+    wrote = json.loads(course.autograded("writer", "ex").with_name("wrote.json").read_text())
+    # the gradebook path is an empty tmpfs inside the sandbox: sqlite makes a throwaway file there
+    assert wrote["db"] == "ERR OperationalError"
+    for path, outcome in wrote.items():
+        if path == "db":
+            continue
+        if path.startswith(str(course.path("source"))) or path.startswith(str(course.path("submitted"))) \
+                or path.startswith(str(REPO / "grader")):
+            assert outcome == "written" or outcome.startswith("ERR"), (path, outcome)  # on a tmpfs, or refused
+        else:
+            assert outcome == "ERR OSError", (path, outcome)                        # read-only file system
+        assert not os.path.exists(path) or open(path).read() != "pwned", path
+    assert json.loads(course.path("source", "ex", "ex.ipynb").read_text())["cells"]   # the real source is intact
+    db = sqlite3.connect(course.path("gradebook.db"))
+    assert db.execute("select count(*) from grade where auto_score = 37 or manual_score = 37 "
+                      "or extra_credit = 30").fetchone() == (0,)
+    row = _row(graded, "writer")
+    assert row["score"] == "2"                         # square right, count_positive wrong
+    assert row["status"].startswith("flagged: cell square: imports sqlite3")
+
+
+def test_raising_own_manual_score_or_extra_credit_has_no_effect(graded):
+    course = graded[0]
+    # the gradebook's folder is an empty tmpfs in the sandbox: no such table
+    assert json.loads(course.autograded("manual", "ex").with_name("manual.json").read_text()) == "ERR OperationalError"
+    from nbgrader.api import Gradebook
+    with Gradebook(graded[0].db_url, "nnfs-test") as gb:
+        sub = gb.find_submission_notebook("ex", "ex", "manual")
+        grades = {g.name: (g.manual_score, g.extra_credit, g.needs_manual_grade) for g in sub.grades}
+        assert grades["explain_square"] == (None, None, True)
+        assert all(g.manual_score is None and not g.extra_credit for g in sub.grades)
+        assert sub.score == 5.0
+        assert gb.find_submission("ex", "manual").score == 5.0
+    assert _row(graded, "manual")["score"] == "5"
+
+
+def test_os_exit_fails_loudly(graded):
+    assert _row(graded, "exiter") == {
+        "student_id": "exiter", "lesson": "ex", "score": "", "max_score": "7",
+        "status": "failed: kernel died (the process exited, crashed or hit a resource limit)"}
+
+
+def test_interrupt_proof_loop_times_out(graded):
+    assert _row(graded, "looper") == {
+        "student_id": "looper", "lesson": "ex", "score": "", "max_score": "7",
+        "status": "failed: timeout (a cell ran too long and ignored the interrupt)"}
+
+
+def test_memory_bomb_hits_the_limit(graded):
+    row = _row(graded, "bomb")
+    assert row["status"] == "failed: memory limit (MemoryError) in cell square"
+    assert row["score"] == "5"                         # the kernel survived: both answers still graded
+
+
+def test_invalid_json_missing_and_misnamed_notebooks(graded):
+    assert _row(graded, "badjson")["score"] == ""
+    assert _row(graded, "badjson")["status"].startswith("failed: invalid notebook JSON (ex.ipynb: ")
+    assert _row(graded, "nonb") == {"student_id": "nonb", "lesson": "ex", "score": "", "max_score": "7",
+                                    "status": "failed: missing notebook (ex.ipynb not in the submission)"}
+    assert _row(graded, "misnamed") == {
+        "student_id": "misnamed", "lesson": "ex", "score": "", "max_score": "7",
+        "status": "failed: misnamed notebook (submitted ex-Copy1.ipynb; expected ex.ipynb)"}
+    assert _row(graded, "absent") == {"student_id": "absent", "lesson": "ex", "score": "0", "max_score": "7",
+                                      "status": "missing"}
+
+
+def test_deleted_test_cell_is_restored(graded):
+    course = graded[0]
+    nb = json.loads(course.autograded("deleter", "ex").read_text())
+    ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
+    assert "test_count_positive" in ids
+    assert _row(graded, "deleter") == {"student_id": "deleter", "lesson": "ex", "score": "2", "max_score": "7",
+                                       "status": "ok"}
+
+
+def test_monkeypatch_and_always_equal_earn_nothing(graded):
+    row = _row(graded, "patcher")
+    assert row["score"] == "0"
+    assert row["status"] == (
+        "flagged: cell square: assigns np.allclose (attribute of the imported numpy); "
+        "cell square: assigns np.array_equal (attribute of the imported numpy); "
+        "cell square: defines __eq__ (a comparison/conversion hook); "
+        "cell square: defines __ne__ (a comparison/conversion hook)")
+
+
+def test_edited_metadata_changes_nothing(graded):
+    course = graded[0]
+    row = _row(graded, "metadata")
+    assert row["score"] == "2"                          # square right; count_positive's test still counts, 3 points
+    assert row["status"].startswith("flagged: ")
+    assert "cell test_count_positive: nbgrader metadata edited" in row["status"]
+    assert "cell bonus: nbgrader metadata on a cell the lesson does not have" in row["status"]
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url, "nnfs-test") as gb:
+        assert gb.find_submission("ex", "metadata").max_score == 7.0
+        sub = gb.find_submission_notebook("ex", "ex", "metadata")
+        assert {g.name: g.max_score for g in sub.grades} == {"test_square": 2.0, "test_count_positive": 3.0,
+                                                             "explain_square": 2.0}
+        assert {g.name: g.auto_score for g in sub.grades} == {"test_square": 2.0, "test_count_positive": 0.0,
+                                                              "explain_square": None}
+
+
+def test_every_status_recorded_and_nothing_else_touched(graded):
+    course, result, rows, recorded, gb_scores, _ = graded
+    assert set(rows) == {"honest", "wrong", "late", "reader", "writer", "manual", "exiter", "looper", "bomb",
+                         "patcher", "badjson", "misnamed", "nonb", "deleter", "metadata", "absent"}
+    assert {s for (s, _l) in recorded} == set(rows)
+    assert not course.path("evil.txt").exists()
+    assert not (REPO / "grader" / "evil.txt").exists()
+    assert "graded 16 submission(s)" in result.stdout

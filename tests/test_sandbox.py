@@ -1,0 +1,231 @@
+"""The sandboxed kernel (grader/sandbox.py): it runs, timeouts interrupt it, it sees no secrets,
+writes only its own folder, has no network and no inherited secrets; every way of autograding uses it."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config import Config
+
+from grader_helpers import CORRECT, PYTHON, REPO, bwrap_works, make_course, nbgrader, run_grader, submit, test_env
+
+from grader import sandbox
+
+ok, why = bwrap_works()
+needs_bwrap = pytest.mark.skipif(not ok, reason=f"bubblewrap sandbox unavailable: {why}")
+
+
+def _run(tmp_path, sources: list[str], timeout: int = 5, secret: Path | None = None):
+    """Execute code cells with SandboxedExecute in tmp_path/work; returns the cells' outputs."""
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    c = Config()
+    c.Execute.timeout = timeout
+    if secret is not None:
+        c.CourseDirectory.root = str(secret)
+        c.CourseDirectory.db_url = "sqlite:///" + str(secret / "db" / "gradebook.db")
+        c.CourseDirectory.source_directory = "source"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    pp = sandbox.SandboxedExecute(config=c)
+    error = None
+    try:
+        pp.preprocess(nb, {"metadata": {"path": str(work)}})
+    except Exception as err:  # noqa: BLE001 - the test inspects it
+        error = err
+    out = []
+    for cell in nb.cells:
+        texts = []
+        for o in cell.outputs:
+            if o.output_type == "stream":
+                texts.append(o.text)
+            elif o.output_type == "error":
+                texts.append(f"!{o.ename}")
+            elif "data" in o:
+                texts.append(o.data.get("text/plain", ""))
+        out.append("".join(texts))
+    return out, error, work
+
+
+def test_build_command_shape(tmp_path):
+    if not all(sandbox.find_tools()):
+        pytest.skip(f"bubblewrap sandbox unavailable: {why}")
+    hidden = tmp_path / "secret"
+    hidden.mkdir()
+    work = hidden / "student" / "work"
+    work.mkdir(parents=True)
+    cmd = sandbox.build_command(["python", "-m", "ipykernel_launcher"], workdir=str(work),
+                                socket_dir=str(tmp_path), hide=[str(hidden)],
+                                limits_={"as": 2 << 30, "cpu": 60, "nproc": 100, "fsize": 1 << 20})
+    text = " ".join(cmd)
+    assert cmd[0].endswith("prlimit") and f"--as={2 << 30}" in cmd and "--cpu=60" in cmd and "--nproc=100" in cmd
+    assert "--ro-bind / /" in text and "--unshare-all" in cmd and "--die-with-parent" in cmd
+    assert "--new-session" in cmd and "--cap-drop ALL" in text
+    # the secret folder is covered, then only the working folder is bound back, read-write
+    assert text.index(f"--tmpfs {hidden.resolve()}") < text.index(f"--bind {work.resolve()} {work.resolve()}")
+    assert cmd[-3:] == ["python", "-m", "ipykernel_launcher"]
+
+
+def test_kernelspec_install(tmp_path):
+    folder = sandbox.install_kernelspec(str(tmp_path))
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert folder == tmp_path / "share" / "jupyter" / "kernels" / "nnfs-sandbox"
+    assert spec["interrupt_mode"] == "message"
+    assert spec["argv"][1:] == ["-m", "grader.sandbox_kernel", "-f", "{connection_file}"]
+    assert sandbox.install_kernelspec(str(tmp_path)) == folder          # idempotent
+
+
+def test_unavailable_refuses_unless_unsafe(monkeypatch):
+    monkeypatch.setattr(sandbox, "_probe", lambda: (False, "bwrap (bubblewrap) is not installed"))
+    monkeypatch.delenv("NNFS_UNSAFE", raising=False)
+    with pytest.raises(sandbox.SandboxUnavailable, match="--unsafe"):
+        sandbox.require()
+    monkeypatch.setenv("NNFS_UNSAFE", "1")
+    assert sandbox.require() is False
+
+
+def test_cli_refuses_without_bwrap(tmp_path):
+    course = make_course(tmp_path / "course")
+    submit(course, "alice", answers=CORRECT)
+    env = test_env(PATH=str(Path(PYTHON).parent))     # no /usr/bin: no bwrap, no prlimit
+    result = run_grader(course, "autograde", "--no-progress", env=env)
+    assert result.returncode == 2
+    assert "sandbox is unavailable here: bwrap (bubblewrap) is not installed" in result.stderr
+    assert "--unsafe" in result.stderr
+    assert not course.autograded("alice", "ex").exists()
+
+
+@needs_bwrap
+def test_kernel_runs_in_its_folder_and_writes_only_there(tmp_path):
+    out, error, work = _run(tmp_path, [
+        "import os; print(os.getcwd())",
+        "open('result.txt', 'w').write('42'); print('wrote')",
+        f"try:\n    open({str(REPO / 'evil.txt')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)",
+        f"try:\n    open({str(tmp_path / 'evil.txt')!r}, 'w').write('x'); print('tmpfs')\nexcept OSError as e:\n    print(e.errno)",
+    ])
+    assert error is None
+    assert out[0].strip() == str(work.resolve())
+    assert out[1].strip() == "wrote" and (work / "result.txt").read_text() == "42"
+    assert out[2].strip() == "30"                             # EROFS: the rest of the disk is read-only
+    assert not (REPO / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
+
+
+@needs_bwrap
+def test_kernel_cannot_read_course_secrets(tmp_path, monkeypatch):
+    secret = tmp_path / "course"
+    (secret / "source" / "ex").mkdir(parents=True)
+    (secret / "source" / "ex" / "ex.ipynb").write_text("hidden tests")
+    (secret / "db").mkdir()
+    (secret / "db" / "gradebook.db").write_text("grades")
+    monkeypatch.setenv("NNFS_DB_URL", "postgresql://user:password@db/grades")
+    probe = "\n".join([
+        "import os",
+        "def look(p):",
+        "    try:",
+        "        return sorted(os.listdir(p)) if os.path.isdir(p) else open(p).read()",
+        "    except OSError as e:",
+        "        return type(e).__name__",
+        f"print(look({str(secret / 'source' / 'ex' / 'ex.ipynb')!r}))",
+        f"print(look({str(secret / 'db' / 'gradebook.db')!r}))",
+        f"print(look({str(REPO / 'solutions')!r}), look({str(REPO / 'grader')!r}))",
+        "print(sorted(k for k in os.environ if 'DB' in k or 'NNFS' in k))",
+    ])
+    out, error, _ = _run(tmp_path, [probe], secret=secret)
+    assert error is None
+    assert out[0].splitlines() == ["FileNotFoundError", "FileNotFoundError", "[] []", "[]"]
+
+
+@needs_bwrap
+def test_timeout_interrupts_and_the_next_cell_runs(tmp_path):
+    out, error, _ = _run(tmp_path, ["while True:\n    pass", "print('after')"], timeout=3)
+    assert error is None
+    assert "!CellTimeoutError" in out[0]
+    assert out[1] == "after\n"
+
+
+@needs_bwrap
+def test_interrupt_proof_loop_stops_the_notebook(tmp_path):
+    loop = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    out, error, _ = _run(tmp_path, [loop, "print('never')"], timeout=3)
+    assert type(error).__name__ == "CellTimeoutError"
+    assert out[1] == ""
+
+
+@needs_bwrap
+def test_no_network(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(8)
+    port = server.getsockname()[1]
+    accepted = []
+    thread = threading.Thread(target=lambda: accepted.append(_accept(server)))
+    thread.start()
+    code = (f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')\n"
+            f"except OSError as e:\n    print('refused')")
+    out, error, _ = _run(tmp_path, [code])
+    thread.join()
+    server.close()
+    assert error is None and out[0] == "refused\n"
+    assert accepted == [None]
+
+
+def _accept(server):
+    try:
+        conn, _ = server.accept()
+        conn.close()
+        return "connection"
+    except OSError:
+        return None
+
+
+@needs_bwrap
+def test_every_autograde_path_is_sandboxed(tmp_path):
+    """Plain `nbgrader autograde` and the API formgrader's button uses both read the course config."""
+    course = make_course(tmp_path / "course")
+    reader = "\n".join([
+        "import json, os",
+        f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
+        "json.dump(os.path.exists(p), open('seen.json', 'w'))",
+        CORRECT["square"],
+    ])
+    submit(course, "plain", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
+    submit(course, "button", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
+    nbgrader(course, "autograde", "ex", "--student", "plain")
+    assert json.loads(course.autograded("plain", "ex").with_name("seen.json").read_text()) is False
+
+    script = (
+        "import sys\n"
+        "from nbgrader.apps import NbGraderAPI\n"
+        "from nbgrader.coursedir import CourseDirectory\n"
+        "from grader.autograde import load_config\n"
+        "from pathlib import Path\n"
+        f"config = load_config(Path({str(course.root)!r}))\n"
+        "api = NbGraderAPI(CourseDirectory(config=config), config=config)\n"
+        "result = api.autograde('ex', 'button')\n"
+        "print(result['success'])\n")
+    result = subprocess.run([PYTHON, "-c", script], cwd=course.root, capture_output=True, text=True, env=test_env())
+    assert result.stdout.strip().endswith("True"), result.stderr[-3000:]
+    assert json.loads(course.autograded("button", "ex").with_name("seen.json").read_text()) is False
+
+
+@needs_bwrap
+def test_plain_nbgrader_refuses_without_bwrap_unless_unsafe(tmp_path):
+    course = make_course(tmp_path / "course")
+    submit(course, "alice", answers=CORRECT)
+    env = test_env(PATH=str(Path(PYTHON).parent))
+    result = nbgrader(course, "autograde", "ex", "--student", "alice", check=False, env=env)
+    assert result.returncode != 0
+    assert "sandbox is unavailable here" in result.stderr
+    assert not course.autograded("alice", "ex").exists()
+    result = nbgrader(course, "autograde", "ex", "--student", "alice", "--force", check=False,
+                      env={**env, "NNFS_UNSAFE": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "WITHOUT a sandbox" in result.stderr
