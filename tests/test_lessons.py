@@ -312,7 +312,8 @@ def class_grades(tmp_path_factory, harness_futures):
 
     logs = []
     if _grader_has_autograde():
-        command = [sys.executable, "-m", "grader", "autograde", "--workers", "2"]
+        command = [sys.executable, "-m", "grader", "autograde", "--workers", "2", "--course-dir", str(root),
+                   "--no-progress"]
         result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         logs.append(f"$ {' '.join(command)} -> {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
     else:  # fallback: nbgrader's own autograde, one lesson at a time
@@ -324,7 +325,17 @@ def class_grades(tmp_path_factory, harness_futures):
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{root / 'grader' / 'gradebook.db'}") as gb:
+    db_url = f"sqlite:///{root / 'grader' / 'gradebook.db'}"
+    statuses = None
+    if _grader_has_autograde():
+        from grader.status import StatusStore
+
+        store = StatusStore(db_url)
+        try:
+            statuses = {key: status.label for key, status in store.load().items()}
+        finally:
+            store.close()
+    with Gradebook(db_url) as gb:
         for lesson in LESSONS:
             entry = info[lesson]
             for student in STUDENTS:
@@ -338,7 +349,7 @@ def class_grades(tmp_path_factory, harness_futures):
                     g.name: (float(g.auto_score) if g.auto_score is not None else None, float(g.max_score))
                     for g in submitted.grades if g.to_dict()["cell_type"] == "code"
                 }
-    return {"root": root, "lessons": info, "log": "\n".join(logs)}
+    return {"root": root, "lessons": info, "log": "\n".join(logs), "statuses": statuses}
 
 
 def _scores(class_grades, lesson, student):
@@ -346,6 +357,10 @@ def _scores(class_grades, lesson, student):
     assert entry["graded"].get(student), (
         f"{lesson}: student {student!r} was not autograded (no graded submission in the gradebook)\n"
         + class_grades["log"][-6000:])
+    statuses = class_grades["statuses"]
+    if statuses is not None:  # grader/autograde.py records why a submission scored what it did
+        label = statuses.get((student, lesson), "no status recorded")
+        assert label == "ok", f"{lesson}: student {student!r} autograded with status {label!r}"
     return entry["scores"][student]
 
 
