@@ -91,6 +91,19 @@ def test_gelu_values():
         F.gelu_grad(z, approximate="fast")
 
 
+def test_gelu_float32_uses_an_accurate_erf():
+    z32 = np.linspace(-7, 7, 20001).astype(np.float32)
+    z = z32.astype(np.float64)
+    exact = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in z])
+    phi32 = F._phi_cdf(z32).astype(np.float64)
+    assert np.max(np.abs(phi32 - exact)) < 1.5e-7  # ~1 float32 ulp near 1
+    assert np.all((phi32 >= 0) & (phi32 <= 1))
+    # float32 precision, relative to the input's scale: |error| <= 1.5e-7 * max(1, |z|)
+    assert np.all(np.abs(F.gelu(z32) - z * exact) <= 1.5e-7 * np.maximum(1.0, np.abs(z)))
+    np.testing.assert_allclose(F.gelu_grad(z32), F.gelu_grad(z), rtol=1e-6, atol=2e-7)
+    assert F.gelu(z.astype(np.float16)).dtype == np.float16
+
+
 def test_silu_values():
     z = np.array([-1.0, 0.0, 2.0])
     np.testing.assert_allclose(F.silu(z), z / (1 + np.exp(-z)), rtol=1e-15)
