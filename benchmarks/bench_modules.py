@@ -2,7 +2,9 @@
 
 MLP 784-256-128-10, float32, plain SGD, softmax cross-entropy, synthetic MNIST-shaped data.
 Runs are interleaved (nnlib, torch, nnlib, ...) and the best of ``--repeats`` is kept, so the
-ratio is robust to a noisy machine. Prints one table row per batch size.
+ratio is robust to a noisy machine; CPU seconds (``time.process_time``, both sides on one thread)
+are reported beside wall seconds because they hardly move when other processes compete for the
+cores. Prints one table row per batch size.
 
     python benchmarks/bench_modules.py [--samples 60000] [--batches 32 128 512] [--repeats 3]
 """
@@ -69,19 +71,23 @@ def main():
     tmodel = torch.nn.Sequential(*tlayers)
     tloss, topt = torch.nn.CrossEntropyLoss(), torch.optim.SGD(tmodel.parameters(), lr=0.01)
 
-    print(f"{'batch':>6} {'nnlib s/epoch':>14} {'torch s/epoch':>14} {'ratio':>7}")
+    print(f"{'batch':>6} {'nnlib s':>9} {'torch s':>9} {'ratio':>6} {'nnlib cpu':>10} {'torch cpu':>10} {'ratio':>6}")
     for batch in args.batches:
-        best_n = best_t = float("inf")
-        nnlib_epoch(model, loss_fn, opt, X[:batch * 20], y[:batch * 20], batch)  # warm-up
-        torch_epoch(torch, tmodel, tloss, topt, Xt[:batch * 20], yt[:batch * 20], batch)
+        wall = {"nnlib": float("inf"), "torch": float("inf")}
+        cpu = dict(wall)
+        runs = {"nnlib": lambda xs, ys: nnlib_epoch(model, loss_fn, opt, xs, ys, batch),
+                "torch": lambda xs, ys: torch_epoch(torch, tmodel, tloss, topt, xs, ys, batch)}
+        data = {"nnlib": (X, y), "torch": (Xt, yt)}
+        for name, run in runs.items():  # warm-up
+            run(data[name][0][:batch * 20], data[name][1][:batch * 20])
         for _ in range(args.repeats):
-            t0 = time.perf_counter()
-            nnlib_epoch(model, loss_fn, opt, X, y, batch)
-            best_n = min(best_n, time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            torch_epoch(torch, tmodel, tloss, topt, Xt, yt, batch)
-            best_t = min(best_t, time.perf_counter() - t0)
-        print(f"{batch:>6} {best_n:>14.3f} {best_t:>14.3f} {best_n / best_t:>7.2f}", flush=True)
+            for name, run in runs.items():
+                w0, c0 = time.perf_counter(), time.process_time()
+                run(*data[name])
+                wall[name] = min(wall[name], time.perf_counter() - w0)
+                cpu[name] = min(cpu[name], time.process_time() - c0)
+        print(f"{batch:>6} {wall['nnlib']:>9.3f} {wall['torch']:>9.3f} {wall['nnlib'] / wall['torch']:>6.2f} "
+              f"{cpu['nnlib']:>10.3f} {cpu['torch']:>10.3f} {cpu['nnlib'] / cpu['torch']:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":
