@@ -41,7 +41,9 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,7 +245,14 @@ class _Kernel:
 
     def __init__(self, path: Path, timeout: int):
         from nbclient import NotebookClient
+        from traitlets.config import Config
 
+        # The notebook runs in a scratch copy of its folder: whatever it writes stays out of the repo.
+        self._workdir = tempfile.TemporaryDirectory(prefix=f"harness-{path.stem}-")
+        shutil.copytree(path.parent, self._workdir.name, dirs_exist_ok=True)
+        config = Config()
+        config.KernelManager.transport = "ipc"  # local sockets: no "running over TCP" warning
+        config.KernelManager.ip = str(Path(self._workdir.name) / "kernel-ipc")
         self.nb = nbformat.v4.new_notebook()
         self.nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
         self.client = NotebookClient(
@@ -251,8 +260,8 @@ class _Kernel:
             interrupt_on_timeout=True,
             error_on_timeout={"ename": "CellTimeoutError", "evalue": f"cell ran longer than {timeout} s",
                               "traceback": [f"CellTimeoutError: cell ran longer than {timeout} s"]},
-            resources={"metadata": {"path": str(path.parent)}},
-            record_timing=False,
+            resources={"metadata": {"path": self._workdir.name}},
+            record_timing=False, config=config,
         )
         self.timeout = timeout
         self._ctx = None
@@ -268,6 +277,7 @@ class _Kernel:
             except Exception:
                 pass
             self._ctx = None
+        self._workdir.cleanup()
 
     def run(self, source: str, label: str, role: str, gid: str | None = None) -> tuple[CellRun, object]:
         from nbclient.exceptions import DeadKernelError
