@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader.setup import ROOT, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, settings, solution_lessons
 
 
 def submitted(cfg: dict, lesson: str) -> dict[str, str]:
@@ -65,6 +65,7 @@ def collect(lesson: str, student: str | None = None, root: Path = ROOT) -> dict:
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student")
+    add_course_dir_argument(parser)
 
 
 def _names(students: list[str], limit: int = 8) -> str:
@@ -73,14 +74,15 @@ def _names(students: list[str], limit: int = 8) -> str:
 
 
 def run(args) -> int:
-    cfg = settings(ROOT)
+    root = course_root(args.course_dir)
+    cfg = settings(root)
     known = solution_lessons(cfg["source"])
     if args.lesson and args.lesson not in known:
         print(f"collect: unknown lesson {args.lesson} (lessons: {', '.join(known)})", file=sys.stderr)
         return 2
     status, total = 0, 0
     for lesson in [args.lesson] if args.lesson else known:
-        r = collect(lesson, args.student)
+        r = collect(lesson, args.student, root)
         if r["error"]:
             status = 1
             print(f"collect {lesson}: FAILED: {r['error']}", file=sys.stderr)

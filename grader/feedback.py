@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from grader.setup import ROOT, course_config, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, course_config, settings, solution_lessons
 
 OURS = "grader.feedback_preprocessors.HideHiddenTestOutput"
 CLEAR = "nbgrader.preprocessors.ClearHiddenTests"
@@ -153,10 +153,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student")
     parser.add_argument("--no-release", action="store_true", help="generate and check, do not release")
+    add_course_dir_argument(parser)
 
 
 def run(args) -> int:
-    cfg = settings(ROOT)
+    root = course_root(args.course_dir)
+    cfg = settings(root)
     lessons = [args.lesson] if args.lesson else solution_lessons(cfg["source"])
     known = set(solution_lessons(cfg["source"]))
     unknown = [lesson for lesson in lessons if lesson not in known]
@@ -164,12 +166,12 @@ def run(args) -> int:
         print(f"feedback: unknown lesson {', '.join(unknown)} (lessons: {', '.join(sorted(known))})",
               file=sys.stderr)
         return 2
-    _, configured = feedback_preprocessors(ROOT)
+    _, configured = feedback_preprocessors(root)
     if not configured:
         print(f"feedback: note: the course config lacks {OURS}; added for this run")
     status = 0
     for lesson in lessons:
-        r = feedback(lesson, args.student, release=not args.no_release)
+        r = feedback(lesson, args.student, root=root, release=not args.no_release)
         if not r["students"]:
             print(f"feedback {lesson}: no autograded submissions"
                   + (f" for {args.student}" if args.student else "") + ", skipped")

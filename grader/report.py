@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from grader.setup import ROOT, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, settings, solution_lessons
 
 TOP_FAILURES = 3
 FIELDS = ["lesson", "exercise", "test_cell", "points", "submissions", "passed", "partial", "failed",
@@ -176,17 +176,19 @@ def report(lesson: str, root: Path = ROOT) -> tuple[list[dict], Path | None, Pat
 
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson with submissions)")
+    add_course_dir_argument(parser)
 
 
 def run(args) -> int:
-    cfg = settings(ROOT)
+    root = course_root(args.course_dir)
+    cfg = settings(root)
     known = solution_lessons(cfg["source"])
     if args.lesson and args.lesson not in known:
         print(f"report: unknown lesson {args.lesson} (lessons: {', '.join(known)})", file=sys.stderr)
         return 2
     reported = 0
     for lesson in [args.lesson] if args.lesson else known:
-        rows, csv_path, png_path = report(lesson)
+        rows, csv_path, png_path = report(lesson, root)
         if not rows:
             if args.lesson:
                 print(f"report {lesson}: no submissions in the gradebook yet (collect and autograde first)")

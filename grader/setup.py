@@ -31,6 +31,21 @@ WORK_DIRS = ("submitted", "autograded", "feedback", "reports")
 EXCHANGE_MODE = 0o1777  # rwx for everyone, sticky: like /tmp (see nbgrader's exchange docs)
 
 
+def course_root(path: str | Path | None = None) -> Path:
+    """The course folder: ``path``, else the current folder when it holds nbgrader_config.py, else
+    the repository (the same rule as ``python -m grader autograde``)."""
+    if path:
+        return Path(path).resolve()
+    cwd = Path.cwd()
+    return cwd if (cwd / "nbgrader_config.py").exists() else ROOT
+
+
+def add_course_dir_argument(parser) -> None:
+    parser.add_argument("--course-dir", metavar="PATH", default=None,
+                        help="the course folder (default: the current folder if it has nbgrader_config.py, "
+                             "else the repository)")
+
+
 class SetupError(RuntimeError):
     """Something setup cannot fix by itself; the message says what to do."""
 
@@ -245,11 +260,12 @@ def copy_course(dest: Path, lessons=(), root: Path = ROOT) -> Path:
 
 def add_arguments(parser) -> None:
     parser.add_argument("--no-kernel", action="store_true", help="do not install the sandbox kernel spec")
+    add_course_dir_argument(parser)
 
 
 def run(args) -> int:
     try:
-        lines = setup(kernel=not args.no_kernel)
+        lines = setup(course_root(args.course_dir), kernel=not args.no_kernel)
     except SetupError as err:
         print(f"setup failed: {err}", file=sys.stderr)
         return 1
