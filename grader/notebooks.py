@@ -78,16 +78,43 @@ def _strip_markdown(lines: list[str], where: str) -> list[str]:
     return out
 
 
-def _nbgrader_metadata(role: str | None, options: dict) -> dict | None:
+def _check_regions(source: str, region: str, where: str) -> None:
+    """``### BEGIN <region>`` / ``### END <region>`` markers come in order, in pairs, never nested."""
+    inside = False
+    for line in source.splitlines():
+        marker = line.strip()
+        if marker == f"### BEGIN {region}":
+            if inside:
+                raise SourceError(f"{where}: unbalanced {region} markers: ### BEGIN {region} inside another one")
+            inside = True
+        elif marker == f"### END {region}":
+            if not inside:
+                raise SourceError(f"{where}: unbalanced {region} markers: ### END {region} without a ### BEGIN {region} before it")
+            inside = False
+    if inside:
+        raise SourceError(f"{where}: unbalanced {region} markers: ### BEGIN {region} is never ended by ### END {region}")
+
+
+def _points(options: dict, where: str) -> float:
+    try:
+        points = float(options.get("points", 1))
+    except ValueError:
+        raise SourceError(f"{where}: points must be a number, got {options['points']!r}") from None
+    if not points >= 0:
+        raise SourceError(f"{where}: points must be >= 0, got {points}")
+    return points
+
+
+def _nbgrader_metadata(role: str | None, options: dict, where: str = "<source>") -> dict | None:
     if role is None:
         return None
     meta = {"grade_id": options["id"], "schema_version": 3}
     if role == "answer":
         meta.update(grade=False, solution=True, locked=False)
     elif role == "tests":
-        meta.update(grade=True, solution=False, locked=True, points=float(options.get("points", 1)))
+        meta.update(grade=True, solution=False, locked=True, points=_points(options, where))
     elif role == "explain":
-        meta.update(grade=True, solution=True, locked=False, points=float(options.get("points", 1)))
+        meta.update(grade=True, solution=True, locked=False, points=_points(options, where))
     elif role == "readonly":
         meta.update(grade=False, solution=False, locked=True)
     return meta
@@ -124,7 +151,7 @@ def parse_source(text: str, name: str = "<source>") -> nbformat.NotebookNode:
         source = "\n".join(lines)
         if not source.strip():
             raise SourceError(f"{where}: empty cell")
-        meta = _nbgrader_metadata(role, options)
+        meta = _nbgrader_metadata(role, options, where)
         cell_id = options.get("id") or f"cell-{index:03d}"
         if cell_id in seen:
             raise SourceError(f"{where}: duplicate id {cell_id!r}")
@@ -137,8 +164,8 @@ def parse_source(text: str, name: str = "<source>") -> nbformat.NotebookNode:
             cell.metadata["nbgrader"] = meta
         if role == "answer" and "### BEGIN SOLUTION" not in source:
             raise SourceError(f"{where}: answer cell without ### BEGIN SOLUTION")
-        if role == "tests" and source.count("### BEGIN HIDDEN TESTS") != source.count("### END HIDDEN TESTS"):
-            raise SourceError(f"{where}: unbalanced HIDDEN TESTS markers")
+        _check_regions(source, "SOLUTION", where)
+        _check_regions(source, "HIDDEN TESTS", where)
         nb.cells.append(cell)
     nbformat.validate(nb)
     return nb

@@ -128,8 +128,6 @@ def test_malformed_sources_are_rejected(text, message):
         parse_source(text, name="lesson.py")
 
 
-@pytest.mark.xfail(strict=True, reason="builder gap (reported): not yet rejected by grader/notebooks.py; "
-                                        "nbgrader fails later, at generate_assignment, with no source line")
 @pytest.mark.parametrize("text", [
     # an answer cell whose solution never ends: nbgrader's ClearSolutions refuses it at release time
     "# %% answer id=f\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n",
@@ -138,7 +136,7 @@ def test_malformed_sources_are_rejected(text, message):
     # points that are not a number: a bare ValueError without file and line
     "# %% tests id=test_f points=two\nassert True\n",
 ])
-def test_malformed_sources_not_yet_caught(text):
+def test_malformed_regions_and_points_are_caught(text):
     with pytest.raises(SourceError, match=r"^lesson\.py:1: "):
         parse_source(text, name="lesson.py")
 
