@@ -398,3 +398,104 @@ def test_autograde_wrong_loses_exactly_that_exercise(lesson, class_grades):
         f"it loses {sorted(lost)} (a test cell that also fails belongs in ALSO_FAILS[{name!r}])")
     total = sum(s or 0.0 for s, _ in scores.values())
     assert total == pytest.approx(sum(points.values()) - sum(points[t] for t in expected))
+
+
+# ----------------------------------------------------------------------------- the harness itself
+
+TOY_SOURCE = """\
+# %% [markdown]
+# # Toy lesson
+# %%
+import numpy as np
+# %% answer id=double
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+# %% tests id=test_double points=2
+assert double(2) == 4, "double(2) should be 4"
+### BEGIN HIDDEN TESTS
+assert double(-1.5) == -3.0
+### END HIDDEN TESTS
+# %% answer id=quad
+def quad(x):
+    ### BEGIN SOLUTION
+    return double(double(x))
+    ### END SOLUTION
+# %% tests id=test_quad
+assert quad(1) == 4
+# %%
+print(quad(3))
+# %% [markdown] explain id=explain_toy
+# Because.
+"""
+
+TOY_CASES = '''
+CORRECT = {"double": ["def double(x):\\n    return x + x\\n",
+                      "def double(x):\\n    import sys; sys.stderr.write('careful\\\\n'); return x + x\\n"]}
+WRONG = {"double": [("def double(x):\\n    return 3 * x\\n", "times three"),
+                    ("def double(x):\\n    import sys; sys.stderr.write('oops\\\\n'); return 2 * x\\n", "warns only"),
+                    ("def double(x):\\n    return 2 * x\\n", "not actually wrong")],
+         "quad": [("def quad(x):\\n    return 4 * x + 1\\n", "off by one")],
+         "triple": [("def triple(x):\\n    return x\\n", "not an exercise")]}
+ALSO_FAILS = {"double": ["test_quad"]}
+'''
+
+
+@pytest.fixture(scope="module")
+def toy_course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("toy")
+    (root / "solutions" / "99_toy").mkdir(parents=True)
+    nb = parse_source(TOY_SOURCE, name="99_toy.py")
+    (root / "solutions" / "99_toy" / "99_toy.ipynb").write_text(dumps(nb))
+    (root / "cases").mkdir()
+    (root / "cases" / "99_toy.py").write_text(TOY_CASES)
+    # a "release" whose test passes on the blank and whose demo cell breaks
+    blank = nbformat.reads(dumps(nb), as_version=4)
+    for cell in blank.cells:
+        if lesson_harness.grade_id(cell) == "double":
+            cell.source = "def double(x):\n    return 2 * x"  # left the answer in: the test passes
+        if lesson_harness.grade_id(cell) == "quad":
+            cell.source = "def quad(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    # the demo print(quad(3)) raises NotImplementedError on the blank (allowed); this one a NameError
+    blank.cells.append(nbformat.v4.new_code_cell("undefined_name", id="broken-demo"))
+    (root / "lessons" / "99_toy").mkdir(parents=True)
+    (root / "lessons" / "99_toy" / "99_toy.ipynb").write_text(dumps(blank))
+    return root
+
+
+@pytest.mark.slow
+def test_harness_flags_bad_variants(toy_course):
+    report = lesson_harness.check_lesson("99_toy", root=toy_course, cases_dir=toy_course / "cases", timeout=30)
+    problems = "\n".join(report.all_problems)
+    assert not report.ok
+    assert [c.label for c in report.cells if c.role == "tests" and c.passed] == ["test_double", "test_quad"]
+    assert "'triple' is not an exercise" in problems
+    assert "CORRECT double#1: a correct answer fails test_double: wrote to stderr: careful" in problems
+    assert "WRONG double#1: fails test_double only by writing to stderr" in problems
+    assert "WRONG double#2: a wrong answer passes test_double" in problems
+    assert "WRONG double#2: ALSO_FAILS lists test_quad, but it passes" in problems
+    assert "double#0" not in problems and "CORRECT double#0" not in problems
+    assert "quad#0" not in problems
+    assert len(report.all_problems) == 5, problems
+    wrong0 = next(v for v in report.variants if v.kind == "WRONG" and v.index == 0 and v.exercise == "double")
+    assert wrong0.own.error.startswith("AssertionError") and not wrong0.own.passed
+    assert not wrong0.others["test_quad"].passed
+    # the restore step put the solution back: a later variant of quad saw the real double
+    quad0 = next(v for v in report.variants if v.exercise == "quad")
+    assert quad0.own.error.startswith("AssertionError")
+
+    strict = lesson_harness.check_lesson("99_toy", exercises=["quad"], others=True, root=toy_course,
+                                         cases_dir=toy_course / "cases", timeout=30)
+    assert [v.exercise for v in strict.variants] == ["quad"]
+    assert strict.variants[0].others["test_double"].passed and strict.variants[0].ok
+
+
+@pytest.mark.slow
+def test_harness_flags_bad_release(toy_course):
+    report = lesson_harness.check_release("99_toy", root=toy_course, timeout=30)
+    problems = "\n".join(report.all_problems)
+    assert "test_double passes on the blank notebook" in problems
+    assert "raises NameError" in problems
+    assert "test_quad" not in problems  # fails with NotImplementedError, as it should
+    assert len(report.all_problems) == 2, problems
