@@ -213,15 +213,18 @@ def test_writing_outside_changes_nothing(graded):
     wrote = json.loads(course.autograded("writer", "ex").with_name("wrote.json").read_text())
     # the gradebook path is an empty tmpfs inside the sandbox: sqlite makes a throwaway file there
     assert wrote["db"] == "ERR OperationalError"
-    for path, outcome in wrote.items():
-        if path == "db":
-            continue
-        if path.startswith(str(course.path("source"))) or path.startswith(str(course.path("submitted"))) \
-                or path.startswith(str(REPO / "grader")):
-            assert outcome == "written" or outcome.startswith("ERR"), (path, outcome)  # on a tmpfs, or refused
-        else:
-            assert outcome == "ERR OSError", (path, outcome)                        # read-only file system
-        assert not os.path.exists(path) or open(path).read() != "pwned", path
+    # secret folders are empty tmpfs mounts: writes land in memory and vanish with the kernel;
+    # everything else is read-only
+    assert wrote == {
+        "db": "ERR OperationalError",
+        str(course.path("source", "ex", "ex.ipynb")): "ERR FileNotFoundError",
+        str(course.path("evil.txt")): "written",
+        str(REPO / "grader" / "evil.txt"): "written",
+        str(course.path("submitted", "honest", "ex", "evil.txt")): "ERR FileNotFoundError",
+        "/work/evil.txt": "ERR OSError",
+    }
+    for path in wrote:
+        assert path == "db" or not os.path.exists(path) or open(path).read() != "pwned", path
     assert json.loads(course.path("source", "ex", "ex.ipynb").read_text())["cells"]   # the real source is intact
     db = sqlite3.connect(course.path("gradebook.db"))
     assert db.execute("select count(*) from grade where auto_score = 37 or manual_score = 37 "
@@ -239,7 +242,8 @@ def test_raising_own_manual_score_or_extra_credit_has_no_effect(graded):
     with Gradebook(graded[0].db_url, "nnfs-test") as gb:
         sub = gb.find_submission_notebook("ex", "ex", "manual")
         grades = {g.name: (g.manual_score, g.extra_credit, g.needs_manual_grade) for g in sub.grades}
-        assert grades["explain_square"] == (None, None, True)
+        # the written answer was left blank: nbgrader scores it 0 itself; nobody graded anything by hand
+        assert grades["explain_square"] == (None, None, False)
         assert all(g.manual_score is None and not g.extra_credit for g in sub.grades)
         assert sub.score == 5.0
         assert gb.find_submission("ex", "manual").score == 5.0
@@ -309,7 +313,7 @@ def test_edited_metadata_changes_nothing(graded):
         assert {g.name: g.max_score for g in sub.grades} == {"test_square": 2.0, "test_count_positive": 3.0,
                                                              "explain_square": 2.0}
         assert {g.name: g.auto_score for g in sub.grades} == {"test_square": 2.0, "test_count_positive": 0.0,
-                                                              "explain_square": None}
+                                                              "explain_square": 0.0}   # left blank
 
 
 def test_every_status_recorded_and_nothing_else_touched(graded):

@@ -92,8 +92,12 @@ def test_unavailable_refuses_unless_unsafe(monkeypatch):
 
 
 def test_cli_refuses_without_bwrap(tmp_path):
-    course = make_course(tmp_path / "course")
-    submit(course, "alice", answers=CORRECT)
+    from grader_helpers import CONFIG, Course
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text(
+        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root)))
+    course = Course(root, ["ex"])
     env = test_env(PATH=str(Path(PYTHON).parent))     # no /usr/bin: no bwrap, no prlimit
     result = run_grader(course, "autograde", "--no-progress", env=env)
     assert result.returncode == 2
@@ -186,10 +190,14 @@ def _accept(server):
         return None
 
 
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return make_course(tmp_path_factory.mktemp("sandbox") / "course")
+
+
 @needs_bwrap
-def test_every_autograde_path_is_sandboxed(tmp_path):
+def test_every_autograde_path_is_sandboxed(course):
     """Plain `nbgrader autograde` and the API formgrader's button uses both read the course config."""
-    course = make_course(tmp_path / "course")
     reader = "\n".join([
         "import json, os",
         f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
@@ -217,8 +225,7 @@ def test_every_autograde_path_is_sandboxed(tmp_path):
 
 
 @needs_bwrap
-def test_plain_nbgrader_refuses_without_bwrap_unless_unsafe(tmp_path):
-    course = make_course(tmp_path / "course")
+def test_plain_nbgrader_refuses_without_bwrap_unless_unsafe(course):
     submit(course, "alice", answers=CORRECT)
     env = test_env(PATH=str(Path(PYTHON).parent))
     result = nbgrader(course, "autograde", "ex", "--student", "alice", check=False, env=env)
