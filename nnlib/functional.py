@@ -45,8 +45,12 @@ def _float(x):
     return x
 
 
-def _labels(labels, n):
-    """Integer class labels ``(N,)`` as an intp array; float labels with integral values are accepted."""
+def _labels(labels, n, classes=None):
+    """Integer class labels ``(N,)``; float labels with integral values are accepted.
+
+    With ``classes``, every label must lie in ``[0, classes)`` (a negative label would silently
+    index from the end).
+    """
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
@@ -58,6 +62,8 @@ def _labels(labels, n):
     labels = labels.reshape(-1)
     if labels.shape[0] != n:
         raise ValueError(f"expected {n} labels (one per row), got {labels.shape[0]}")
+    if classes is not None and n and (labels.min() < 0 or labels.max() >= classes):
+        raise ValueError(f"labels must lie in [0, {classes}), got values from {labels.min()} to {labels.max()}")
     return labels
 
 
@@ -277,7 +283,7 @@ def cross_entropy(probs, targets, eps=1e-7):
             raise ValueError(f"one-hot targets of shape {targets.shape} do not match probs {probs.shape}")
         logp = np.log(np.clip(probs, eps, 1.0 - eps))
         return float(-np.sum(targets * logp) / n)
-    labels = _labels(targets, n)
+    labels = _labels(targets, n, probs.shape[1])
     picked = probs[np.arange(n), labels]
     return float(-np.mean(np.log(np.clip(picked, eps, 1.0 - eps))))
 
@@ -294,7 +300,7 @@ def cross_entropy_from_logits(logits, labels):
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape == logits.shape:
         return float(-np.sum(labels * logp) / n)
-    labels = _labels(labels, n)
+    labels = _labels(labels, n, logits.shape[1])
     return float(-np.mean(logp[np.arange(n), labels]))
 
 
@@ -348,6 +354,6 @@ def softmax_cross_entropy_backward(logits, labels):
     if labels.ndim == 2 and labels.shape == z.shape:
         grad -= labels
     else:
-        grad[np.arange(n), _labels(labels, n)] -= 1.0
+        grad[np.arange(n), _labels(labels, n, z.shape[1])] -= 1.0
     grad /= n
     return grad[0] if one_row else grad

@@ -250,6 +250,13 @@ def test_cross_entropy_values_and_clipping():
         F.cross_entropy(probs, np.array([0.5, 1.0]))
     with pytest.raises(ValueError):
         F.cross_entropy(probs, np.array([0, 1, 2]))
+    for bad in ([0, 3], [-1, 0]):
+        with pytest.raises(ValueError, match="labels must lie"):
+            F.cross_entropy(probs, bad)
+        with pytest.raises(ValueError, match="labels must lie"):
+            F.cross_entropy_from_logits(probs, bad)
+        with pytest.raises(ValueError, match="labels must lie"):
+            F.softmax_cross_entropy_backward(probs, bad)
 
 
 # ------------------------------------------------------------------------------ gradients by assert
