@@ -215,9 +215,25 @@ def install_sandbox_kernel() -> str:
     return f"sandbox kernel: {installer(prefix=sys.prefix)}"
 
 
+def check_db_driver(db_url: str) -> None:
+    """A clear message instead of SQLAlchemy's ModuleNotFoundError for a missing database driver."""
+    from importlib.util import find_spec
+
+    scheme = db_url.split(":", 1)[0]
+    if scheme in ("postgresql", "postgres"):
+        if find_spec("psycopg") is None:  # SQLAlchemy 2.1's default driver for postgresql://
+            hint = (f"write it postgresql+psycopg2://{db_url.split('://', 1)[-1]}"
+                    if find_spec("psycopg2") else "install psycopg2-binary (the test extra)")
+            raise SetupError(f"the gradebook URL {db_url} needs the psycopg driver, which is not "
+                             f"installed: {hint}")
+    elif scheme == "postgresql+psycopg2" and find_spec("psycopg2") is None:
+        raise SetupError(f"the gradebook URL {db_url} needs psycopg2: install psycopg2-binary")
+
+
 def setup(root: Path = ROOT, kernel: bool = True) -> list[str]:
     """Prepare the course at ``root``; returns the lines to print."""
     cfg = settings(root)
+    check_db_driver(cfg["db_url"])
     created = make_work_dirs(cfg)
     exchange = ensure_exchange(cfg["exchange"])
     lessons = solution_lessons(cfg["source"])

@@ -61,7 +61,7 @@ ANSWERS = {
     # passes square's visible test, fails its first hidden assert
     "hidden_fail": ("def double(x):\n    return 2 * x\n", "def square(x):\n    return 4 if x == 2 else x\n"),
     # fails double's visible assert; square right
-    "visible_fail": ("def double(x):\n    return x + 2\n", "def square(x):\n    return x * x\n"),
+    "visible_fail": ("def double(x):\n    return x * 3\n", "def square(x):\n    return x * x\n"),
     "blank": (None, None),
 }
 # points per answer kind: test_double 2, test_square 3 (explain_square is graded by hand)
