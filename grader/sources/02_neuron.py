@@ -87,7 +87,7 @@ for ax, b_demo in zip(axes, [-2.0, 0.0, 2.0]):
     ax.contour(gx, gy, zz, levels=[0], colors="k", linewidths=2)
     foot = -b_demo * w_demo / (w_demo @ w_demo)          # closest point of the boundary to the origin
     ax.annotate("", xy=foot + w_demo, xytext=foot, arrowprops=dict(arrowstyle="->", lw=2.5, color="k"))
-    ax.text(*(foot + 1.1 * w_demo), "w", fontsize=13, fontweight="bold")
+    ax.text(*(foot + 0.5 * w_demo + np.array([0.25, -0.1])), "w", fontsize=13, fontweight="bold")
     ax.plot(0, 0, "k+", ms=12)
     ax.set_title(f"w = (1, 2), b = {b_demo:+.0f}: distance {abs(b_demo) / np.linalg.norm(w_demo):.2f}")
     ax.set_aspect("equal")
@@ -361,7 +361,7 @@ def separates(w, b, X, y):
 X_and = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 y_and = np.array([0, 0, 0, 1])
 w_p, b_p = call(perceptron_fit, X_and, y_and)
-assert_shape(w_p, (2,), hint="w has one weight per input feature: shape (d,)")
+assert_true(np.size(w_p) == 2, hint="w has one weight per input feature: shape (d,)", what="perceptron_fit's w")
 assert_true(np.size(b_p) == 1, hint="b is one number", what="perceptron_fit's b")
 assert_true(separates(w_p, b_p, X_and, y_and), what="perceptron_fit on AND",
             hint="after training, step(X @ w + b) must equal y on every row; update w by lr * (y - y_hat) * x "
@@ -387,7 +387,7 @@ X_5 = r.uniform(-1, 1, size=(120, 5))
 s5 = X_5 @ np.array([1.0, -1.0, 0.5, 2.0, -0.5]) - 0.5
 X_5, y_5 = X_5[np.abs(s5) > 0.8], (s5[np.abs(s5) > 0.8] > 0).astype(float)
 w_p, b_p = call(perceptron_fit, X_5, y_5, epochs=50)
-assert_shape(w_p, (5,), hint="d = 5 features -> w of shape (5,)")
+assert_true(np.size(w_p) == 5, hint="d = 5 features -> w of shape (5,)", what="perceptron_fit's w")
 assert_true(separates(w_p, b_p, X_5, y_5), what="perceptron_fit with 5 features")
 ### END HIDDEN TESTS
 
@@ -416,7 +416,8 @@ except NotImplementedError:
 # $b < 0$ (from $(0,0)$), $w_1 + b \ge 0$ and $w_2 + b \ge 0$, and $w_1 + w_2 + b < 0$; adding the middle
 # two gives $w_1 + w_2 + b \ge -b > 0$, a contradiction.
 #
-# The figure tries 20,000 random neurons: none gets more than 3 of the 4 points right.
+# The figure tries 20,000 random neurons: none gets more than 3 of the 4 points right (and none gets 0:
+# that would be a neuron computing XNOR, which is just as impossible).
 
 # %%
 X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

@@ -182,13 +182,14 @@ def draw_network(sizes, ax):
     names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
     for x, p, n, name in zip(xs, pos, sizes, names):
         ax.scatter(np.full(n, x), p, s=400, color="white", edgecolors="k", zorder=2)
-        ax.text(x, p.max() + 0.9, f"{name}\n{n}", ha="center")
+        ax.text(x, -max(sizes) / 2 - 0.3, f"{name}\n{n}", ha="center", va="top")
     ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-max(sizes) / 2 - 1.3, max(sizes) / 2)
     ax.axis("off")
 
 fig, ax = plt.subplots(figsize=(7, 4))
 draw_network([3, 4, 4, 2], ax)
-ax.set_title("an MLP [3, 4, 4, 2]: 3*4 + 4 + 4*4 + 4 + 4*2 + 2 = 46 parameters", pad=35)
+ax.set_title("an MLP [3, 4, 4, 2]: 3*4 + 4 + 4*4 + 4 + 4*2 + 2 = 46 parameters")
 plt.show()
 
 # %% [markdown]

@@ -407,7 +407,8 @@ try:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
     for d in range(1, 5):
         ax1.plot(x_fine, compose_tent(x_fine, d) + 1.2 * (d - 1), label=f"depth {d}: {2 ** d} pieces, {2 * d} units")
-    ax1.set_yticks([]); ax1.legend(fontsize=8, loc="upper right"); ax1.set_title("tent map composed d times (shifted up)")
+    ax1.set_ylim(-0.1, 5.9)
+    ax1.set_yticks([]); ax1.legend(fontsize=7, loc="upper center", ncol=2); ax1.set_title("tent map composed d times (shifted up)")
     units_deep = np.arange(2, 21, 2)
     ax2.semilogy(units_deep, 2.0 ** (units_deep / 2), "o-", label="deep: 2 units per layer, 2^(units/2) pieces")
     ax2.semilogy(units_deep, units_deep + 1.0, "s-", label="one hidden layer: at most units + 1 pieces")
