@@ -19,7 +19,6 @@ is), 2 when nothing could be graded (no sandbox without --unsafe, unknown lesson
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys

@@ -19,7 +19,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -148,16 +147,30 @@ def make_course(tmp: Path, lessons: dict[str, str] | None = None, duedates: dict
     (root / "nbgrader_config.py").write_text(
         CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root)))
     course = Course(root, sorted(lessons))
+    api = nbgrader_api(course)
     for lesson, text in lessons.items():
         nb = parse_source(text, name=lesson)
         target = root / "source" / lesson / f"{lesson}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dumps(nb))
-        extra = [f"--duedate={duedates[lesson]}"] if duedates and lesson in duedates else []
-        if extra:
-            nbgrader(course, "db", "assignment", "add", lesson, *extra)
-        nbgrader(course, "generate_assignment", lesson, "--force")
+        if duedates and lesson in duedates:
+            from nbgrader.api import Gradebook
+            with Gradebook(course.db_url, "nnfs-test") as gb:
+                gb.update_or_create_assignment(lesson, duedate=duedates[lesson])
+        result = api.generate_assignment(lesson, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"generate_assignment {lesson} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
     return course
+
+
+def nbgrader_api(course: Course):
+    """nbgrader's API (what formgrader uses) on the course, in this process, with the course's config."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grader.autograde import load_config
+    config = load_config(course.root)
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
 def filled(release_nb: Path | dict, answers: dict[str, str]) -> dict:

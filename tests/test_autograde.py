@@ -98,8 +98,12 @@ def test_student_and_lesson_filters(course):
             assert recorded_after[key].graded_at == recorded_before[key].graded_at
             assert recorded_after[key].seconds == recorded_before[key].seconds
 
-    only_lesson = run_grader(course, "autograde", "ex2", "--no-progress")
-    assert only_lesson.stdout.strip() == "graded 3 submission(s): 2 ok, 1 missing"
+    # a lesson alone: every student, that lesson only (the plan, without grading it again)
+    from nbgrader.coursedir import CourseDirectory
+    from grader.autograde import load_config, plan
+    coursedir = CourseDirectory(config=load_config(course.root))
+    assert plan(coursedir, "ex2") == (["alice", "bob", "carol"], {"ex2": ["ex2"]})
+    assert plan(coursedir, None, "bob") == (["bob"], {"ex": ["ex"], "ex2": ["ex2"]})
 
     unknown = run_grader(course, "autograde", "nope", "--no-progress")
     assert unknown.returncode == 2

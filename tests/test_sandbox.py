@@ -3,10 +3,7 @@ writes only its own folder, has no network and no inherited secrets; every way o
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +11,8 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from grader_helpers import CORRECT, PYTHON, REPO, bwrap_works, make_course, nbgrader, run_grader, submit, test_env
+from grader_helpers import (CORRECT, PYTHON, REPO, bwrap_works, make_course, nbgrader, nbgrader_api, run_grader,
+                            submit, test_env)
 
 from grader import sandbox
 
@@ -209,30 +207,28 @@ def test_every_autograde_path_is_sandboxed(course):
     nbgrader(course, "autograde", "ex", "--student", "plain")
     assert json.loads(course.autograded("plain", "ex").with_name("seen.json").read_text()) is False
 
-    script = (
-        "import sys\n"
-        "from nbgrader.apps import NbGraderAPI\n"
-        "from nbgrader.coursedir import CourseDirectory\n"
-        "from grader.autograde import load_config\n"
-        "from pathlib import Path\n"
-        f"config = load_config(Path({str(course.root)!r}))\n"
-        "api = NbGraderAPI(CourseDirectory(config=config), config=config)\n"
-        "result = api.autograde('ex', 'button')\n"
-        "print(result['success'])\n")
-    result = subprocess.run([PYTHON, "-c", script], cwd=course.root, capture_output=True, text=True, env=test_env())
-    assert result.stdout.strip().endswith("True"), result.stderr[-3000:]
+    result = nbgrader_api(course).autograde("ex", "button")       # formgrader's autograde button
+    assert result["success"], result.get("log", "")[-3000:]
     assert json.loads(course.autograded("button", "ex").with_name("seen.json").read_text()) is False
 
 
-@needs_bwrap
-def test_plain_nbgrader_refuses_without_bwrap_unless_unsafe(course):
-    submit(course, "alice", answers=CORRECT)
-    env = test_env(PATH=str(Path(PYTHON).parent))
-    result = nbgrader(course, "autograde", "ex", "--student", "alice", check=False, env=env)
-    assert result.returncode != 0
-    assert "sandbox is unavailable here" in result.stderr
-    assert not course.autograded("alice", "ex").exists()
-    result = nbgrader(course, "autograde", "ex", "--student", "alice", "--force", check=False,
-                      env={**env, "NNFS_UNSAFE": "1"})
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "WITHOUT a sandbox" in result.stderr
+def test_nbgrader_refuses_without_bwrap_unless_unsafe(course, monkeypatch):
+    """Through nbgrader itself (formgrader's API): no sandbox, no grading; NNFS_UNSAFE=1 grades unsandboxed."""
+    monkeypatch.setattr(sandbox, "_probe", lambda: (False, "bwrap (bubblewrap) is not installed"))
+    monkeypatch.delenv("NNFS_UNSAFE", raising=False)
+    reader = "\n".join([
+        "import json, os",
+        f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
+        "json.dump(os.path.exists(p), open('seen.json', 'w'))",
+        CORRECT["square"],
+    ])
+    submit(course, "nobwrap", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
+    result = nbgrader_api(course).autograde("ex", "nobwrap")
+    assert not result["success"]
+    assert "sandbox is unavailable here: bwrap (bubblewrap) is not installed" in result["log"]
+    assert not course.autograded("nobwrap", "ex").exists()
+    monkeypatch.setenv("NNFS_UNSAFE", "1")
+    result = nbgrader_api(course).autograde("ex", "nobwrap")
+    assert result["success"], result.get("log", "")[-3000:]
+    assert "WITHOUT a sandbox" in result["log"]
+    assert json.loads(course.autograded("nobwrap", "ex").with_name("seen.json").read_text()) is True
