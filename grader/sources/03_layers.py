@@ -134,6 +134,7 @@ X1 = np.array([[1.0, 1.0], [3.0, 0.0], [0.0, 4.0]])
 before = snapshot(X1)
 out1 = call(one.forward, X1)
 assert_unchanged(before, [X1])
+assert_float_array(out1, what="forward(X)")
 assert_close(out1, [[1.25], [6.25], [-3.75]], hint="one output neuron: (batch, 1)", what="forward(X)")
 sq = call(Dense, 3, 3, np.random.default_rng(6))
 sq.weight = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 3.0]])
@@ -331,6 +332,7 @@ for i in range(4):
 out8 = call(mlp_forward, X8, Ws, bs, np.tanh)
 assert_unchanged(before, [X8, *Ws, *bs], hint="do not modify X, the weights or the biases")
 assert_shape(out8, (7, 2), hint="four layers 3 -> 5 -> 6 -> 4 -> 2")
+assert_float_array(out8)
 assert_close(out8, h, rtol=1e-9, atol=1e-12, hint="any activation (here np.tanh), after all but the last layer")
 Wsq = [np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [3.0, 1.0]])]
 bsq = [np.array([0.0, 1.0]), np.array([1.0, 0.0])]

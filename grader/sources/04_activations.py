@@ -79,6 +79,10 @@ W1r, b1r, W2r, b2r = r.normal(size=(6, 2)), r.normal(size=6), r.normal(size=(1, 
 before = snapshot(W1r, b1r, W2r, b2r)
 W_r, b_r = call(collapse_linear, W1r, b1r, W2r, b2r)
 assert_unchanged(before, [W1r, b1r, W2r, b2r])
+assert_float_array(W_r, what="W")
+assert_float_array(b_r, what="b")
+assert_shape(W_r, (1, 2), hint="(out, hidden) @ (hidden, in) -> (out, in) = (1, 2)", what="W")
+assert_shape(b_r, (1,), hint="b has shape (out,) = (1,)", what="b")
 Xr = r.normal(size=(9, 2))
 assert_close(Xr @ np.asarray(W_r, dtype=float).T + np.asarray(b_r, dtype=float),
              (Xr @ W1r.T + b1r) @ W2r.T + b2r, rtol=1e-9, atol=1e-12,

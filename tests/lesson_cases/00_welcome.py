@@ -6,6 +6,8 @@ CORRECT = {
         "def count_positive(x):\n    count = 0\n    for v in np.ravel(x):\n        if v > 0:\n            count += 1\n    return count\n",
         "def count_positive(x):\n    arr = np.array(x, dtype=float)\n    return len(arr[arr > 0])\n",
         "def count_positive(x):\n    return int((np.asarray(x) > 0).sum())\n",
+        "def count_positive(x):\n    return sum(v > 0 for v in np.ravel(x))\n",
+        "def count_positive(x):\n    return len(np.where(np.asarray(x) > 0)[0])\n",
     ],
 }
 

@@ -4,6 +4,7 @@ CORRECT = {
     "dot": [
         "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('need two 1-D vectors of equal length')\n    return np.sum(u * v)\n",
         "def dot(u, v):\n    u = np.asarray(u, dtype=float)\n    v = np.asarray(v, dtype=float)\n    if len(u.shape) != 1 or u.shape != v.shape:\n        raise ValueError('shapes')\n    return float(u @ v)\n",
+        "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or u.shape != v.shape:\n        raise ValueError('need 1-D vectors of equal length')\n    return np.einsum('i,i->', u, v)\n",
         "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1:\n        raise ValueError('not 1-D')\n    if u.size != v.size:\n        raise ValueError('lengths differ')\n    return sum(u[i] * v[i] for i in range(u.size))\n",
     ],
     "matmul": [

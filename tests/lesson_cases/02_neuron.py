@@ -12,6 +12,7 @@ CORRECT = {
         "def step(z):\n    out = np.zeros(np.shape(z))\n    out[np.asarray(z) >= 0] = 1\n    return out\n",
         "def step(z):\n    return np.vectorize(lambda v: 1.0 if v >= 0 else 0.0, otypes=[float])(z)\n",
         "def step(z):\n    return 1.0 - (z < 0)\n",
+        "def step(z):\n    return np.greater_equal(z, 0).astype(z.dtype)\n",
     ],
     "neuron": [
         "def neuron(x, w, b, activation):\n    z = np.dot(w, x) + b\n    return activation(z)\n",
