@@ -230,9 +230,10 @@ for x1, x2, target in [(0, 0, 0.0), (0, 1, 0.0), (1, 0, 0.0), (1, 1, 1.0)]:
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
 assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
-for x1, x2, target in [(0, 0, 0.0), (0, 1, 0.0), (1, 0, 0.0), (1, 1, 1.0)]:
-    z32 = np.float32(w_g[0]) * np.float32(x1) + np.float32(w_g[1]) * np.float32(x2) + np.float32(b_g)
-    assert_equal(1.0 if z32 >= 0 else 0.0, target, hint="the gate must also hold in float32 arithmetic")
+X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+z_batch = X_g @ w_g + b_g
+assert_close((z_batch >= 0).astype(float), [0.0, 0.0, 0.0, 1.0],
+             hint="the gate computed on the whole batch at once, step(X @ w + b), must match too", what="step(X @ w + b)")
 ### END HIDDEN TESTS
 
 # %% answer id=or_gate
@@ -257,9 +258,10 @@ for x1, x2, target in [(0, 0, 0.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0)]:
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
 assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
-for x1, x2, target in [(0, 0, 0.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0)]:
-    z32 = np.float32(w_g[0]) * np.float32(x1) + np.float32(w_g[1]) * np.float32(x2) + np.float32(b_g)
-    assert_equal(1.0 if z32 >= 0 else 0.0, target, hint="the gate must also hold in float32 arithmetic")
+X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+z_batch = X_g @ w_g + b_g
+assert_close((z_batch >= 0).astype(float), [0.0, 1.0, 1.0, 1.0],
+             hint="the gate computed on the whole batch at once, step(X @ w + b), must match too", what="step(X @ w + b)")
 ### END HIDDEN TESTS
 
 # %% answer id=nand_gate
@@ -285,9 +287,10 @@ for x1, x2, target in [(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 0.0)]:
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
 assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
-for x1, x2, target in [(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 0.0)]:
-    z32 = np.float32(w_g[0]) * np.float32(x1) + np.float32(w_g[1]) * np.float32(x2) + np.float32(b_g)
-    assert_equal(1.0 if z32 >= 0 else 0.0, target, hint="the gate must also hold in float32 arithmetic")
+X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+z_batch = X_g @ w_g + b_g
+assert_close((z_batch >= 0).astype(float), [1.0, 1.0, 1.0, 0.0],
+             hint="the gate computed on the whole batch at once, step(X @ w + b), must match too", what="step(X @ w + b)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
