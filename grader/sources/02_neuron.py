@@ -128,7 +128,7 @@ out = call(step, np.array([-2.0, -0.5, 0.5, 3.0]))
 assert_close(out, [0.0, 0.0, 1.0, 1.0], hint="1.0 where z >= 0, else 0.0")
 assert_float_array(out, hint="return floats: e.g. np.where(z >= 0, 1.0, 0.0) or (z >= 0).astype(float)")
 ### BEGIN HIDDEN TESTS
-assert_close(call(step, np.array([0.0, -1e-12, 1e-300, -0.0])), [1.0, 0.0, 1.0, 1.0],
+assert_close(call(step, np.array([0.0, -1e-12, 1e-300, 0.0])), [1.0, 0.0, 1.0, 1.0],
              hint="at exactly z = 0 the step is 1 (use >=, not >)")
 z2 = np.array([[-1.0, 0.0, 2.0], [5.0, -3.0, 0.0]])
 before = snapshot(z2)
