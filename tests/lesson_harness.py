@@ -296,13 +296,7 @@ class _Kernel:
             run.seconds = time.monotonic() - start
             return run, cell
         run.seconds = time.monotonic() - start
-        for out in cell.outputs:
-            if out.output_type == "error" and not run.error:
-                first = (str(out.get("evalue", "")).strip().splitlines() or [""])[0]
-                run.ename = out.get("ename", "Error")
-                run.error = f"{run.ename}: {first}".rstrip(": ")
-            elif out.output_type == "stream" and out.get("name") == "stderr":
-                run.stderr += out.get("text", "")
+        _read_outputs(cell, run)
         status = ((reply or {}).get("content") or {}).get("status", "ok") if isinstance(reply, dict) else "ok"
         if status == "error" and not run.error:
             content = reply.get("content", {})
@@ -317,8 +311,32 @@ class _Kernel:
         return run, cell
 
 
-def _notebook_cells(nb) -> list[tuple[str, str, str | None, str]]:
-    """(label, role, grade_id, source) for every code cell of a notebook."""
+def _read_outputs(cell, run: CellRun) -> CellRun:
+    """Fill ``run.error``/``ename`` (the first error output) and ``run.stderr`` from a cell's outputs."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error" and not run.error:
+            first = (str(out.get("evalue", "")).strip().splitlines() or [""])[0]
+            run.ename = out.get("ename", "Error")
+            run.error = f"{run.ename}: {first}".rstrip(": ")
+        elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+            text = out.get("text", "")
+            run.stderr += "".join(text) if isinstance(text, list) else text
+    return run
+
+
+def runs_from_executed(nb) -> list[CellRun]:
+    """CellRuns read back from a notebook executed elsewhere (e.g. nbgrader's autograded copy)."""
+    runs = []
+    for label, role, gid, _src, cell in _notebook_cells(nb, with_cells=True):
+        run = _read_outputs(cell, CellRun(label=label, role=role, grade_id=gid))
+        run.stderr = run.stderr.strip()
+        run.passed = nbgrader_passes(cell)[0] if role == "tests" else not (run.error or run.stderr)
+        runs.append(run)
+    return runs
+
+
+def _notebook_cells(nb, with_cells: bool = False) -> list[tuple]:
+    """(label, role, grade_id, source[, cell]) for every code cell of a notebook."""
     out = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -326,11 +344,12 @@ def _notebook_cells(nb) -> list[tuple[str, str, str | None, str]]:
         gid = grade_id(cell)
         role = "answer" if is_answer_cell(cell) else "tests" if is_test_cell(cell) else "code"
         label = gid or cell.get("id") or f"cell {i}"
-        out.append((label, role, gid, cell.source))
+        out.append((label, role, gid, cell.source, cell) if with_cells else (label, role, gid, cell.source))
     return out
 
 
-def _validate_variants(module, exercises: set[str], tests: set[str], report: LessonReport, only) -> tuple[dict, dict, dict]:
+def _validate_variants(module, exercises: set[str], graded: set[str], tests: set[str], report: LessonReport,
+                       only) -> tuple[dict, dict, dict]:
     correct = getattr(module, "CORRECT", None)
     wrong = getattr(module, "WRONG", None)
     also = getattr(module, "ALSO_FAILS", {}) or {}
@@ -353,7 +372,7 @@ def _validate_variants(module, exercises: set[str], tests: set[str], report: Les
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 report.problems.append(f"CORRECT[{name!r}][{i}] must be an answer-cell source string")
-    checked = [e for e in sorted(exercises) if only is None or e in only]
+    checked = [e for e in sorted(graded) if only is None or e in only]
     for name in checked:
         if not wrong.get(name):
             report.problems.append(f"coverage: exercise {name!r} has no WRONG variant "
@@ -381,8 +400,8 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
         for name in sorted(only - set(answers)):
             report.problems.append(f"--exercise {name!r}: no answer cell with that grade_id")
     for name in answers:
-        if f"test_{name}" not in tests:
-            report.problems.append(f"answer cell {name!r} has no test cell 'test_{name}'")
+        if f"test_{name}" not in tests:  # an ungraded exercise: allowed, nothing to check
+            report.warnings.append(f"answer cell {name!r} has no test cell 'test_{name}' (ungraded exercise)")
 
     try:
         module = load_variants(lesson_id, cases_dir)
@@ -392,7 +411,8 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
     else:
         if module is None:
             report.problems.append(f"tests/lesson_cases/{lesson_id}.py is missing")
-    correct, wrong, also = ({}, {}, {}) if module is None else _validate_variants(module, set(answers), set(tests), report, only)
+    graded = {name for name in answers if f"test_{name}" in tests}
+    correct, wrong, also = ({}, {}, {}) if module is None else _validate_variants(module, set(answers), graded, set(tests), report, only)
 
     plan: list[VariantResult] = []
     for name in answers:
@@ -519,6 +539,13 @@ def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = R
                 break
     finally:
         kernel.stop()
+    judge_release(report)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def judge_release(report: LessonReport) -> LessonReport:
+    """Add the release-mode problems of ``report.cells`` (a blank notebook's executed cells)."""
     tests = [c for c in report.cells if c.role == "tests"]
     if not tests:
         report.problems.append("the released notebook has no test cells")
@@ -532,7 +559,6 @@ def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = R
             report.warnings.append(f"blank answer cell {run.label} raises {run.error}")
         if run.role == "code" and run.stderr and not run.error:
             report.warnings.append(f"demo cell {run.label} writes to stderr on the blank: {_short(run.stderr, 100)}")
-    report.seconds = time.monotonic() - started
     return report
 
 
