@@ -19,6 +19,7 @@ is), 2 when nothing could be graded (no sandbox without --unsafe, unknown lesson
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -123,16 +124,24 @@ def _cell_name(cell, index: int) -> str:
     return grade_id or f"#{index}"
 
 
+def _remove_stale(coursedir, student: str, lesson: str) -> None:
+    """Drop an earlier autograded copy, so a re-grade ends as a first grade would (idempotent)."""
+    import shutil
+    folder = coursedir.format_path(coursedir.autograded_directory, student, lesson)
+    if os.path.isdir(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _executed_problems(path: str) -> list[str]:
     """Timeouts and memory errors recorded in the executed notebook's outputs."""
-    import nbformat
     try:
-        nb = nbformat.read(path, as_version=4)
+        with open(path, encoding="utf-8") as f:
+            nb = json.load(f)
     except Exception:
         return []
     problems = []
-    for index, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
             continue
         names = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
         if "CellTimeoutError" in names:
@@ -142,11 +151,13 @@ def _executed_problems(path: str) -> list[str]:
     return problems
 
 
-def grade_one(student: str, lesson: str, notebooks: list[str]) -> dict:
-    """Autograde one submission in this (worker) process; returns a SubmissionStatus as a dict."""
-    import nbformat
+def grade_one(student: str, lesson: str, notebooks: list[str], duedate=None) -> dict:
+    """Autograde one submission in this (worker) process; returns a SubmissionStatus as a dict.
+
+    ``notebooks``: the lesson's notebook names in the gradebook; ``duedate``: the lesson's due
+    date (naive UTC datetime, as nbgrader stores it) or None.
+    """
     from dataclasses import asdict
-    from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.converters import Autograde
     from nbgrader.utils import capture_log
 
@@ -163,6 +174,7 @@ def grade_one(student: str, lesson: str, notebooks: list[str]) -> dict:
 
     folder = coursedir.format_path(coursedir.submitted_directory, student, lesson)
     if not os.path.isdir(folder):
+        _remove_stale(coursedir, student, lesson)
         return done("missing")
 
     # the notebooks themselves: present, named right, valid JSON
@@ -171,15 +183,20 @@ def grade_one(student: str, lesson: str, notebooks: list[str]) -> dict:
     missing = [e for e in expected if e not in present]
     if missing:
         others = [p for p in present if p not in expected]
+        _remove_stale(coursedir, student, lesson)
         if others:
             return done("failed", f"misnamed notebook (submitted {', '.join(others)}; expected {', '.join(missing)})")
         return done("failed", f"missing notebook ({', '.join(missing)} not in the submission)")
     for name in expected:
         try:
-            nbformat.read(os.path.join(folder, name), as_version=4)
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                nb = json.load(f)
+            if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+                raise ValueError("not a notebook: no list of cells")
         except Exception as err:
+            _remove_stale(coursedir, student, lesson)
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            return done("failed", f"invalid notebook JSON ({name}: {first[:120]})")
+            return done("failed", f"invalid notebook JSON ({name}: {type(err).__name__}: {first[:120]})")
 
     # grade with nbgrader, retrying when a concurrent gradebook write won the race
     result: dict = {}
@@ -195,15 +212,12 @@ def grade_one(student: str, lesson: str, notebooks: list[str]) -> dict:
         time.sleep(random.uniform(0.2, 1.0) * (attempt + 1))
     text = (result.get("log") or "") + "\n" + (result.get("error") or "")
 
-    # scores, late
-    late, seconds_late = False, 0.0
-    try:
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-            sub = gb.find_submission(lesson, student)
-            seconds_late = float(sub.total_seconds_late or 0.0)
-            late = seconds_late > 0
-    except (MissingEntry, Exception):
-        pass
+    # late, as nbgrader counts it: the submission's timestamp against the lesson's due date
+    seconds_late = 0.0
+    timestamp = coursedir.get_existing_timestamp(folder)
+    if timestamp is not None and duedate is not None:
+        seconds_late = max(0.0, (timestamp - duedate).total_seconds())
+    late = seconds_late > 0
 
     flag_reasons: list[str] = []
     for name in notebooks:
@@ -232,9 +246,9 @@ def grade_one(student: str, lesson: str, notebooks: list[str]) -> dict:
 
 
 def _grade_job(job):
-    student, lesson, notebooks = job
+    student, lesson, notebooks, duedate = job
     try:
-        return grade_one(student, lesson, notebooks)
+        return grade_one(student, lesson, notebooks, duedate)
     except Exception as err:  # never lose a submission to a grader bug
         import traceback
         from dataclasses import asdict
@@ -296,9 +310,10 @@ def autograde(course: Path | str | None = None, lesson: str | None = None, stude
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:  # created here, not raced for by workers
         for sid in students:
             gb.update_or_create_student(sid)
+        duedates = {name: gb.find_assignment(name).duedate for name in lessons}
     store = StatusStore(coursedir.db_url)
 
-    jobs = [(s, l, nbs) for l, nbs in lessons.items() for s in students]
+    jobs = [(s, l, nbs, duedates[l]) for l, nbs in lessons.items() for s in students]
     n = len(jobs)
     workers = max(1, min(workers or len(os.sched_getaffinity(0)), n or 1))
     bar = None
@@ -333,7 +348,7 @@ def autograde(course: Path | str | None = None, lesson: str | None = None, stude
                     try:
                         record(future.result())
                     except Exception as err:  # a worker process died
-                        s, l, _ = futures[future]
+                        s, l = futures[future][:2]
                         record(dict(student=s, lesson=l, kind="failed",
                                     reason=f"grader error: worker died ({type(err).__name__})"))
     finally:

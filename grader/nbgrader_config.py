@@ -7,6 +7,13 @@ Environment variables override them for a real deployment:
   NNFS_DB_URL        gradebook URL, e.g. postgresql://  (default sqlite:///<repo>/grader/gradebook.db)
   NNFS_EXCHANGE      exchange root                      (default <repo>/grader/exchange)
   NNFS_CELL_TIMEOUT  seconds per cell when executing     (default 120)
+Autograding sandbox (grader/sandbox.py):
+  NNFS_UNSAFE=1        grade WITHOUT the sandbox where bubblewrap is unavailable (otherwise refused)
+  NNFS_SANDBOX_MEMORY  address-space limit of a kernel    (default 4G)
+  NNFS_SANDBOX_CPU     CPU seconds of a kernel            (default 3600)
+  NNFS_SANDBOX_NPROC   processes (per user, as prlimit)   (default 4096)
+  NNFS_SANDBOX_FSIZE   largest file a kernel may write    (default 256M)
+  NNFS_SANDBOX_HIDE    extra folders to hide, os.pathsep-separated
 """
 import os
 import sys

@@ -285,6 +285,8 @@ def _make_preprocessor():
         """
 
         def preprocess(self, nb, resources, *args, **kwargs):
+            # Nothing in a sandboxed kernel is worth a graceful shutdown: kill it when done.
+            self.shutdown_kernel = "immediate"
             self._sandboxed = require()
             if not self._sandboxed:
                 self.log.warning("NNFS_UNSAFE is set and the sandbox is unavailable: "
@@ -323,10 +325,16 @@ def _make_preprocessor():
 
         async def async_start_new_kernel(self, **kwargs):
             if getattr(self, "_sandboxed", False):
-                env = kernel_env()
-                env[HIDE_ENV] = os.pathsep.join(self._hidden())
-                env["NNFS_SANDBOX_LIMITS"] = json.dumps(limits())
-                kwargs["env"] = env
+                # The full prlimit+bwrap command goes straight into this kernel's spec: the same
+                # command grader.sandbox_kernel builds, without starting one more Python per notebook.
+                workdir = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or os.getcwd()
+                kwargs["cwd"] = workdir
+                kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+                argv = build_command(kernel, workdir=workdir, socket_dir=self._socket_dir, hide=self._hidden())
+                spec = {**kernel_spec_dict(), "argv": argv}
+                self.km._kernel_spec = KernelSpec(resource_dir="", **spec)
+                kwargs["env"] = kernel_env()
+                kwargs["stdout"] = subprocess.DEVNULL   # ipykernel's connection banner
             return await super().async_start_new_kernel(**kwargs)
 
         async def _async_cleanup_kernel(self):

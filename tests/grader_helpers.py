@@ -119,7 +119,7 @@ c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "8"))
 '''
 
 
-def test_env(**extra) -> dict:
+def grader_env(**extra) -> dict:
     """Environment for grader subprocesses: short timeouts, a small memory limit, the repo importable."""
     env = dict(os.environ)
     env.setdefault("NNFS_CELL_TIMEOUT", "8")
@@ -133,7 +133,7 @@ def test_env(**extra) -> dict:
 
 def nbgrader(course: Course, *argv: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run([PYTHON, "-m", "nbgrader", *argv], cwd=course.root, capture_output=True,
-                            text=True, env=env or test_env())
+                            text=True, env=env or grader_env())
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(argv)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result
@@ -203,7 +203,7 @@ def submit(course: Course, student: str, lesson: str = "ex", answers: dict[str, 
 def run_grader(course: Course, *argv: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """``python -m grader <argv>`` run from the course root."""
     return subprocess.run([PYTHON, "-m", "grader", *argv], cwd=course.root, capture_output=True, text=True,
-                          env=env or test_env(), timeout=timeout)
+                          env=env or grader_env(), timeout=timeout)
 
 
 def scores(course: Course, lesson: str = "ex") -> dict[str, float]:

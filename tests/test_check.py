@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from grader_helpers import CORRECT, PYTHON, REPO, SOURCE, WRONG, test_env
+from grader_helpers import CORRECT, PYTHON, REPO, SOURCE, WRONG, grader_env
 
 from grader.notebooks import dumps, parse_source
 
@@ -35,7 +35,7 @@ def _student_notebook(tmp_path, answers: dict, name="ex.ipynb"):
 def _check(path):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = subprocess.run([PYTHON, "-m", "grader", "check", str(path), "--timeout", "30"], cwd=REPO,
-                            capture_output=True, text=True, env=test_env(), timeout=180)
+                            capture_output=True, text=True, env=grader_env(), timeout=180)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "check changed the notebook file"
     return result
 
@@ -87,9 +87,9 @@ def test_unreadable_notebook(tmp_path):
     bad = tmp_path / "bad.ipynb"
     bad.write_text("{ not json")
     result = subprocess.run([PYTHON, "-m", "grader", "check", str(bad)], cwd=REPO, capture_output=True,
-                            text=True, env=test_env())
+                            text=True, env=grader_env())
     assert result.returncode == 2
     assert "is not a readable notebook" in result.stderr
     missing = subprocess.run([PYTHON, "-m", "grader", "check", str(tmp_path / "nope.ipynb")], cwd=REPO,
-                             capture_output=True, text=True, env=test_env())
+                             capture_output=True, text=True, env=grader_env())
     assert missing.returncode == 2 and "no notebook at" in missing.stderr

@@ -18,7 +18,6 @@ from grader_helpers import (CORRECT, MAX_SCORE, REPO, WRONG, bwrap_works, filled
                             run_grader, scores, statuses, submit)
 
 ok, why = bwrap_works()
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not ok, reason=f"bubblewrap sandbox unavailable: {why}")]
 
 SQUARE_OK = CORRECT["square"]
 COUNT_OK = CORRECT["count_positive"]
@@ -152,6 +151,8 @@ def _deleted_test_notebook(course) -> dict:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    if not ok:
+        pytest.skip(f"bubblewrap sandbox unavailable: {why}")
     tmp = tmp_path_factory.mktemp("hostile")
     course = make_course(tmp / "course", duedates={"ex": "2030-06-01 00:00:00 UTC"})
     submit(course, "honest", answers=CORRECT)
@@ -324,3 +325,53 @@ def test_every_status_recorded_and_nothing_else_touched(graded):
     assert not course.path("evil.txt").exists()
     assert not (REPO / "grader" / "evil.txt").exists()
     assert "graded 16 submission(s)" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The static flags alone (no kernel): tricks that nnlib.testing alone would not stop are flagged.
+
+@pytest.mark.parametrize("code, reason", [
+    # np.broadcast_arrays is looked up at call time by assert_close: (b, b) makes anything pass
+    ("import numpy as np\nnp.broadcast_arrays = lambda a, b: (b, b)",
+     "assigns np.broadcast_arrays (attribute of the imported numpy)"),
+    # nnlib.testing's own module globals are looked up at call time too
+    ("import nnlib.testing as t\nt._abs = lambda x: x * 0", "assigns t._abs (attribute of the imported nnlib.testing)"),
+    ("import builtins\nbuiltins.bool = lambda x: True", "imports builtins"),
+    ("__builtins__.bool = lambda x: True", "assigns __builtins__.bool (builtins)"),
+    ("assert_close = lambda *a, **k: None", "rebinds assert_close, which the locked cells imported"),
+    ("def call(f, *a, **k):\n    return 0", "redefines call, which the locked cells imported"),
+    ("setattr(np, 'allclose', lambda *a: True)", "calls setattr() on np (an imported module or object)"),
+    ("import sys\nsys.modules['nnlib.testing'] = None", "touches sys.modules"),
+    ("import importlib, nnlib\nimportlib.reload(nnlib)", "uses importlib.reload"),
+    ("import gc\ngc.get_objects()", "imports gc"),
+    ("import ctypes", "imports ctypes"),
+    ("import os\nos.system('ls /')", "uses os.system"),
+    ("import subprocess\nsubprocess.run(['ls'])", "imports subprocess"),
+    ("data = open('../../other/ex.ipynb').read()", "open() of a path outside the working folder: '../../other/ex.ipynb'"),
+    ("get_ipython().events.register('post_run_cell', print)", "uses get_ipython() (IPython hooks)"),
+    ("class Z(float):\n    __eq__ = lambda s, o: True", "defines __eq__ (a comparison/conversion hook)"),
+])
+def test_static_flags(code, reason):
+    from grader.flags import analyze_source
+    protected = {"np": "numpy", "assert_close": "nnlib.testing.assert_close", "call": "nnlib.testing.call"}
+    assert reason in analyze_source(code, protected)
+
+
+def test_honest_code_is_not_flagged():
+    from grader.flags import analyze_source
+    honest = """\
+import numpy as np
+from nnlib.testing import assert_close
+class Dense:
+    def __init__(self, n_in, n_out, rng):
+        self.weight = 0.01 * rng.standard_normal((n_out, n_in))
+        self.bias = np.zeros(n_out)
+    def forward(self, X):
+        return X @ self.weight.T + self.bias
+def relu(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, 0.0)
+with open('notes.txt', 'w') as f:
+    f.write('ok')
+"""
+    assert analyze_source(honest, {"np": "numpy", "assert_close": "nnlib.testing.assert_close"}) == []
