@@ -5,6 +5,8 @@ A module's ``forward(x)`` computes its output and caches what ``backward`` will 
 gradients of its parameters into ``Parameter.grad`` and returns the gradient wrt its input
 (or ``None`` when ``needs_input_grad`` is False: ``Sequential`` sets that on its first layer,
 because nobody needs the gradient wrt the data and it is the most expensive one to compute).
+As in PyTorch, a backward pass frees what its forward cached: each ``forward`` serves one
+``backward`` (to accumulate gradients over two batches, run forward and backward twice).
 
 Shapes: ``x`` is ``(N, in_features)`` (N = batch size; extra leading axes are allowed),
 outputs are ``(N, out_features)``; gradients have the shape of what they are gradients of.
@@ -257,7 +259,7 @@ class Linear(Module):
         """
         x = self._cache_x
         if x is None:
-            raise RuntimeError("Linear.backward() called before forward()")
+            raise RuntimeError("Linear.backward() needs a forward() first (each forward() serves one backward())")
         weight, bias = self.weight, self.bias
         w = weight.data
         if type(grad_out) is not np.ndarray or grad_out.dtype != w.dtype:
@@ -280,6 +282,7 @@ class Linear(Module):
                 bias._grad_is_zero = False
             else:
                 bias._grad += ones @ g
+        self._cache_x = None  # free the input (as PyTorch frees its graph): its buffer can be reused
         if not self.needs_input_grad:
             return None
         dx = _buffer(self._bufs, "dx", x.shape, w.dtype)
@@ -312,7 +315,8 @@ class ReLU(Module):
         """``grad_out`` where the input was positive, 0 elsewhere."""
         out = self._cache_out
         if out is None:
-            raise RuntimeError("ReLU.backward() called before forward()")
+            raise RuntimeError("ReLU.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_out = None
         if not self.needs_input_grad:
             return None
         grad_in = _buffer(self._bufs, "grad", out.shape, out.dtype)
@@ -335,7 +339,8 @@ class LeakyReLU(Module):
     def backward(self, grad_out):
         x = self._cache_x
         if x is None:
-            raise RuntimeError("LeakyReLU.backward() called before forward()")
+            raise RuntimeError("LeakyReLU.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_x = None
         if not self.needs_input_grad:
             return None
         return np.where(x > 0, grad_out, grad_out * self.alpha).astype(x.dtype, copy=False)
@@ -359,7 +364,8 @@ class Sigmoid(Module):
         """``grad_out * s (1 - s)`` with ``s`` the forward output."""
         s = self._cache_out
         if s is None:
-            raise RuntimeError("Sigmoid.backward() called before forward()")
+            raise RuntimeError("Sigmoid.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_out = None
         if not self.needs_input_grad:
             return None
         return (grad_out * (s * (1.0 - s))).astype(s.dtype, copy=False)
@@ -380,7 +386,8 @@ class Tanh(Module):
         """``grad_out * (1 - t^2)`` with ``t`` the forward output."""
         t = self._cache_out
         if t is None:
-            raise RuntimeError("Tanh.backward() called before forward()")
+            raise RuntimeError("Tanh.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_out = None
         if not self.needs_input_grad:
             return None
         return (grad_out * (1.0 - t * t)).astype(t.dtype, copy=False)
@@ -403,7 +410,8 @@ class GELU(Module):
     def backward(self, grad_out):
         x = self._cache_x
         if x is None:
-            raise RuntimeError("GELU.backward() called before forward()")
+            raise RuntimeError("GELU.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_x = None
         if not self.needs_input_grad:
             return None
         return (grad_out * F.gelu_grad(x, self.approximate)).astype(x.dtype, copy=False)
@@ -429,7 +437,8 @@ class SiLU(Module):
         """``grad_out * s (1 + x (1 - s))``."""
         x, s = self._cache_x, self._cache_s
         if x is None:
-            raise RuntimeError("SiLU.backward() called before forward()")
+            raise RuntimeError("SiLU.backward() needs a forward() first (each forward() serves one backward())")
+        self._cache_x = self._cache_s = None
         if not self.needs_input_grad:
             return None
         return (grad_out * (s * (1.0 + x * (1.0 - s)))).astype(x.dtype, copy=False)

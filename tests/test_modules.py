@@ -138,6 +138,8 @@ def test_backward_accumulates_and_zero_grad_resets():
     layer.backward(g)
     np.testing.assert_allclose(layer.weight.grad, 2 * first_w)
     np.testing.assert_allclose(layer.bias.grad, 2 * first_b)
+    with pytest.raises(RuntimeError, match="forward"):
+        layer.backward(g)  # the cache of a forward serves one backward, as in PyTorch
     layer.zero_grad()
     assert not layer.weight.grad.any() and not layer.bias.grad.any()
     layer(x)
@@ -283,6 +285,10 @@ def test_activation_module_values():
     for m in activations():
         with pytest.raises(RuntimeError):
             type(m)().backward(np.ones(3))
+        m(x)
+        m.backward(np.ones_like(x))
+        with pytest.raises(RuntimeError, match="forward"):
+            m.backward(np.ones_like(x))
 
 
 # ------------------------------------------------------------------------------ Parameter
