@@ -9,6 +9,10 @@ from .functional import _labels
 
 __all__ = ["MSELoss", "CrossEntropyLoss"]
 
+# signed integer dtype -> the unsigned dtype of the same size (to check label ranges in one pass)
+_UNSIGNED = {np.dtype(s): np.dtype(u) for s, u in
+             ((np.int8, np.uint8), (np.int16, np.uint16), (np.int32, np.uint32), (np.int64, np.uint64))}
+
 
 def _float_pred(pred):
     if type(pred) is not np.ndarray:
@@ -92,10 +96,10 @@ class CrossEntropyLoss:
             dot = np.sum(targets.T * zt)
             self._index, self._targets = None, targets
         else:
-            if labels.dtype.kind not in "iu" or labels.shape != (n,):
-                labels = _labels(labels, n)
+            if labels.dtype.kind not in "iu" or labels.shape != (n,) or not labels.dtype.isnative:
+                labels = _labels(labels, n).astype(np.intp, copy=False)
             # one reduction checks both ends: negative labels become huge when read as unsigned
-            unsigned = labels.view(labels.dtype.str.replace("i", "u")) if labels.dtype.kind == "i" else labels
+            unsigned = labels.view(_UNSIGNED[labels.dtype]) if labels.dtype.kind == "i" else labels
             if unsigned.max() >= c:
                 raise ValueError(f"labels must lie in [0, {c}), got values from {labels.min()} to {labels.max()}")
             columns = self._columns.get(n)

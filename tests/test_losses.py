@@ -30,7 +30,7 @@ def test_cross_entropy_gradient_is_numerical_gradient_of_forward():
     assert relative_error(analytic, numeric) < 1e-6
 
 
-@pytest.mark.parametrize("label_dtype", [np.uint8, np.int32, np.int64, np.uint64])
+@pytest.mark.parametrize("label_dtype", [np.uint8, np.int8, np.int32, np.int64, np.uint64, ">i4"])
 def test_cross_entropy_any_integer_labels_and_large_batches(label_dtype):
     rng = np.random.default_rng(5)
     z = rng.standard_normal((700, 10)).astype(np.float32)
