@@ -4,6 +4,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlib import GELU, LeakyReLU, Linear, Module, Parameter, ReLU, Sequential, SiLU, Sigmoid, Tanh
 from nnlib.gradcheck import check_module
@@ -34,6 +36,15 @@ def test_linear_gradients(init):
     rng = np.random.default_rng(2)
     layer = Linear(4, 3, rng=rng, init=init)
     errors = check_module(layer, rng.standard_normal((6, 4)), rng=rng)
+    assert set(errors) == {"input", "weight", "bias"}
+
+
+@settings(deadline=None, max_examples=15)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_linear_gradients_for_any_shape(fan_in, fan_out, batch, seed):
+    rng = np.random.default_rng(seed)
+    layer = Linear(fan_in, fan_out, rng=rng, init="torch")
+    errors = check_module(layer, rng.standard_normal((batch, fan_in)), rng=rng)
     assert set(errors) == {"input", "weight", "bias"}
 
 
