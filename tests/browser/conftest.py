@@ -2,9 +2,9 @@
 
 Session fixtures:
 - ``course``: a temporary copy of the course (config, grader package, lesson sources, solutions,
-  lessons) with its own gradebook, exchange and student folder, prepared with
-  ``python -m grader setup`` and ``python -m grader release``; the repository's own gradebook,
-  exchange and settings are never touched.
+  lessons) with its own gradebook, exchange and student folder (``NNFS_*`` variables point there);
+  the repository's own gradebook, exchange and settings are never touched.
+- ``released``: every lesson released to that exchange with ``python -m grader release``.
 - ``lab_server``: JupyterLab started the way ``make lab`` starts it (``grader.lab.server_command``),
   on 127.0.0.1, a free port, a random token, temporary Jupyter/IPython/Matplotlib folders; stopped
   by its process id.
@@ -181,9 +181,9 @@ def course(tmp_path_factory) -> Course:
     logs = base / "logs"
     logs.mkdir()
 
-    course = Course(root, env, logs)
-    course.run(sys.executable, "-m", "grader", "setup")
-    return course
+    # `python -m grader release` (the `released` fixture) registers the lessons in this gradebook and
+    # creates the exchange: the slower `grader setup` would register them a second time.
+    return Course(root, env, logs)
 
 
 @pytest.fixture(scope="session")
@@ -432,9 +432,17 @@ class LabUI:
         self.page.keyboard.press("Escape")
         cell.locator(".cm-content", has_text=text.splitlines()[0]).wait_for()
 
-    def answer_markdown(self, contains: str, text: str) -> None:
-        """Double-click the markdown cell showing ``contains``, replace its text, render it."""
-        cell = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell", has_text=contains).first
+    def answer_markdown(self, placeholder: str, text: str) -> None:
+        """Double-click the markdown cell that shows only ``placeholder``, replace its text, render it."""
+        cells = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        index = self.page.evaluate(
+            """(placeholder) => [...document.querySelectorAll(
+                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].findIndex(c =>
+                   c.classList.contains('jp-MarkdownCell') &&
+                   (c.querySelector('.jp-MarkdownOutput') || {innerText: ''}).innerText.trim() === placeholder)""",
+            placeholder)
+        assert index >= 0, f"no markdown cell showing just {placeholder!r}"
+        cell = cells.nth(index)
         cell.scroll_into_view_if_needed()
         cell.locator(".jp-MarkdownOutput").dblclick()
         editor = cell.locator(".cm-content")

@@ -7,10 +7,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.timeout(300)
-def test_instructor_opens_formgrader(course, ui, page, steps, readme_screenshot):
+def test_instructor_opens_formgrader(course, released, ui, page, steps, readme_screenshot):
     with steps("open JupyterLab, then Nbgrader > Formgrader"):
         ui.open("", workspace="instructor")
-        ui.menu("View", "application:toggle-left-area")  # more room for the table
+        # more room for the table: close the file browser (click its active side tab)
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
         page.locator("#jp-left-stack").wait_for(state="hidden")
         ui.menu("Nbgrader", "nbgrader:open-formgrader")
         frame = page.frame_locator(".jp-MainAreaWidget:not(.lm-mod-hidden) iframe").first

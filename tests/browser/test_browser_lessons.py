@@ -86,14 +86,17 @@ def test_student_runs_lesson(lesson, course, ui, steps, page, readme_screenshot)
             readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]") \
                 .locator(".widget-readout").inner_text()
             handle.focus()
-            for _ in range(3):
-                page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")  # one step: one update, so the idle after it is final
             page.wait_for_function(f"(b) => ({_EXPLORER_JS})(0) !== b", arg=before, timeout=30_000)
             after_readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]") \
                 .locator(".widget-readout").inner_text()
             assert after_readout != readout, f"the slider did not move ({readout!r})"
             ui.wait_kernel_idle()
-            area = handle.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
-            area.scroll_into_view_if_needed()
+            # show the explorer with the text that introduces it (the cell just above)
+            page.evaluate("""() => {
+                const h = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider .noUi-handle');
+                const cell = h.closest('.jp-Cell');
+                (cell.previousElementSibling || cell).scrollIntoView({block: 'start'});
+            }""")
         if lesson == README_LESSON:
             readme_screenshot(page, "student")
