@@ -221,6 +221,7 @@ assert_true(not np.array_equal(np.asarray(other[0].weight.data), np.asarray(mode
 # `build_model` on the development set, Adam with learning rate $10^{-3}$, batches of 64, 15 epochs.
 
 # %%
+net = None
 try:
     r = np.random.default_rng(0)
     X_tr, X_va, y_tr, y_va = prepare(X_dev_bytes, y_dev, r)
@@ -233,7 +234,6 @@ try:
     loss_curves(history)
     plt.show()
 except NotImplementedError:
-    net = None
     print("implement prepare and build_model above to train the network")
 
 # %% [markdown]

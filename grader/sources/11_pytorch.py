@@ -226,7 +226,8 @@ r = np.random.default_rng(2)
 nn_model = Sequential(Linear(2, 64, rng=r), ReLU(), Linear(64, 64, rng=r), ReLU(), Linear(64, 3, rng=r))
 X_spiral, y_spiral = spiral(np.random.default_rng(3), n_per_class=333)
 try:
-    t_model = copy_from_nnlib(torch_mlp([2, 64, 64, 3]), nn_model)
+    t_model = torch_mlp([2, 64, 64, 3])
+    copy_from_nnlib(t_model, nn_model)
     with torch.no_grad():
         diff = np.abs(t_model(torch.as_tensor(X_spiral)).numpy() - nn_model.forward(X_spiral)).max()
     print(f"largest |torch - nnlib| over {len(X_spiral)} points x 3 outputs: {diff:.2e}")
