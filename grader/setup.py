@@ -187,18 +187,30 @@ def register_lessons(cfg: dict, lessons: list[str]) -> tuple[list[str], list[str
 
 
 def _generate_into_db(cfg: dict, lessons: list[str]) -> None:
-    """Record notebooks and graded cells with nbgrader's generate_assignment, output thrown away."""
-    from grader.release import nbgrader
+    """Record notebooks and graded cells with nbgrader's generate_assignment, output thrown away.
 
+    In this process (one nbgrader start-up for all lessons, not one per lesson), with the course
+    configuration and the release folder moved to a scratch folder.
+    """
+    import logging
+
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    logging.getLogger("traitlets").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="nnfs-setup-") as scratch:
         for lesson in lessons:
-            result = nbgrader("generate_assignment", lesson, "--force",
-                              f"--CourseDirectory.root={cfg['root']}",
-                              f"--CourseDirectory.release_directory={scratch}",
-                              cwd=cfg["root"], check=False)
-            if result.returncode != 0:
-                raise SetupError(f"could not register {lesson} in the gradebook "
-                                 f"(nbgrader generate_assignment failed):\n{result.stderr[-3000:]}")
+            config = course_config(cfg["root"])
+            config.CourseDirectory.release_directory = scratch
+            coursedir = CourseDirectory(config=config)
+            coursedir.assignment_id = lesson
+            converter = GenerateAssignment(coursedir=coursedir, config=config)
+            converter.force = True
+            try:
+                converter.start()
+            except Exception as err:  # nbgrader raises one exception after logging the details
+                raise SetupError(f"could not register {lesson} in the gradebook (nbgrader "
+                                 f"generate_assignment failed: {type(err).__name__}: {err})") from err
 
 
 def install_sandbox_kernel() -> str:
