@@ -32,12 +32,14 @@ def _name(item) -> str:
 def feedback_preprocessors(root: Path = ROOT) -> tuple[list[str], bool]:
     """The configured GenerateFeedback.preprocessors with ours before ClearHiddenTests.
 
-    Returns (list, whether the configuration already had ours).
+    Returns (list, whether the configuration already had ours in the right place). Ours reads the
+    hidden block from the cell source, so it must come before ClearHiddenTests, which removes it.
     """
     config = course_config(root)
     configured = [_name(p) for p in config.GenerateFeedback.get("preprocessors", DEFAULT)]
-    if OURS in configured:
+    if OURS in configured and CLEAR in configured and configured.index(OURS) < configured.index(CLEAR):
         return configured, True
+    configured = [p for p in configured if p != OURS]
     if CLEAR not in configured:  # never generate feedback that could show hidden tests
         configured.insert(1 if configured[:1] == [DEFAULT[0]] else 0, CLEAR)
     configured.insert(configured.index(CLEAR), OURS)
@@ -168,7 +170,7 @@ def run(args) -> int:
         return 2
     _, configured = feedback_preprocessors(root)
     if not configured:
-        print(f"feedback: note: the course config lacks {OURS}; added for this run")
+        print(f"feedback: note: the course config lacks {OURS} before {CLEAR}; added for this run")
     status = 0
     for lesson in lessons:
         r = feedback(lesson, args.student, root=root, release=not args.no_release)

@@ -203,12 +203,23 @@ def test_leaked_lines_finds_hidden_lines_in_html_but_not_the_students_own():
     assert leaked_lines("<p>### BEGIN HIDDEN TESTS</p>", hidden) == ["### BEGIN HIDDEN TESTS"]
 
 
-def test_configured_list_gets_ours_before_clear_hidden_tests():
-    from grader.feedback import CLEAR, OURS, feedback_preprocessors
+def test_configured_list_gets_ours_before_clear_hidden_tests(monkeypatch):
+    import grader.feedback as fb
+    from traitlets.config import Config
 
-    names, _ = feedback_preprocessors(ROOT)
-    assert names.index(OURS) < names.index(CLEAR)
+    names, _ = fb.feedback_preprocessors(ROOT)
+    assert names.index(fb.OURS) < names.index(fb.CLEAR)
     assert names[0] == "nbgrader.preprocessors.GetGrades"
+    grades = "nbgrader.preprocessors.GetGrades"
+    cases = [([grades, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], False),
+             ([grades, fb.CLEAR, fb.OURS], [grades, fb.OURS, fb.CLEAR], False),  # too late: moved
+             ([grades], [grades, fb.OURS, fb.CLEAR], False),  # ClearHiddenTests is never left out
+             ([grades, fb.OURS, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], True)]
+    for configured, expected, had in cases:
+        config = Config()
+        config.GenerateFeedback.preprocessors = configured
+        monkeypatch.setattr(fb, "course_config", lambda root, config=config: config)
+        assert fb.feedback_preprocessors(ROOT) == (expected, had), configured
 
 
 # --------------------------------------------------------------------------------------------
