@@ -192,13 +192,23 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+def notebooks_in(folder: str) -> list[str]:
+    """The notebooks in ``folder``: masked in the sandbox (the one being graded holds the hidden tests)."""
+    try:
+        return sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".ipynb"))
+    except OSError:
+        return []
+
+
 def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide: list[str],
-                  limits_: dict[str, int] | None = None) -> list[str]:
+                  limits_: dict[str, int] | None = None, mask: list[str] | None = None) -> list[str]:
     """The full ``prlimit ... bwrap ... <kernel_argv>`` command line.
 
     ``workdir`` (the submission's working folder) and ``socket_dir`` (the kernel's ipc sockets and
     connection file) are the only writable places besides a private ``/tmp``; every folder in
-    ``hide`` is covered by an empty tmpfs; the interpreter, its packages and nnlib stay readable.
+    ``hide`` is covered by an empty tmpfs; every file in ``mask`` (by default the notebooks in
+    ``workdir``: nbgrader writes the notebook it is grading there, hidden tests included) reads as
+    empty and cannot be written; the interpreter, its packages and nnlib stay readable.
     """
     bwrap, prlimit = find_tools()
     if not bwrap or not prlimit:
@@ -218,7 +228,15 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
     for path in _needed_paths():
         if any(_inside(path, h) and path != h for h in hidden) or path in hidden:
             cmd += ["--ro-bind", path, path]
-    cmd += ["--bind", workdir, workdir, "--bind", socket_dir, socket_dir, "--chdir", workdir,
+    cmd += ["--bind", workdir, workdir, "--bind", socket_dir, socket_dir]
+    masked = [p for p in (notebooks_in(workdir) if mask is None else mask) if os.path.isfile(p)]
+    if masked:
+        empty = os.path.join(socket_dir, "empty")
+        with open(empty, "w"):
+            pass
+        for path in masked:
+            cmd += ["--ro-bind", empty, os.path.realpath(path)]
+    cmd += ["--chdir", workdir,
             "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--", *kernel_argv]
     return cmd

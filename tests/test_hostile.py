@@ -46,6 +46,7 @@ def _reader_code(course) -> str:
             "",
         ]
     lines += [
+        "found['own notebook'] = open('ex.ipynb').read()   # nbgrader's copy, hidden tests included",
         "import os as _os",
         "found['env'] = sorted(k for k in _os.environ if 'DB' in k or 'TOKEN' in k or 'NNFS' in k)",
         "json.dump(found, open('found.json', 'w'))",
@@ -200,6 +201,7 @@ def test_reading_secrets_reads_nothing(graded):
     found = json.loads(course.autograded("reader", "ex").with_name("found.json").read_text())
     env = found.pop("env")
     assert env == []                                   # no database URL, no tokens, no NNFS_* settings
+    assert found.pop("own notebook") == ""             # the notebook being graded reads as empty
     for path, value in found.items():
         # every secret folder is an empty tmpfs: files are missing, folders are empty
         assert value in ("ERR FileNotFoundError", []), (path, value)

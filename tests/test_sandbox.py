@@ -105,17 +105,23 @@ def test_cli_refuses_without_bwrap(tmp_path):
 
 @needs_bwrap
 def test_kernel_runs_in_its_folder_and_writes_only_there(tmp_path):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "graded.ipynb").write_text("hidden tests")
     out, error, work = _run(tmp_path, [
         "import os; print(os.getcwd())",
         "open('result.txt', 'w').write('42'); print('wrote')",
+        "print(repr(open('graded.ipynb').read()))\ntry:\n    open('graded.ipynb', 'w')\nexcept OSError as e:\n    print(e.errno)",
         f"try:\n    open({str(REPO / 'evil.txt')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)",
         f"try:\n    open({str(tmp_path / 'evil.txt')!r}, 'w').write('x'); print('tmpfs')\nexcept OSError as e:\n    print(e.errno)",
     ])
     assert error is None
     assert out[0].strip() == str(work.resolve())
     assert out[1].strip() == "wrote" and (work / "result.txt").read_text() == "42"
-    assert out[2].strip() == "30"                             # EROFS: the rest of the disk is read-only
+    assert out[2].split() == ["''", "30"]                     # the notebook being graded: empty, read-only
+    assert (work / "graded.ipynb").read_text() == "hidden tests"
+    assert out[3].strip() == "30"                             # EROFS: the rest of the disk is read-only
     assert not (REPO / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
+    assert out[4].strip() == "tmpfs"                          # tmp_path is under /tmp: a private tmpfs
 
 
 @needs_bwrap
@@ -225,3 +231,37 @@ def test_nbgrader_refuses_without_bwrap_unless_unsafe(course, monkeypatch):
     assert result["success"], result.get("log", "")[-3000:]
     assert "WITHOUT a sandbox" in result["log"]
     assert json.loads(course.autograded("nobwrap", "ex").with_name("seen.json").read_text()) is True
+
+
+@needs_bwrap
+def test_installed_kernelspec_launcher_runs_sandboxed(tmp_path):
+    """The nnfs-sandbox kernel spec (grader.sandbox_kernel) starts a working, sandboxed kernel."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import KernelManager
+
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    km = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(sockets / "k"),
+                       connection_file=str(sockets / "kernel.json"))
+    km._kernel_spec = KernelSpec(resource_dir="", **sandbox.kernel_spec_dict())
+    km.start_kernel(cwd=str(work), env=sandbox.kernel_env())
+    try:
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        outputs = []
+        code = f"import os; print(os.getcwd(), os.listdir({str(REPO / 'solutions')!r}), os.environ.get('NNFS_DB_URL'))"
+        kc.execute_interactive(code, timeout=30, output_hook=lambda m: outputs.append(m["content"].get("text", "")))
+        kc.stop_channels()
+    finally:
+        km.shutdown_kernel(now=True)
+    assert "".join(outputs).strip() == f"{work.resolve()} [] None"
+
+
+def test_launcher_refuses_tcp(tmp_path):
+    from grader import sandbox_kernel
+    conn = tmp_path / "kernel.json"
+    conn.write_text(json.dumps({"transport": "tcp", "ip": "127.0.0.1"}))
+    assert sandbox_kernel.main(["-f", str(conn)]) == 2
