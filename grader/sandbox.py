@@ -255,6 +255,59 @@ def kernel_env(environ=None) -> dict[str, str]:
     return env
 
 
+_MPL_CACHE: list = []
+
+
+def matplotlib_cache() -> str | None:
+    """A folder holding matplotlib's font cache (fontlist-*.json) to seed every kernel with.
+
+    Without it every sandboxed kernel (a fresh, empty HOME) rebuilds the font cache on its first
+    plot: about a second per notebook, and a warning on stderr when it takes long. The user's own
+    cache is used when there is one; otherwise one is built once, outside the sandbox, under
+    ``~/.cache/nnfs-sandbox/matplotlib``. None when matplotlib is not installed.
+    """
+    if _MPL_CACHE:
+        return _MPL_CACHE[0]
+    home = os.path.expanduser("~")
+    candidates = [os.environ.get("MPLCONFIGDIR"),
+                  os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib"),
+                  os.path.join(home, ".cache", "nnfs-sandbox", "matplotlib")]
+    found = None
+    for folder in candidates:
+        if folder and os.path.isdir(folder) and any(n.startswith("fontlist-") for n in os.listdir(folder)):
+            found = folder
+            break
+    if found is None:
+        target = candidates[-1]
+        try:
+            os.makedirs(target, exist_ok=True)
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], timeout=120,
+                           env={**os.environ, "MPLCONFIGDIR": target}, capture_output=True)
+            if any(n.startswith("fontlist-") for n in os.listdir(target)):
+                found = target
+        except (OSError, subprocess.TimeoutExpired):
+            found = None
+    _MPL_CACHE.append(found)
+    return found
+
+
+def prepare_kernel_dir(socket_dir: str) -> dict[str, str]:
+    """Seed the kernel's private folder (bound read-write) and return the env entries pointing at it."""
+    env = {}
+    source = matplotlib_cache()
+    if source:
+        target = os.path.join(socket_dir, "matplotlib")
+        os.makedirs(target, exist_ok=True)
+        for name in os.listdir(source):
+            if name.startswith("fontlist-") and name.endswith(".json"):
+                try:
+                    shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+                except OSError:
+                    pass
+        env["MPLCONFIGDIR"] = target
+    return env
+
+
 # --------------------------------------------------------------------------------------------
 # The kernel spec
 
@@ -351,7 +404,7 @@ def _make_preprocessor():
                 argv = build_command(kernel, workdir=workdir, socket_dir=self._socket_dir, hide=self._hidden())
                 spec = {**kernel_spec_dict(), "argv": argv}
                 self.km._kernel_spec = KernelSpec(resource_dir="", **spec)
-                kwargs["env"] = kernel_env()
+                kwargs["env"] = {**kernel_env(), **prepare_kernel_dir(self._socket_dir)}
                 kwargs["stdout"] = subprocess.DEVNULL   # ipykernel's connection banner
             return await super().async_start_new_kernel(**kwargs)
 

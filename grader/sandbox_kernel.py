@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         lim = sandbox.limits()
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
     cmd = sandbox.build_command(kernel, workdir=os.getcwd(), socket_dir=socket_dir, hide=hide, limits_=lim)
-    env = sandbox.kernel_env()
+    env = {**sandbox.kernel_env(), **sandbox.prepare_kernel_dir(socket_dir)}
     # ipykernel prints a connection banner to the real stdout; the notebook never sees it.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
