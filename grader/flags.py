@@ -1,7 +1,8 @@
 """Static checks of submitted code cells: things an honest answer never does.
 
 :func:`analyze_notebook` parses (never runs) every code cell a student wrote or changed, i.e. every
-code cell whose text is not exactly a cell of the instructor's source notebook, and returns short
+code cell whose text is not exactly a cell of the instructor's source notebook (locked cells are
+skipped: nbgrader restores their text before running them), and returns short
 reasons such as ``"cell relu: assigns np.allclose (attribute of the imported module np)"``.
 Autograding marks such submissions ``flagged: <reasons>`` for a human to look at; the score is
 left as nbgrader computed it (the test helpers in nnlib.testing are built so that these tricks
@@ -396,6 +397,11 @@ def analyze_notebook(submitted, source=None) -> list[str]:
 
     sub, src = load(submitted), load(source)
     source_texts = {_text(c).strip() for c in _cells(src)} if src else set()
+    # nbgrader puts the instructor's text back into locked cells (tests, setup) before running
+    # them: whatever a submission has there never runs.
+    locked_ids = {((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+                  for c in _cells(src) if _is_locked_source_cell(c)} if src else set()
+    locked_ids.discard(None)
     protected = protected_names([_text(c) for c in _cells(src) if _is_locked_source_cell(c)]) if src else {}
     reasons: list[str] = []
     for index, cell in enumerate(_cells(sub or {}), start=1):
@@ -403,6 +409,8 @@ def analyze_notebook(submitted, source=None) -> list[str]:
         if text.strip() in source_texts:
             continue
         grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        if grade_id in locked_ids:
+            continue
         where = f"cell {grade_id}" if grade_id else f"code cell #{index}"
         for reason in analyze_source(text, protected):
             item = f"{where}: {reason}"
