@@ -163,17 +163,29 @@ def banner(url: str) -> str:
             f" {url}\n\n Stop it with Ctrl+C in this terminal.\n{line}\n")
 
 
+def course_root(path: str | None = None) -> Path:
+    """``path``, else the current folder when it holds nbgrader_config.py, else the repository."""
+    if path:
+        return Path(path).resolve()
+    cwd = Path.cwd()
+    return cwd if (cwd / "nbgrader_config.py").exists() else ROOT
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--port", type=int, default=8888,
                         help="port to listen on (the next free one when taken; default 8888)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    parser.add_argument("--course-dir", metavar="PATH", default=None,
+                        help="the course folder (default: the current folder if it has nbgrader_config.py, "
+                             "else the repository)")
 
 
 def run(args) -> int:
-    prepare(ROOT)
-    path = default_url(ROOT)
+    root = course_root(getattr(args, "course_dir", None))
+    prepare(root)
+    path = default_url(root)
 
-    existing = running_server(ROOT)
+    existing = running_server(root)
     if existing is not None:
         url = f"{existing['url'].rstrip('/')}{path}?token={existing.get('token', '')}"
         print(banner(url).replace("is running.", f"is already running (process {existing.get('pid')}).")
@@ -186,14 +198,14 @@ def run(args) -> int:
     if port != args.port:
         print(f"lab: port {args.port} is taken, using {port}")
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
-    env = server_env(ROOT)
+    env = server_env(root)
     env["JUPYTER_TOKEN"] = token
-    command = server_command(ROOT, port=port, open_browser=False)
+    command = server_command(root, port=port, open_browser=False)
     base_url = f"http://{HOST}:{port}"
     url = f"{base_url}{path}?token={token}"
 
     # Its own session: Ctrl+C here stops it cleanly with SIGTERM, without Jupyter's y/n prompt.
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill <this pid>` stops the server too
     try:
         if not wait_ready(process, base_url, token):
