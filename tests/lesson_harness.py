@@ -26,7 +26,8 @@ Usage::
     .venv/bin/python tests/lesson_harness.py 04_activations --release
     .venv/bin/python tests/lesson_harness.py --all [--release] [--others]
 
-``--others`` also runs every other test cell after each variant: those in ``ALSO_FAILS`` must fail,
+Kernels run with one BLAS/OpenMP thread (``--threads``, see DEFAULT_THREADS) and in a scratch copy
+of the lesson folder. ``--others`` also runs every other test cell after each variant: those in ``ALSO_FAILS`` must fail,
 all the rest must still pass (what autograding a student with that one mistake will show).
 The exit status is non-zero when any checked lesson has a problem.
 
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import os
 import shutil
 import sys
 import tempfile
@@ -53,12 +55,23 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "lesson_cases"
 DEFAULT_TIMEOUT = 120
+# BLAS/OpenMP threads per kernel. One: on a busy 2-core machine multi-threaded OpenBLAS (and torch)
+# spin-wait and run small training loops 5-10x slower (10_digits' test: 7 s vs 54 s), which turns
+# correct answers into cell timeouts. None keeps the environment's own setting.
+DEFAULT_THREADS = 1
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS")
 
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 
 # ----------------------------------------------------------------------------- notebook helpers
+
+def thread_env(threads: int) -> dict:
+    """Environment variables that cap BLAS/OpenMP (and torch's intra-op) threads at ``threads``."""
+    return {name: str(threads) for name in THREAD_VARS}
+
 
 def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
@@ -243,7 +256,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 class _Kernel:
     """One nbclient kernel that executes cells one at a time and survives nothing silently."""
 
-    def __init__(self, path: Path, timeout: int):
+    def __init__(self, path: Path, timeout: int, threads: int | None = DEFAULT_THREADS):
         from nbclient import NotebookClient
         from traitlets.config import Config
 
@@ -264,10 +277,13 @@ class _Kernel:
             record_timing=False, config=config,
         )
         self.timeout = timeout
+        self.env = dict(os.environ)
+        if threads:
+            self.env.update(thread_env(threads))
         self._ctx = None
 
     def start(self) -> None:
-        self._ctx = self.client.setup_kernel()
+        self._ctx = self.client.setup_kernel(env=self.env)
         self._ctx.__enter__()
 
     def stop(self) -> None:
@@ -383,7 +399,8 @@ def _validate_variants(module, exercises: set[str], graded: set[str], tests: set
 
 
 def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT,
-                 others: bool = False, root: Path = ROOT, cases_dir: Path = CASES) -> LessonReport:
+                 others: bool = False, root: Path = ROOT, cases_dir: Path = CASES,
+                 threads: int | None = DEFAULT_THREADS) -> LessonReport:
     """Run the solution notebook and every variant of the lesson in one kernel; see the module doc."""
     started = time.monotonic()
     path = solution_path(lesson_id, root)
@@ -435,7 +452,7 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
                 return False
         return True
 
-    kernel = _Kernel(path, timeout)
+    kernel = _Kernel(path, timeout, threads)
     kernel.start()
     report.kernel_starts = 1
     try:
@@ -456,7 +473,7 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
         for v in plan:
             if not alive:  # the previous variant killed the kernel: a fresh one, replay the solution
                 kernel.stop()
-                kernel = _Kernel(path, timeout)
+                kernel = _Kernel(path, timeout, threads)
                 kernel.start()
                 report.kernel_starts += 1
                 if not run_notebook(kernel, record=False):
@@ -518,7 +535,8 @@ def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, 
     return True
 
 
-def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = ROOT) -> LessonReport:
+def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = ROOT,
+                  threads: int | None = DEFAULT_THREADS) -> LessonReport:
     """Run the released (blank) notebook top to bottom; see the module doc for what is checked."""
     started = time.monotonic()
     path = release_path(lesson_id, root)
@@ -527,7 +545,7 @@ def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = R
         report.problems.append(f"{report.notebook} does not exist")
         return report
     nb = nbformat.read(path, as_version=4)
-    kernel = _Kernel(path, timeout)
+    kernel = _Kernel(path, timeout, threads)
     kernel.start()
     report.kernel_starts = 1
     try:
@@ -574,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--others", action="store_true",
                         help="after each variant also run every other test cell (ALSO_FAILS ones must fail, the rest pass)")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="BLAS/OpenMP threads per kernel (default %(default)s; 0 keeps the environment's)")
     parser.add_argument("--findings", action="store_true",
                         help="also write the report to /tmp/harness_findings_<id>.txt when there are problems")
     args = parser.parse_args(argv)
@@ -584,9 +604,10 @@ def main(argv: list[str] | None = None) -> int:
     for lesson in lessons:
         reports = []
         if not args.release or args.both:
-            reports.append(check_lesson(lesson, args.exercise, timeout=args.timeout, others=args.others))
+            reports.append(check_lesson(lesson, args.exercise, timeout=args.timeout, others=args.others,
+                                        threads=args.threads or None))
         if args.release or args.both:
-            reports.append(check_release(lesson, timeout=args.timeout))
+            reports.append(check_release(lesson, timeout=args.timeout, threads=args.threads or None))
         for report in reports:
             text = report.format()
             print(text, flush=True)

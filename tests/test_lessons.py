@@ -239,6 +239,9 @@ def _course_env(root: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in COURSE_ENV}
     env["NNFS_EXCHANGE"] = str(root / "exchange")
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    # Two grading workers on two cores: one BLAS/OpenMP thread per kernel (the sandbox passes these
+    # through), or multi-threaded OpenBLAS spin-waits and training cells run several times slower.
+    env.update(lesson_harness.thread_env(1))
     return env
 
 
