@@ -143,8 +143,15 @@ def _executed_problems(path: str) -> list[str]:
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
-        names = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
-        if "CellTimeoutError" in names:
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        names = {o.get("ename") for o in errors}
+        locked = bool((cell.get("metadata", {}).get("nbgrader") or {}).get("locked"))
+        if locked and names & {"ImportError", "ModuleNotFoundError"}:
+            # the course's own code could not import: the grading environment, not the student
+            error = next(o for o in errors if o.get("ename") in ("ImportError", "ModuleNotFoundError"))
+            problems.append(f"environment error in locked cell {_cell_name(cell, index)} "
+                            f"({error.get('ename')}: {str(error.get('evalue', ''))[:100]})")
+        elif "CellTimeoutError" in names:
             problems.append(f"timeout in cell {_cell_name(cell, index)}")
         elif "MemoryError" in names:
             problems.append(f"memory limit in cell {_cell_name(cell, index)}")

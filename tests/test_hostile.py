@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from grader_helpers import (CORRECT, MAX_SCORE, REPO, WRONG, bwrap_works, filled, make_course,
+from grader_helpers import (CORRECT, MAX_SCORE, REPO, SOURCE, WRONG, bwrap_works, filled, make_course,
                             run_grader, scores, statuses, submit)
 
 ok, why = bwrap_works()
@@ -155,8 +155,11 @@ def graded(tmp_path_factory):
     if not ok:
         pytest.skip(f"bubblewrap sandbox unavailable: {why}")
     tmp = tmp_path_factory.mktemp("hostile")
-    course = make_course(tmp / "course", duedates={"ex": "2030-06-01 00:00:00 UTC"})
+    broken_env = SOURCE.replace("import numpy as np\n", "import numpy as np\nimport no_such_module_nnfs\n", 1)
+    course = make_course(tmp / "course", {"ex": SOURCE, "envfail": broken_env},
+                         duedates={"ex": "2030-06-01 00:00:00 UTC"})
     submit(course, "honest", answers=CORRECT)
+    submit(course, "honest", "envfail", answers=CORRECT)    # a lesson whose own setup cannot import
     submit(course, "wrong", answers=WRONG)
     submit(course, "late", answers=CORRECT, timestamp="2030-06-02 09:00:00.000000 UTC")
     submit(course, "reader", answers={"square": _reader_code(course), "count_positive": COUNT_OK})
@@ -177,7 +180,9 @@ def graded(tmp_path_factory):
     assert result.returncode == 0, result.stdout + result.stderr
     export = run_grader(course, "export", "--output", "-")
     assert export.returncode == 0, export.stderr
-    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(export.stdout))}
+    all_rows = list(csv.DictReader(io.StringIO(export.stdout)))
+    rows = {r["student_id"]: r for r in all_rows if r["lesson"] == "ex"}
+    rows["envfail"] = {r["student_id"]: r for r in all_rows if r["lesson"] == "envfail"}
     return course, result, rows, statuses(course), scores(course), gradebook_before
 
 
@@ -319,14 +324,25 @@ def test_edited_metadata_changes_nothing(graded):
                                                               "explain_square": 0.0}   # left blank
 
 
+def test_environment_errors_are_not_silent(graded):
+    """A locked cell that cannot import (the course's environment, not the student) fails loudly."""
+    envfail = graded[2]["envfail"]
+    assert envfail["honest"] == {
+        "student_id": "honest", "lesson": "envfail", "score": "0", "max_score": "7",
+        "status": "failed: environment error in locked cell setup "
+                  "(ModuleNotFoundError: No module named 'no_such_module_nnfs')"}
+    assert {r["status"] for s, r in envfail.items() if s != "honest"} == {"missing"}
+
+
 def test_every_status_recorded_and_nothing_else_touched(graded):
     course, result, rows, recorded, gb_scores, _ = graded
+    rows = {k: v for k, v in rows.items() if k != "envfail"}
     assert set(rows) == {"honest", "wrong", "late", "reader", "writer", "manual", "exiter", "looper", "bomb",
                          "patcher", "badjson", "misnamed", "nonb", "deleter", "metadata", "absent"}
-    assert {s for (s, _l) in recorded} == set(rows)
+    assert {s for (s, lesson) in recorded if lesson == "ex"} == set(rows)
     assert not course.path("evil.txt").exists()
     assert not (REPO / "grader" / "evil.txt").exists()
-    assert "graded 16 submission(s)" in result.stdout
+    assert "graded 32 submission(s)" in result.stdout
 
 
 # ---------------------------------------------------------------------------------------------
