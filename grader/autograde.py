@@ -382,6 +382,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from grader.sandbox import SandboxUnavailable
+    started = time.monotonic()
     try:
         options = ["--" + o.lstrip("-") for o in args.nbgrader_options]
         statuses = autograde(args.course_dir, args.lesson, args.student, args.workers, args.unsafe,
@@ -392,6 +393,11 @@ def run(args) -> int:
     except SystemExit as err:
         print(err, file=sys.stderr)
         return 2
+    elapsed = time.monotonic() - started
+    executed = sum(1 for st in statuses if st.kind != "missing" and st.seconds > 0.05)
+    workers = max(1, min(args.workers or len(os.sched_getaffinity(0)), len(statuses)))
+    print(f"autograde: {len(statuses)} submission(s) in {elapsed:.1f} s with {workers} worker(s)"
+          + (f", {elapsed / executed:.2f} s per executed notebook" if executed else ""), file=sys.stderr)
     counts: dict[str, int] = {}
     for st in statuses:
         counts[st.kind] = counts.get(st.kind, 0) + 1
