@@ -21,6 +21,11 @@ import time
 import numpy as np
 import matplotlib.pyplot as plt
 %matplotlib inline
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread: for these small matrices it is as fast as several, it cannot be slowed down by
+# other programs competing for the cores, and it makes every number in this lesson reproducible.
+_ = threadpool_limits(limits=1)
 
 from nnlib.testing import assert_close, assert_shape, assert_equal, assert_true, assert_float_array, assert_unchanged, call, snapshot
 import nnlib
