@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
             if err.name != f"grader.{name}":
                 raise
             continue
+        if not (callable(getattr(module, "add_arguments", None)) and callable(getattr(module, "run", None))):
+            continue  # e.g. grader/feedback/ (a data folder) when feedback.py is absent
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
