@@ -64,8 +64,9 @@ check: $(COURSE_STAMP) ## (students) run a lesson's visible tests: make check LE
 	@test -n "$(LESSON)" || { echo "usage: make check LESSON=03_layers"; exit 2; }
 	$(PY) -m grader check lessons/$(LESSON)/$(LESSON).ipynb
 
-bench: $(TEST_STAMP) ## speed and memory benchmarks, printed as tables
+bench: $(TEST_STAMP) ## benchmarks printed as tables: nnlib vs torch, GEMM share, import time, autograde speedup (long)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_autograde.py $(BENCH_AUTOGRADE_ARGS)
 
 clean: ## remove the venv and every generated grading folder (keeps lessons and solutions)
 	rm -rf $(VENV) grader/gradebook.db grader/exchange grader/submitted grader/autograded grader/feedback grader/reports
