@@ -190,17 +190,20 @@ def _row(graded, student):
     return graded[2][student]
 
 
+@pytest.mark.slow
 def test_honest_and_wrong_are_graded_normally(graded):
     assert _row(graded, "honest") == {"student_id": "honest", "lesson": "ex", "score": "5", "max_score": "7", "status": "ok"}
     assert _row(graded, "wrong") == {"student_id": "wrong", "lesson": "ex", "score": "0", "max_score": "7", "status": "ok"}
     assert MAX_SCORE == 7.0
 
 
+@pytest.mark.slow
 def test_late_submission_is_late(graded):
     assert _row(graded, "late")["status"] == "late"
     assert _row(graded, "late")["score"] == "5"
 
 
+@pytest.mark.slow
 def test_reading_secrets_reads_nothing(graded):
     course = graded[0]
     found = json.loads(course.autograded("reader", "ex").with_name("found.json").read_text())
@@ -216,6 +219,7 @@ def test_reading_secrets_reads_nothing(graded):
     assert "cell square: open() of a path outside the working folder: " in row["status"]
 
 
+@pytest.mark.slow
 def test_writing_outside_changes_nothing(graded):
     course = graded[0]
     wrote = json.loads(course.autograded("writer", "ex").with_name("wrote.json").read_text())
@@ -242,6 +246,7 @@ def test_writing_outside_changes_nothing(graded):
     assert row["status"].startswith("flagged: cell square: imports sqlite3")
 
 
+@pytest.mark.slow
 def test_raising_own_manual_score_or_extra_credit_has_no_effect(graded):
     course = graded[0]
     # the gradebook's folder is an empty tmpfs in the sandbox: no such table
@@ -258,24 +263,28 @@ def test_raising_own_manual_score_or_extra_credit_has_no_effect(graded):
     assert _row(graded, "manual")["score"] == "5"
 
 
+@pytest.mark.slow
 def test_os_exit_fails_loudly(graded):
     assert _row(graded, "exiter") == {
         "student_id": "exiter", "lesson": "ex", "score": "", "max_score": "7",
         "status": "failed: kernel died (the process exited, crashed or hit a resource limit)"}
 
 
+@pytest.mark.slow
 def test_interrupt_proof_loop_times_out(graded):
     assert _row(graded, "looper") == {
         "student_id": "looper", "lesson": "ex", "score": "", "max_score": "7",
         "status": "failed: timeout (a cell ran too long and ignored the interrupt)"}
 
 
+@pytest.mark.slow
 def test_memory_bomb_hits_the_limit(graded):
     row = _row(graded, "bomb")
     assert row["status"] == "failed: memory limit (MemoryError) in cell square"
     assert row["score"] == "5"                         # the kernel survived: both answers still graded
 
 
+@pytest.mark.slow
 def test_invalid_json_missing_and_misnamed_notebooks(graded):
     assert _row(graded, "badjson")["score"] == ""
     assert _row(graded, "badjson")["status"].startswith("failed: invalid notebook JSON (ex.ipynb: ")
@@ -288,6 +297,7 @@ def test_invalid_json_missing_and_misnamed_notebooks(graded):
                                       "status": "missing"}
 
 
+@pytest.mark.slow
 def test_deleted_test_cell_is_restored(graded):
     course = graded[0]
     nb = json.loads(course.autograded("deleter", "ex").read_text())
@@ -297,6 +307,7 @@ def test_deleted_test_cell_is_restored(graded):
                                        "status": "ok"}
 
 
+@pytest.mark.slow
 def test_monkeypatch_and_always_equal_earn_nothing(graded):
     row = _row(graded, "patcher")
     assert row["score"] == "0"
@@ -307,6 +318,7 @@ def test_monkeypatch_and_always_equal_earn_nothing(graded):
         "cell square: defines __ne__ (a comparison/conversion hook)")
 
 
+@pytest.mark.slow
 def test_edited_metadata_changes_nothing(graded):
     course = graded[0]
     row = _row(graded, "metadata")
@@ -324,6 +336,7 @@ def test_edited_metadata_changes_nothing(graded):
                                                               "explain_square": 0.0}   # left blank
 
 
+@pytest.mark.slow
 def test_environment_errors_are_not_silent(graded):
     """A locked cell that cannot import (the course's environment, not the student) fails loudly."""
     envfail = graded[2]["envfail"]
@@ -334,6 +347,7 @@ def test_environment_errors_are_not_silent(graded):
     assert {r["status"] for s, r in envfail.items() if s != "honest"} == {"missing"}
 
 
+@pytest.mark.slow
 def test_every_status_recorded_and_nothing_else_touched(graded):
     course, result, rows, recorded, gb_scores, _ = graded
     rows = {k: v for k, v in rows.items() if k != "envfail"}

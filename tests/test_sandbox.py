@@ -1,5 +1,6 @@
 """The sandboxed kernel (grader/sandbox.py): it runs, timeouts interrupt it, it sees no secrets,
-writes only its own folder, has no network and no inherited secrets; every way of autograding uses it."""
+writes only its own folder, has no network and no inherited secrets; every way of autograding uses it.
+(A loop that ignores the interrupt is in test_hostile.py: the whole submission then fails as a timeout.)"""
 from __future__ import annotations
 
 import json
@@ -155,14 +156,6 @@ def test_timeout_interrupts_and_the_next_cell_runs(tmp_path):
     assert error is None
     assert "!CellTimeoutError" in out[0]
     assert out[1] == "after\n"
-
-
-@needs_bwrap
-def test_interrupt_proof_loop_stops_the_notebook(tmp_path):
-    loop = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
-    out, error, _ = _run(tmp_path, [loop, "print('never')"], timeout=3)
-    assert type(error).__name__ == "CellTimeoutError"
-    assert out[1] == ""
 
 
 @needs_bwrap
