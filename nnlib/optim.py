@@ -12,35 +12,15 @@ from .parameter import Parameter
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
-_AXPY = {}  # dtype -> BLAS axpy (y += a * x in one pass), loaded on the first SGD step
-
-
-def _axpy(dtype):
-    """SciPy's BLAS ``?axpy`` for ``dtype`` (float32/float64), or None when SciPy is absent.
-
-    One fused pass instead of NumPy's two (``s = lr * g``; ``p -= s``): the update is memory-bound,
-    so this halves its cost. Imported lazily so that ``import nnlib`` never loads SciPy.
-    """
-    if dtype not in _AXPY:
-        fn = None
-        try:
-            from scipy.linalg import blas
-            fn = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}.get(np.dtype(dtype))
-        except ImportError:
-            pass
-        _AXPY[dtype] = fn
-    return _AXPY[dtype]
-
 
 def _add_scaled(data, alpha, x, scratch):
-    """``data += alpha * x`` in place (``data``, ``x``, ``scratch``: arrays of one shape and dtype)."""
-    axpy = _axpy(data.dtype) if data.flags.c_contiguous and x.flags.c_contiguous \
-        and x.dtype == data.dtype else None
-    if axpy is not None:
-        axpy(x.reshape(-1), data.reshape(-1), a=alpha)  # updates data in place (same dtype, contiguous)
-    else:
-        np.multiply(x, alpha, out=scratch)
-        np.add(data, scratch, out=data)
+    """``data += alpha * x`` in place, through ``scratch`` (all three: one shape and dtype).
+
+    Two NumPy passes. (SciPy's BLAS ``axpy`` does it in one, but SciPy ships its own OpenBLAS,
+    whose thread pool fights NumPy's when BLAS runs multi-threaded: 10x slower, so not used.)
+    """
+    np.multiply(x, alpha, out=scratch)
+    np.add(data, scratch, out=data)
 
 
 class Optimizer:
@@ -89,31 +69,12 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.weight_decay = float(weight_decay)
         self.velocities = [np.zeros_like(p.data) for p in self.params] if self.momentum else None
-        self._plain = [None] * len(self.params)  # per parameter: (data, grad, flat data, flat grad, axpy)
-
-    def _plain_entry(self, i, p):
-        data, grad = p.data, p._grad
-        ok = data.flags.c_contiguous and grad.flags.c_contiguous and grad.dtype == data.dtype
-        axpy = _axpy(data.dtype) if ok else None
-        entry = self._plain[i] = (data, grad, data.reshape(-1), grad.reshape(-1), axpy)
-        return entry
 
     def step(self):
         lr, momentum, wd = self.lr, self.momentum, self.weight_decay
-        if not momentum and not wd:  # the hot path of plain SGD: one BLAS axpy per parameter
-            plain = self._plain
-            for i, p in enumerate(self.params):
-                if p._grad_is_zero:
-                    continue  # nothing to do: the gradient is zero
-                entry = plain[i]
-                if entry is None or entry[0] is not p.data or entry[1] is not p._grad:
-                    entry = self._plain_entry(i, p)
-                if entry[4] is not None:
-                    entry[4](entry[3], entry[2], entry[2].size, -lr)  # data += -lr * grad, in place
-                else:
-                    _add_scaled(p.data, -lr, p.grad, self._scratch_for(i, p))
-            return
         for i, p in enumerate(self.params):
+            if p._grad_is_zero and not momentum and not wd:
+                continue  # nothing to do: the gradient is zero
             data, g = p.data, p.grad
             s = self._scratch_for(i, p)
             if wd:

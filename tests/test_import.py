@@ -32,7 +32,10 @@ def test_import_nnlib_loads_no_heavy_package():
 def test_core_submodules_load_no_heavy_package():
     code = PROBE.replace("import nnlib\n", "import nnlib\nfrom nnlib import (Linear, ReLU, Sequential, SGD, Adam, "
                          "CrossEntropyLoss, MSELoss, check_module, he_normal, softmax, gelu)\n"
-                         "gelu([0.5]); Sequential(Linear(2, 2), ReLU())([[1.0, 2.0]])\n")
+                         "gelu([0.5]); net = Sequential(Linear(2, 2), ReLU(), Linear(2, 2))\n"
+                         "for opt in (SGD(net.parameters(), lr=0.1), Adam(net.parameters())):\n"
+                         "    loss = CrossEntropyLoss(); loss.forward(net([[1.0, 2.0]]), [1])\n"
+                         "    net.backward(loss.backward()); opt.step()\n")
     result = _probe(code)
     assert result["modules"] == [], f"nnlib's core loaded {result['modules']}"
 

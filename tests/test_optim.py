@@ -7,7 +7,7 @@ from nnlib import SGD, Adam, Linear, Parameter
 
 def _params(dtype=np.float64, seed=0):
     rng = np.random.default_rng(seed)
-    # one large parameter (takes the BLAS axpy path) and two small ones (NumPy path)
+    # one large parameter and two small ones
     return [Parameter(rng.standard_normal((80, 90)).astype(dtype)),
             Parameter(rng.standard_normal(5).astype(dtype)),
             Parameter(rng.standard_normal((3, 2)).astype(dtype))]
