@@ -122,7 +122,10 @@ def test_nbgrader_accepts_the_metadata():
     ("# %%\n\n\n# %%\nx = 1\n", "empty cell"),
     ("# %% [markdown]\nno hash prefix\n", "markdown lines start with '# '"),
     ("# %% readonly id=a\nx = 1\n# %% readonly id=a\ny = 2\n", "duplicate id 'a'"),
-])
+], ids=["answer-no-id", "tests-no-id", "explain-no-id", "readonly-no-id", "unknown-word", "two-roles",
+        "hidden-begin-only", "hidden-end-only", "answer-without-solution", "tests-id-prefix",
+        "explain-id-prefix", "markdown-answer", "markdown-tests", "code-explain", "text-before-marker",
+        "empty-cell", "markdown-without-hash", "duplicate-id"])
 def test_malformed_sources_are_rejected(text, message):
     with pytest.raises(SourceError, match=message.replace("(", r"\(").replace("[", r"\[")):
         parse_source(text, name="lesson.py")
@@ -135,7 +138,9 @@ def test_malformed_sources_are_rejected(text, message):
     "# %% tests id=test_f\n### END HIDDEN TESTS\nassert True\n### BEGIN HIDDEN TESTS\n",
     # points that are not a number: a bare ValueError without file and line
     "# %% tests id=test_f points=two\nassert True\n",
-])
+    # a misspelt option (point=, not points=) is silently ignored: the cell is worth 1 point
+    "# %% tests id=test_f point=2\nassert True\n",
+], ids=["solution-never-ends", "hidden-tests-inside-out", "points-not-a-number", "misspelt-option"])
 def test_malformed_regions_and_points_are_caught(text):
     with pytest.raises(SourceError, match=r"^lesson\.py:1: "):
         parse_source(text, name="lesson.py")
