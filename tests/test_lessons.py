@@ -325,8 +325,14 @@ def class_grades(tmp_path_factory, harness_futures):
             target.write_text(text)
 
     if _grader_has_autograde():
+        from grader import sandbox
+
         command = [sys.executable, "-m", "grader", "autograde", "--workers", "2", "--course-dir", str(root),
                    "--no-progress"]
+        works, why = sandbox.available()
+        if not works:  # grading results are what is checked here; the sandbox has its own tests
+            command.append("--unsafe")
+            logs.append(f"bubblewrap sandbox unavailable ({why}): grading with --unsafe")
         result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         logs.append(f"$ {' '.join(command)} -> {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
     else:  # fallback: nbgrader's own autograde, one lesson at a time
