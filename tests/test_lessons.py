@@ -197,14 +197,26 @@ def test_shared_spec_check_passes_for_present_lessons():
 
 # ----------------------------------------------------------------------------- the variants harness
 
+def _lessons_needed(session) -> list[str]:
+    """The lessons whose harness report a selected test needs (all of them for autograding)."""
+    needed = set()
+    for item in session.items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "class_grades" in fixtures:
+            return list(LESSONS)
+        if "harness_futures" in fixtures and hasattr(item, "callspec"):
+            needed.add(item.callspec.params.get("lesson"))
+    return [lesson for lesson in LESSONS if lesson in needed]
+
+
 @pytest.fixture(scope="session")
-def harness_futures():
-    """Every lesson's variants and release checks, two kernels at a time, started on first use."""
+def harness_futures(request):
+    """The variants harness of every lesson a selected test needs, two kernels at a time."""
     context = multiprocessing.get_context("spawn")
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=HARNESS_WORKERS, mp_context=context)
     futures = {}
     # Longest first, so that the training-heavy lessons overlap with the quick ones.
-    for lesson in sorted(LESSONS, key=lambda lesson: lesson not in HEAVY_LESSONS):
+    for lesson in sorted(_lessons_needed(request.session) or LESSONS, key=lambda lesson: lesson not in HEAVY_LESSONS):
         futures[("variants", lesson)] = pool.submit(lesson_harness.check_lesson, lesson)
     yield futures
     pool.shutdown(wait=False, cancel_futures=True)
