@@ -20,6 +20,7 @@ nbgrader executes for autograding (our ``python -m grader autograde``, a plain
 * interrupts are sent as messages (``interrupt_mode: message``): a signal to the process group
   would reach bwrap, not the kernel;
 * the kernel sees a clean environment (no database URL, no tokens);
+* a whole notebook gets ``NNFS_NOTEBOOK_TIMEOUT`` seconds (default 1800) besides the per-cell timeout;
 * resource limits: address space (``NNFS_SANDBOX_MEMORY``, default 4G), CPU seconds
   (``NNFS_SANDBOX_CPU``, default 3600), processes (``NNFS_SANDBOX_NPROC``, default 4096), file size
   (``NNFS_SANDBOX_FSIZE``, default 256M).
@@ -39,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -358,6 +360,9 @@ def _make_preprocessor():
         def preprocess(self, nb, resources, *args, **kwargs):
             # Nothing in a sandboxed kernel is worth a graceful shutdown: kill it when done.
             self.shutdown_kernel = "immediate"
+            # A whole notebook gets NNFS_NOTEBOOK_TIMEOUT seconds (default 1800): many cells that each
+            # sleep just under the cell timeout cannot hold a worker for hours.
+            self._deadline = None   # set when the first cell runs (kernel start-up does not count)
             self._sandboxed = require()
             if not self._sandboxed:
                 self.log.warning("NNFS_UNSAFE is set and the sandbox is unavailable: "
@@ -379,6 +384,13 @@ def _make_preprocessor():
             extra = os.environ.get(HIDE_ENV, "")
             hide += [p for p in extra.split(os.pathsep) if p]
             return hide
+
+        def _get_timeout(self, cell):
+            timeout = super()._get_timeout(cell)
+            if getattr(self, "_deadline", None) is None:
+                self._deadline = time.monotonic() + float(os.environ.get("NNFS_NOTEBOOK_TIMEOUT", "1800"))
+            left = max(1, int(self._deadline - time.monotonic()))
+            return left if timeout is None else min(timeout, left)
 
         def create_kernel_manager(self):
             if not getattr(self, "_sandboxed", True):

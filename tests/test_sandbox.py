@@ -159,7 +159,15 @@ def test_timeout_interrupts_and_the_next_cell_runs(tmp_path):
 
 
 @needs_bwrap
-def test_no_network(tmp_path):
+def test_notebook_deadline(tmp_path, monkeypatch):
+    """NNFS_NOTEBOOK_TIMEOUT bounds the whole notebook, not only each cell."""
+    monkeypatch.setenv("NNFS_NOTEBOOK_TIMEOUT", "4")
+    out, error, _ = _run(tmp_path, ["import time; time.sleep(2); print('one')", "time.sleep(8); print('two')"],
+                         timeout=20)
+    assert error is None
+    assert out[0] == "one\n"                                  # well within both limits
+    assert "!CellTimeoutError" in out[1] and "two" not in out[1]   # cut at the notebook's deadline, not at 20 s
+
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
