@@ -9,6 +9,7 @@ Environment variables override them for a real deployment:
   NNFS_CELL_TIMEOUT  seconds per cell when executing     (default 120)
 Autograding sandbox (grader/sandbox.py):
   NNFS_UNSAFE=1        grade WITHOUT the sandbox where bubblewrap is unavailable (otherwise refused)
+  NNFS_NOTEBOOK_TIMEOUT  seconds for a whole notebook       (default 1800)
   NNFS_SANDBOX_MEMORY  address-space limit of a kernel    (default 4G)
   NNFS_SANDBOX_CPU     CPU seconds of a kernel            (default 3600)
   NNFS_SANDBOX_NPROC   processes (per user, as prlimit)   (default 4096)
