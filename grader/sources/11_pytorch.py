@@ -32,6 +32,11 @@ from nnlib.functional import linear_backward, relu_backward, softmax_cross_entro
 from nnlib.data import moons, spiral
 from nnlib.plot import decision_boundary
 
+# One CPU thread for the small networks of this lesson: as fast as several for these sizes, and immune to
+# other programs competing for the cores. The timing table of section 7 compares one thread with all of them.
+CPU_THREADS = torch.get_num_threads()
+torch.set_num_threads(1)
+
 rng = np.random.default_rng(0)
 torch.manual_seed(0)
 print("torch", torch.__version__, "| CUDA available:", torch.cuda.is_available())
@@ -466,8 +471,9 @@ except NotImplementedError:
 # A GPU runs thousands of multiply-adds in parallel, but every call has a fixed launch and synchronisation cost, and data
 # must cross the PCIe bus. So the GPU wins on **big** matrix products and loses on tiny ones. The cell below times one
 # training step (forward, backward, SGD update) of an MLP `1024 -> width -> width -> 10` on a batch of `batch` random
-# inputs, on the CPU and, when CUDA is present, on the GPU (after a warm-up, with `torch.cuda.synchronize()` so that the
-# clock measures finished work, not queued work).
+# inputs, on the CPU (with one thread and with all of them: on a machine busy with other programs the extra threads can
+# even slow it down) and, when CUDA is present, on the GPU (after a warm-up, with `torch.cuda.synchronize()` so that
+# the clock measures finished work, not queued work).
 
 # %%
 def time_step(device, batch, width, repeats=3):
@@ -496,16 +502,22 @@ def time_step(device, batch, width, repeats=3):
 configs = [(64, 128), (512, 512), (1024, 1024)]
 has_cuda = torch.cuda.is_available()
 if not has_cuda:
-    print("No CUDA GPU on this machine: only the CPU column is measured. "
+    print("No CUDA GPU on this machine: only the CPU columns are measured. "
           "Run this notebook on a machine with an NVIDIA GPU to fill in the GPU column.")
-print(f"{'batch':>6} {'width':>6} {'CPU ms/step':>12} {'GPU ms/step':>12} {'speed-up':>9}")
+print(f"{'batch':>6} {'width':>6} {'CPU 1 thread':>13} {f'CPU {CPU_THREADS} threads':>14} {'GPU':>9} "
+      f"{'GPU speed-up':>13}   (milliseconds per training step)")
 for batch, width in configs:
-    cpu_ms = 1000 * time_step("cpu", batch, width)
+    cpu1 = 1000 * time_step("cpu", batch, width)
+    torch.set_num_threads(CPU_THREADS)  # the CPU at full strength
+    try:
+        cpu_n = 1000 * time_step("cpu", batch, width)
+    finally:
+        torch.set_num_threads(1)
     if has_cuda:
-        gpu_ms = 1000 * time_step("cuda", batch, width)
-        print(f"{batch:>6} {width:>6} {cpu_ms:>12.2f} {gpu_ms:>12.2f} {cpu_ms / gpu_ms:>8.1f}x")
+        gpu = 1000 * time_step("cuda", batch, width)
+        print(f"{batch:>6} {width:>6} {cpu1:>13.2f} {cpu_n:>14.2f} {gpu:>9.2f} {min(cpu1, cpu_n) / gpu:>12.1f}x")
     else:
-        print(f"{batch:>6} {width:>6} {cpu_ms:>12.2f} {'n/a':>12} {'n/a':>9}")
+        print(f"{batch:>6} {width:>6} {cpu1:>13.2f} {cpu_n:>14.2f} {'n/a':>9} {'n/a':>13}")
 
 # %% [markdown]
 # ## 8. In your own words
