@@ -39,14 +39,25 @@ c.CourseDirectory.autograded_directory = os.path.join("grader", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("grader", "feedback")
 c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(GRADER, "gradebook.db"))
 
+# SQLAlchemy 2.1 maps a plain postgresql:// URL to the psycopg 3 driver; the course installs
+# psycopg2 (psycopg2-binary): name it explicitly unless psycopg 3 is there.
+if c.CourseDirectory.db_url.startswith("postgresql://"):
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
+        c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len("postgresql://"):]
+
 c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(GRADER, "exchange"))
 
 # A student who deletes a test cell must not keep the points of the others.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback never shows hidden tests.
+# Feedback never shows hidden tests: neither their source (ClearHiddenTests) nor their lines inside
+# a failing cell's traceback (HideHiddenTestOutput, which must run first). This list is what
+# `python -m grader feedback` and formgrader's feedback button both use.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "grader.feedback_preprocessors.HideHiddenTestOutput",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
@@ -55,8 +66,9 @@ c.GenerateFeedback.preprocessors = [
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "120"))
 c.Execute.interrupt_on_timeout = True
 
-# Where the Assignments panel (a student's Fetch) puts fetched lessons; relative to the server root.
-c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join("grader", "student")))  # absolute: the Assignments panel changes into it
+# Where the Assignments panel (a student's Fetch) puts fetched lessons and feedback. Absolute, since
+# the panel changes into it; a relative NNFS_ASSIGNMENT_DIR is taken from the course root.
+c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join("grader", "student")))
 
 # Before grading, every cell's nbgrader role (grade/solution/locked/points) is restored from the
 # gradebook: edited cell metadata never changes what is graded or how much it is worth.
