@@ -60,13 +60,14 @@ export: setup ## (instructors) write grades.csv with a status column
 report: setup ## (instructors) per-exercise class statistics, table and figure [LESSON=id]
 	$(PY) -m grader report $(LESSON)
 
-check: $(COURSE_STAMP) ## (students) run a lesson's visible tests: make check LESSON=03_layers
+check: $(COURSE_STAMP) ## (students) run a lesson's visible tests (your fetched copy if any): make check LESSON=03_layers
 	@test -n "$(LESSON)" || { echo "usage: make check LESSON=03_layers"; exit 2; }
-	$(PY) -m grader check lessons/$(LESSON)/$(LESSON).ipynb
+	@nb=grader/student/$(LESSON)/$(LESSON).ipynb; test -f $$nb || nb=lessons/$(LESSON)/$(LESSON).ipynb; \
+	  echo "checking $$nb"; $(PY) -m grader check $$nb
 
 bench: $(TEST_STAMP) ## benchmarks printed as tables: nnlib vs torch, GEMM share, import time, autograde speedup (long)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_autograde.py $(BENCH_AUTOGRADE_ARGS)
 
-clean: ## remove the venv and every generated grading folder (keeps lessons and solutions)
-	rm -rf $(VENV) grader/gradebook.db grader/exchange grader/submitted grader/autograded grader/feedback grader/reports
+clean: ## remove the venv and generated grading state (keeps lessons, solutions and grader/student, your work)
+	rm -rf $(VENV) grader/gradebook.db grader/gradebook.db.setup-stamp grader/exchange grader/submitted grader/autograded grader/feedback grader/reports grader/.lab grader/grades.csv
