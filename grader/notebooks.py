@@ -30,6 +30,7 @@ SOURCES = ROOT / "grader" / "sources"
 
 _MARKER = re.compile(r"^# %%(?:\s+\[(?P<kind>markdown)\])?(?P<rest>.*)$")
 _ROLES = {"answer", "tests", "explain", "readonly"}
+_OPTIONS = {"id", "points"}
 
 
 class SourceError(ValueError):
@@ -48,6 +49,9 @@ def _parse_marker(line: str, where: str) -> tuple[str, str | None, dict]:
     for word in match.group("rest").split():
         if "=" in word:
             key, value = word.split("=", 1)
+            if key not in _OPTIONS:
+                raise SourceError(f"{where}: unknown option {key!r} in cell marker {line!r} "
+                                  f"(known: {', '.join(sorted(_OPTIONS))})")
             options[key] = value
         elif word in _ROLES and role is None:
             role = word

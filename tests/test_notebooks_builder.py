@@ -138,11 +138,9 @@ def test_malformed_sources_are_rejected(text, message):
     "# %% tests id=test_f\n### END HIDDEN TESTS\nassert True\n### BEGIN HIDDEN TESTS\n",
     # points that are not a number: a bare ValueError without file and line
     "# %% tests id=test_f points=two\nassert True\n",
-    # a misspelt option (point=, not points=) is silently ignored: the cell is worth 1 point
-    pytest.param("# %% tests id=test_f point=2\nassert True\n", id="misspelt-option",
-                 marks=pytest.mark.xfail(strict=True, reason="builder gap (reported): unknown option keys "
-                                                             "are silently ignored by grader/notebooks.py")),
-], ids=["solution-never-ends", "hidden-tests-inside-out", "points-not-a-number", None])
+    # a misspelt option (point=, not points=) would silently leave the cell worth 1 point
+    "# %% tests id=test_f point=2\nassert True\n",
+], ids=["solution-never-ends", "hidden-tests-inside-out", "points-not-a-number", "misspelt-option"])
 def test_malformed_regions_and_points_are_caught(text):
     with pytest.raises(SourceError, match=r"^lesson\.py:1: "):
         parse_source(text, name="lesson.py")
