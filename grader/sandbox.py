@@ -226,9 +226,11 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
         if path in ("/tmp", "/dev", "/proc") or _inside(workdir, path) and path == workdir:
             continue
         cmd += ["--tmpfs", path]
-    # put back what the kernel needs, when a hidden folder covers it
+    # put back what the kernel needs, when a hidden folder or the private /tmp covers it (a course
+    # or a virtual environment checked out under /tmp, as in a CI clone)
+    covering = [*hidden, "/tmp"]
     for path in _needed_paths():
-        if any(_inside(path, h) and path != h for h in hidden) or path in hidden:
+        if any(_inside(path, h) for h in covering):
             cmd += ["--ro-bind", path, path]
     cmd += ["--bind", workdir, workdir, "--bind", socket_dir, socket_dir]
     masked = [p for p in (notebooks_in(workdir) if mask is None else mask) if os.path.isfile(p)]
