@@ -23,8 +23,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 
+# The course includes lesson 11 (PyTorch): torch comes along, pinned to 2.13.0 by constraints.txt.
 $(COURSE_STAMP): pyproject.toml constraints.txt | $(PY)
-	$(PIP) -e ".[course]"
+	$(PIP) -e ".[course,torch]"
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml constraints.txt | $(PY)
