@@ -46,3 +46,16 @@ def emit(rows, as_json):
         print(json.dumps(rows))
     else:
         print(format_table(rows))
+
+
+def cli(measure, description, argv=None):
+    """The command line every training benchmark shares: sizes in, a table (or JSON rows) out."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--samples", type=int, default=60000)
+    parser.add_argument("--batches", type=int, nargs="+", default=[32, 128, 512])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON (for run.py)")
+    args = parser.parse_args(argv)
+    emit(measure(args.samples, args.batches, args.repeats), args.json)

@@ -14,7 +14,6 @@ around them): the gap between the two rows is the cost of everything that is not
 """
 import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
 
-import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -112,13 +111,7 @@ def measure(samples=60000, batches=(32, 128, 512), repeats=3):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=60000)
-    parser.add_argument("--batches", type=int, nargs="+", default=[32, 128, 512])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON (for run.py)")
-    args = parser.parse_args(argv)
-    _common.emit(measure(args.samples, args.batches, args.repeats), args.json)
+    _common.cli(measure, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
