@@ -145,10 +145,11 @@ def test_kernel_cannot_read_course_secrets(tmp_path, monkeypatch):
         f"print(look({str(secret / 'db' / 'gradebook.db')!r}))",
         f"print(look({str(REPO / 'solutions')!r}), look({str(REPO / 'grader')!r}))",
         "print(sorted(k for k in os.environ if 'DB' in k or 'NNFS' in k))",
+        "print(repr(look('/etc/shadow')) if os.path.exists('/etc/shadow') else repr(''))",
     ])
     out, error, _ = _run(tmp_path, [probe], secret=secret)
     assert error is None
-    assert out[0].splitlines() == ["FileNotFoundError", "FileNotFoundError", "[] []", "[]"]
+    assert out[0].splitlines() == ["FileNotFoundError", "FileNotFoundError", "[] []", "[]", "''"]
 
 
 @needs_bwrap
