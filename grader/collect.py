@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, selected_lessons, settings
 
 
 def submitted(cfg: dict, lesson: str) -> dict[str, str]:
@@ -76,12 +76,11 @@ def _names(students: list[str], limit: int = 8) -> str:
 def run(args) -> int:
     root = course_root(args.course_dir)
     cfg = settings(root)
-    known = solution_lessons(cfg["source"])
-    if args.lesson and args.lesson not in known:
-        print(f"collect: unknown lesson {args.lesson} (lessons: {', '.join(known)})", file=sys.stderr)
+    lessons = selected_lessons("collect", args.lesson, cfg["source"])
+    if lessons is None:
         return 2
     status, total = 0, 0
-    for lesson in [args.lesson] if args.lesson else known:
+    for lesson in lessons:
         r = collect(lesson, args.student, root)
         if r["error"]:
             status = 1

@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, course_config, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, course_config, selected_lessons, settings
 
 OURS = "grader.feedback_preprocessors.HideHiddenTestOutput"
 CLEAR = "nbgrader.preprocessors.ClearHiddenTests"
@@ -161,12 +161,8 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     root = course_root(args.course_dir)
     cfg = settings(root)
-    lessons = [args.lesson] if args.lesson else solution_lessons(cfg["source"])
-    known = set(solution_lessons(cfg["source"]))
-    unknown = [lesson for lesson in lessons if lesson not in known]
-    if unknown:
-        print(f"feedback: unknown lesson {', '.join(unknown)} (lessons: {', '.join(sorted(known))})",
-              file=sys.stderr)
+    lessons = selected_lessons("feedback", args.lesson, cfg["source"])
+    if lessons is None:
         return 2
     _, configured = feedback_preprocessors(root)
     if not configured:

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, settings, solution_lessons
+from grader.setup import ROOT, add_course_dir_argument, course_root, selected_lessons, settings
 
 TOP_FAILURES = 3
 FIELDS = ["lesson", "exercise", "test_cell", "points", "submissions", "passed", "partial", "failed",
@@ -182,12 +181,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     root = course_root(args.course_dir)
     cfg = settings(root)
-    known = solution_lessons(cfg["source"])
-    if args.lesson and args.lesson not in known:
-        print(f"report: unknown lesson {args.lesson} (lessons: {', '.join(known)})", file=sys.stderr)
+    lessons = selected_lessons("report", args.lesson, cfg["source"])
+    if lessons is None:
         return 2
     reported = 0
-    for lesson in [args.lesson] if args.lesson else known:
+    for lesson in lessons:
         rows, csv_path, png_path = report(lesson, root)
         if not rows:
             if args.lesson:

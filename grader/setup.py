@@ -88,6 +88,15 @@ def solution_lessons(source: Path) -> list[str]:
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
+def selected_lessons(command: str, lesson: str | None, source: Path) -> list[str] | None:
+    """``[lesson]`` or every lesson in ``source``; None (after saying why on stderr) for an unknown id."""
+    known = solution_lessons(source)
+    if lesson and lesson not in known:
+        print(f"{command}: unknown lesson {lesson} (lessons: {', '.join(known)})", file=sys.stderr)
+        return None
+    return [lesson] if lesson else known
+
+
 def make_work_dirs(cfg: dict) -> list[Path]:
     created = []
     grader_dir = cfg["root"] / "grader"

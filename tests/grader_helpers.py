@@ -232,3 +232,19 @@ def statuses(course: Course) -> dict[tuple[str, str], str]:
 def bwrap_works() -> tuple[bool, str]:
     from grader import sandbox
     return sandbox.available()
+
+
+def ensure_system_user(name: str, purpose: str) -> str:
+    """The system user ``name``, created (as root) when absent; skips the test saying why when it cannot be."""
+    import pwd
+
+    import pytest
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        made = subprocess.run(["useradd", "--system", "--shell", "/usr/sbin/nologin", name],
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            pytest.skip(f"cannot create the user {name} {purpose}: {made.stderr.strip()}")
+    return name

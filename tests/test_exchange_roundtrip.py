@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from grader_helpers import ensure_system_user
 from test_feedback import HIDDEN_MARKERS, answered, autograde, page_text, run, tiny_course
 
 pytestmark = pytest.mark.slow
@@ -56,13 +57,7 @@ def _student_python() -> str:
 def _ensure_student_user() -> str:
     if os.geteuid() != 0:
         return pwd.getpwuid(os.geteuid()).pw_name
-    try:
-        pwd.getpwnam(STUDENT_USER)
-    except KeyError:
-        made = subprocess.run(["useradd", "--system", "--shell", "/usr/sbin/nologin", STUDENT_USER],
-                              capture_output=True, text=True)
-        if made.returncode != 0:
-            pytest.skip(f"cannot create the student user {STUDENT_USER}: {made.stderr.strip()}")
+    ensure_system_user(STUDENT_USER, "to act as the student")
     if shutil.which("runuser") is None:
         pytest.skip("runuser is missing: cannot run commands as the student")
     return STUDENT_USER

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from grader_helpers import ensure_system_user
+
 from test_feedback import EXPECTED, autograde, place_submission, run, tiny_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -53,13 +55,7 @@ def postgres_url():
     if bindir is None or not (bindir / "pg_ctl").exists():
         pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; `make system-deps` installs it as root)")
     if os.geteuid() == 0:
-        try:
-            pwd.getpwnam(PG_USER)
-        except KeyError:
-            made = subprocess.run(["useradd", "--system", "--shell", "/usr/sbin/nologin", PG_USER],
-                                  capture_output=True, text=True)
-            if made.returncode != 0:
-                pytest.skip(f"cannot create the user {PG_USER} to run PostgreSQL as non-root: {made.stderr.strip()}")
+        ensure_system_user(PG_USER, "to run PostgreSQL as non-root")
     # short path: a Unix socket path must stay under ~107 characters
     base = Path(tempfile.mkdtemp(prefix="nnfs-pg-", dir="/tmp"))
     data, log = base / "data", base / "server.log"
