@@ -1,11 +1,14 @@
 """The one nbgrader configuration of the course (loaded by the root nbgrader_config.py stub).
 
-Embedded defaults: a local SQLite gradebook under grader/, a local exchange folder under grader/,
-every nbgrader folder kept under grader/ so the repository's top level stays as it is.
+Embedded defaults: every runtime folder under one ignored folder, ``state/`` at the course root
+(SQLite gradebook, local exchange, submitted / autograded / feedback, the students' fetched copies,
+reports, JupyterLab settings, grades.csv). ``grader/course.py`` reads everything from here.
 Environment variables override them for a real deployment:
+  NNFS_STATE         the runtime folder                 (default <repo>/state)
   NNFS_COURSE_ID     course id                          (default nn-from-scratch)
-  NNFS_DB_URL        gradebook URL, e.g. postgresql://  (default sqlite:///<repo>/grader/gradebook.db)
-  NNFS_EXCHANGE      exchange root                      (default <repo>/grader/exchange)
+  NNFS_DB_URL        gradebook URL, e.g. postgresql://  (default sqlite:///<state>/gradebook.db)
+  NNFS_EXCHANGE      exchange root                      (default <state>/exchange)
+  NNFS_ASSIGNMENT_DIR  where a student's Fetch puts lessons (default <state>/student; relative: from the root)
   NNFS_CELL_TIMEOUT  seconds per cell when executing     (default 120)
 Autograding sandbox (grader/sandbox.py):
   NNFS_UNSAFE=1        grade WITHOUT the sandbox where bubblewrap is unavailable (otherwise refused)
@@ -28,16 +31,19 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GRADER = os.path.join(ROOT, "grader")
+STATE = os.path.join(ROOT, os.environ.get("NNFS_STATE", "state"))
+
+# Not an nbgrader setting: the course's own runtime folder (grader/course.py reads it).
+c.NNFS.state_dir = STATE
 
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = os.environ.get("NNFS_COURSE_ID", "nn-from-scratch")
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
-c.CourseDirectory.submitted_directory = os.path.join("grader", "submitted")
-c.CourseDirectory.autograded_directory = os.path.join("grader", "autograded")
-c.CourseDirectory.feedback_directory = os.path.join("grader", "feedback")
-c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(GRADER, "gradebook.db"))
+c.CourseDirectory.submitted_directory = os.path.join(STATE, "submitted")
+c.CourseDirectory.autograded_directory = os.path.join(STATE, "autograded")
+c.CourseDirectory.feedback_directory = os.path.join(STATE, "feedback")
+c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(STATE, "gradebook.db"))
 
 # SQLAlchemy 2.1 maps a plain postgresql:// URL to the psycopg 3 driver; the course installs
 # psycopg2 (psycopg2-binary): name it explicitly unless psycopg 3 is there.
@@ -47,7 +53,7 @@ if c.CourseDirectory.db_url.startswith("postgresql://"):
     if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
         c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len("postgresql://"):]
 
-c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(GRADER, "exchange"))
+c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(STATE, "exchange"))
 
 # A student who deletes a test cell must not keep the points of the others.
 c.OverwriteCells.add_missing_cells = True
@@ -68,7 +74,7 @@ c.Execute.interrupt_on_timeout = True
 
 # Where the Assignments panel (a student's Fetch) puts fetched lessons and feedback. Absolute, since
 # the panel changes into it; a relative NNFS_ASSIGNMENT_DIR is taken from the course root.
-c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join("grader", "student")))
+c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join(STATE, "student")))
 
 # Before grading, every cell's nbgrader role (grade/solution/locked/points) is restored from the
 # gradebook: edited cell metadata never changes what is graded or how much it is worth.
