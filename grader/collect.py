@@ -1,35 +1,30 @@
 """`python -m grader collect [LESSON] [--student ID]`: nbgrader collect from the exchange.
 
-Collects every lesson of ``solutions/`` (or the one named) into
-``grader/submitted/<student>/<lesson>/`` with nbgrader's own ``collect --update`` (a newer
+Collects every lesson of ``solutions/`` (or the one named) into the course's submitted folder
+(``state/submitted/<student>/<lesson>/``) with nbgrader's own ``collect --update`` (a newer
 submission replaces an older one; an unchanged one is left as it is), then prints one line per
 lesson: how many submissions the exchange holds, how many are new or updated, and for whom.
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, selected_lessons, settings
+from grader import course as course_model
+from grader.course import Course, CourseError
 
 
-def submitted(cfg: dict, lesson: str) -> dict[str, str]:
+def submitted(course: Course, lesson: str) -> dict[str, str]:
     """student -> timestamp of their collected submission of ``lesson``."""
-    base = cfg["submitted"]
     found = {}
-    if base.is_dir():
-        for folder in base.iterdir():
-            stamp = folder / lesson / "timestamp.txt"
-            if stamp.is_file():
-                found[folder.name] = stamp.read_text().strip()
-            elif (folder / lesson).is_dir():
-                found[folder.name] = ""
+    for student, folder in course.submissions(lesson).items():
+        stamp = folder / "timestamp.txt"
+        found[student] = stamp.read_text().strip() if stamp.is_file() else ""
     return found
 
 
-def inbound(cfg: dict, lesson: str, student: str | None = None) -> set[str]:
+def inbound(course: Course, lesson: str, student: str | None = None) -> set[str]:
     """Students with at least one submission of ``lesson`` in the exchange's inbound folder."""
-    folder = cfg["exchange"] / cfg["course_id"] / "inbound"
+    folder = course.exchange / course.course_id / "inbound"
     if not folder.is_dir():
         return set()
     # nbgrader names them <student>+<lesson>+<timestamp>[+<random>]
@@ -41,22 +36,21 @@ def inbound(cfg: dict, lesson: str, student: str | None = None) -> set[str]:
     return names
 
 
-def collect(lesson: str, student: str | None = None, root: Path = ROOT) -> dict:
+def collect(course: Course, lesson: str, student: str | None = None) -> dict:
     """Collect one lesson; returns what changed."""
     from grader.release import nbgrader
 
-    cfg = settings(root)
-    waiting = inbound(cfg, lesson, student)
-    before = submitted(cfg, lesson)
+    waiting = inbound(course, lesson, student)
+    before = submitted(course, lesson)
     result = {"lesson": lesson, "in_exchange": sorted(waiting), "new": [], "updated": [], "error": None}
     if not waiting:
         return result
     argv = ["collect", lesson, "--update"] + ([f"--student={student}"] if student else [])
-    run = nbgrader(*argv, cwd=cfg["root"], check=False)
+    run = nbgrader(*argv, *course.nbgrader_argv(), cwd=course.root, check=False)
     if run.returncode != 0:
         lines = [line for line in run.stderr.splitlines() if "ERROR" in line or "Error" in line]
         result["error"] = "\n".join(lines[-5:]) or run.stderr[-2000:]
-    after = submitted(cfg, lesson)
+    after = submitted(course, lesson)
     result["new"] = sorted(s for s in after if s not in before)
     result["updated"] = sorted(s for s in after if s in before and after[s] != before[s])
     return result
@@ -65,7 +59,7 @@ def collect(lesson: str, student: str | None = None, root: Path = ROOT) -> dict:
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student")
-    add_course_dir_argument(parser)
+    course_model.add_arguments(parser)
 
 
 def _names(students: list[str], limit: int = 8) -> str:
@@ -74,20 +68,20 @@ def _names(students: list[str], limit: int = 8) -> str:
 
 
 def run(args) -> int:
-    root = course_root(args.course_dir)
-    cfg = settings(root)
-    lessons = selected_lessons("collect", args.lesson, cfg["source"])
-    if lessons is None:
-        return 2
+    try:
+        course = Course.from_args(args)
+        lessons = course.select_lessons(args.lesson)
+    except CourseError as err:
+        return course_model.fail("collect", err)
     status, total = 0, 0
     for lesson in lessons:
-        r = collect(lesson, args.student, root)
+        r = collect(course, lesson, args.student)
         if r["error"]:
             status = 1
             print(f"collect {lesson}: FAILED: {r['error']}", file=sys.stderr)
         if not r["in_exchange"]:
             if args.lesson:
-                print(f"collect {lesson}: no submissions in {cfg['exchange']}"
+                print(f"collect {lesson}: no submissions in {course.exchange}"
                       + (f" from {args.student}" if args.student else ""))
             continue
         total += len(r["new"]) + len(r["updated"])
@@ -95,6 +89,5 @@ def run(args) -> int:
                 f"{len(r['new'])} new, {len(r['updated'])} updated")
         changed = r["new"] + r["updated"]
         print(line + (f" ({_names(changed)})" if changed else ""))
-    where = cfg["submitted"].relative_to(cfg["root"]) if cfg["submitted"].is_relative_to(cfg["root"]) else cfg["submitted"]
-    print(f"collect: {total} submission(s) new or updated in {where}")
+    print(f"collect: {total} submission(s) new or updated in {course.relative(course.submitted)}")
     return status

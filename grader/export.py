@@ -1,4 +1,4 @@
-"""`python -m grader export [--output grader/grades.csv]`: scores with a status column.
+"""`python -m grader export [--output state/grades.csv]`: scores with a status column.
 
 One row per student and lesson (every student and every lesson in the gradebook), sorted by
 student then lesson::
@@ -24,6 +24,9 @@ import os
 import sys
 from pathlib import Path
 
+from grader import course as course_model
+from grader.course import Course, CourseError
+
 FIELDS = ["student_id", "lesson", "score", "max_score", "status"]
 
 
@@ -31,15 +34,15 @@ def _fmt(value) -> str:
     return "" if value is None else f"{float(value):g}"
 
 
-def export_rows(course: Path | str | None = None, overrides: list[str] | None = None) -> list[dict]:
+def export_rows(course: Course | Path | str | None = None, overrides: list[str] | None = None) -> list[dict]:
     """Rows (dicts with FIELDS as keys, values as the CSV writes them) for every student and lesson."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from grader.autograde import course_dir, load_config, make_coursedir
     from grader.status import StatusStore
 
-    course = course_dir(str(course) if course else None)
-    coursedir = make_coursedir(load_config(course, overrides))
+    if not isinstance(course, Course):
+        course = Course.load(course, overrides)
+    coursedir = course.coursedir()
     store = StatusStore(coursedir.db_url)
     try:
         recorded = store.load()
@@ -91,23 +94,20 @@ def write_csv(rows: list[dict], out) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("--output", "-o", default=None, metavar="PATH",
-                        help="CSV file to write ('-' for stdout; default grader/grades.csv in the course)")
-    parser.add_argument("--course-dir", metavar="PATH", default=None,
-                        help="folder with the course's nbgrader_config.py (default: here, else the repository)")
+                        help="CSV file to write ('-' for stdout; default state/grades.csv in the course)")
+    course_model.add_arguments(parser)
 
 
 def run(args) -> int:
-    from grader.autograde import REPO, course_dir
-
-    course = course_dir(args.course_dir)
+    try:
+        course = Course.from_args(args)
+    except CourseError as err:
+        return course_model.fail("export", err)
     rows = export_rows(course)
     if args.output == "-":
         write_csv(rows, sys.stdout)
         return 0
-    if args.output:
-        path = Path(args.output)
-    else:
-        path = course / "grader" / "grades.csv" if course == REPO else course / "grades.csv"
+    path = Path(args.output) if args.output else course.grades_csv
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     write_csv(rows, buffer)
