@@ -2,7 +2,7 @@
 
 For each lesson (default: every lesson in ``solutions/`` with autograded submissions):
 
-1. ``nbgrader generate_feedback`` writes ``grader/feedback/<student>/<lesson>/<lesson>.html`` from
+1. ``nbgrader generate_feedback`` writes ``state/feedback/<student>/<lesson>/<lesson>.html`` from
    the autograded notebooks. The preprocessor list is the configuration's, with
    ``grader.feedback_preprocessors.HideHiddenTestOutput`` inserted before ``ClearHiddenTests``
    when the configuration does not have it yet: hidden tests are removed from the cells *and*
@@ -14,11 +14,13 @@ For each lesson (default: every lesson in ``solutions/`` with autograded submiss
 """
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, course_config, selected_lessons, settings
+from grader import course as course_model
+from grader.course import Course, CourseError
 
 OURS = "grader.feedback_preprocessors.HideHiddenTestOutput"
 CLEAR = "nbgrader.preprocessors.ClearHiddenTests"
@@ -29,14 +31,13 @@ def _name(item) -> str:
     return item if isinstance(item, str) else f"{item.__module__}.{item.__name__}"
 
 
-def feedback_preprocessors(root: Path = ROOT) -> tuple[list[str], bool]:
+def feedback_preprocessors(course: Course) -> tuple[list[str], bool]:
     """The configured GenerateFeedback.preprocessors with ours before ClearHiddenTests.
 
     Returns (list, whether the configuration already had ours in the right place). Ours reads the
     hidden block from the cell source, so it must come before ClearHiddenTests, which removes it.
     """
-    config = course_config(root)
-    configured = [_name(p) for p in config.GenerateFeedback.get("preprocessors", DEFAULT)]
+    configured = [_name(p) for p in course.config.GenerateFeedback.get("preprocessors", DEFAULT)]
     if OURS in configured and CLEAR in configured and configured.index(OURS) < configured.index(CLEAR):
         return configured, True
     configured = [p for p in configured if p != OURS]
@@ -66,23 +67,23 @@ def _student_text(notebook: Path) -> str:
                      else c.get("source", "") for c in cells)
 
 
-def autograded_students(cfg: dict, lesson: str, student: str | None = None) -> list[str]:
-    base = cfg["autograded"]
+def autograded_students(course: Course, lesson: str, student: str | None = None) -> list[str]:
+    base = course.autograded
     if not base.is_dir():
         return []
     found = sorted(p.name for p in base.iterdir() if (p / lesson).is_dir())
     return [s for s in found if student is None or s == student]
 
 
-def check_pages(cfg: dict, lesson: str, students: list[str]) -> tuple[list[Path], dict[Path, list[str]]]:
+def check_pages(course: Course, lesson: str, students: list[str]) -> tuple[list[Path], dict[Path, list[str]]]:
     """(clean pages, {leaking page: hidden lines it shows}) for a lesson's feedback."""
     from grader.feedback_preprocessors import leaked_lines
 
-    hidden = hidden_lines(cfg["source"] / lesson / f"{lesson}.ipynb")
+    hidden = hidden_lines(course.source_notebook(lesson))
     clean, leaking = [], {}
     for student in students:
-        for page in sorted((cfg["feedback"] / student / lesson).glob("*.html")):
-            allowed = _student_text(cfg["submitted"] / student / lesson / f"{page.stem}.ipynb")
+        for page in sorted((course.feedback / student / lesson).glob("*.html")):
+            allowed = _student_text(course.submitted / student / lesson / f"{page.stem}.ipynb")
             leaks = leaked_lines(page.read_text(errors="replace"), hidden, allowed)
             if leaks:
                 leaking[page] = leaks
@@ -91,7 +92,7 @@ def check_pages(cfg: dict, lesson: str, students: list[str]) -> tuple[list[Path]
     return clean, leaking
 
 
-def generate(cfg: dict, lesson: str, student: str | None, root: Path = ROOT) -> None:
+def generate(course: Course, lesson: str, student: str | None) -> None:
     """nbgrader's GenerateFeedback, in this process, with the checked preprocessor list.
 
     In-process because the course config file is loaded after the command line (and would undo a
@@ -102,8 +103,8 @@ def generate(cfg: dict, lesson: str, student: str | None, root: Path = ROOT) -> 
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
 
-    config = course_config(root)
-    config.GenerateFeedback.preprocessors = feedback_preprocessors(root)[0]
+    config = copy.deepcopy(course.config)
+    config.GenerateFeedback.preprocessors = feedback_preprocessors(course)[0]
     logging.getLogger("traitlets").setLevel(logging.WARNING)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = lesson
@@ -113,24 +114,23 @@ def generate(cfg: dict, lesson: str, student: str | None, root: Path = ROOT) -> 
     converter.start()
 
 
-def feedback(lesson: str, student: str | None = None, root: Path = ROOT, release: bool = True) -> dict:
+def feedback(course: Course, lesson: str, student: str | None = None, release: bool = True) -> dict:
     """Generate, check and release one lesson's feedback; returns counts and problems."""
     from grader.release import nbgrader
 
-    cfg = settings(root)
-    students = autograded_students(cfg, lesson, student)
+    students = autograded_students(course, lesson, student)
     result = {"lesson": lesson, "students": len(students), "pages": 0, "released": 0,
               "withheld": {}, "unreleasable": [], "errors": []}
     if not students:
         return result
     try:
-        generate(cfg, lesson, student, root)
+        generate(course, lesson, student)
     except Exception as err:  # nbgrader reports per-notebook failures with one exception at the end
         result["errors"].append(f"nbgrader generate_feedback {lesson}: {type(err).__name__}: {err}")
-    clean, leaking = check_pages(cfg, lesson, students)
+    clean, leaking = check_pages(course, lesson, students)
     for page, lines in leaking.items():
         page.unlink()
-        result["withheld"][str(page.relative_to(cfg["root"]))] = lines
+        result["withheld"][str(course.relative(page))] = lines
     result["pages"] = len(clean) + len(leaking)
     # release_feedback needs timestamp.txt and submission_secret.txt (what collect brings from the
     # exchange): nbgrader stops on the first student without them; release the others one by one.
@@ -142,7 +142,7 @@ def feedback(lesson: str, student: str | None = None, root: Path = ROOT, release
     targets = [student] if student else ([None] if not result["unreleasable"] else stamped)
     for target in targets:
         argv = ["release_feedback", lesson] + ([f"--student={target}"] if target else [])
-        run = nbgrader(*argv, cwd=cfg["root"], check=False)
+        run = nbgrader(*argv, *course.nbgrader_argv(), cwd=course.root, check=False)
         if run.returncode != 0:
             result["errors"].append(f"nbgrader {' '.join(argv)} failed ({run.returncode}):\n"
                                     f"{run.stderr[-3000:]}")
@@ -155,27 +155,27 @@ def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student")
     parser.add_argument("--no-release", action="store_true", help="generate and check, do not release")
-    add_course_dir_argument(parser)
+    course_model.add_arguments(parser)
 
 
 def run(args) -> int:
-    root = course_root(args.course_dir)
-    cfg = settings(root)
-    lessons = selected_lessons("feedback", args.lesson, cfg["source"])
-    if lessons is None:
-        return 2
-    _, configured = feedback_preprocessors(root)
+    try:
+        course = Course.from_args(args)
+        lessons = course.select_lessons(args.lesson)
+    except CourseError as err:
+        return course_model.fail("feedback", err)
+    _, configured = feedback_preprocessors(course)
     if not configured:
         print(f"feedback: note: the course config lacks {OURS} before {CLEAR}; added for this run")
     status = 0
     for lesson in lessons:
-        r = feedback(lesson, args.student, root=root, release=not args.no_release)
+        r = feedback(course, lesson, args.student, release=not args.no_release)
         if not r["students"]:
             print(f"feedback {lesson}: no autograded submissions"
                   + (f" for {args.student}" if args.student else "") + ", skipped")
             continue
         print(f"feedback {lesson}: {r['pages']} page(s) for {r['students']} student(s), "
-              f"{r['released']} released to {cfg['exchange']}, {len(r['withheld'])} withheld")
+              f"{r['released']} released to {course.exchange}, {len(r['withheld'])} withheld")
         for page, lines in r["withheld"].items():
             status = 1
             print(f"  WITHHELD {page}: shows hidden test line(s) {lines[:3]}; page deleted", file=sys.stderr)

@@ -6,7 +6,7 @@ them), from the gradebook; and the most common failure messages, from the autogr
 the first line of the cell's error (``AssertionError: <its message>``; other exceptions by name,
 e.g. ``NotImplementedError``).
 
-Printed as a table, and saved under ``grader/reports/``: ``<lesson>.csv`` (one row per
+Printed as a table, and saved under ``state/reports/``: ``<lesson>.csv`` (one row per
 exercise) and ``<lesson>.png`` (pass rates per exercise, partial and failed stacked on top).
 Default: every lesson of ``solutions/`` that has submissions in the gradebook.
 """
@@ -17,7 +17,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from grader.setup import ROOT, add_course_dir_argument, course_root, selected_lessons, settings
+from grader import course as course_model
+from grader.course import Course, CourseError
 
 TOP_FAILURES = 3
 FIELDS = ["lesson", "exercise", "test_cell", "points", "submissions", "passed", "partial", "failed",
@@ -51,13 +52,12 @@ def _notebook_failures(path: Path) -> dict[str, str]:
     return failures
 
 
-def lesson_stats(lesson: str, root: Path = ROOT) -> list[dict]:
+def lesson_stats(course: Course, lesson: str) -> list[dict]:
     """One row per autograder test cell of ``lesson`` (course order); [] without submissions."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    cfg = settings(root)
     rows = []
-    with Gradebook(cfg["db_url"], cfg["course_id"]) as gb:
+    with course.gradebook() as gb:
         try:
             assignment = gb.find_assignment(lesson)
         except MissingEntry:
@@ -71,7 +71,7 @@ def lesson_stats(lesson: str, root: Path = ROOT) -> list[dict]:
             for submitted in notebook.submissions:
                 student = submitted.student.id
                 failures = _notebook_failures(
-                    cfg["autograded"] / student / lesson / f"{notebook.name}.ipynb")
+                    course.autograded / student / lesson / f"{notebook.name}.ipynb")
                 for grade in submitted.grades:
                     if grade.name not in stats:
                         continue
@@ -161,12 +161,12 @@ def write_figure(rows: list[dict], lesson: str, path: Path) -> None:
     plt.close(fig)
 
 
-def report(lesson: str, root: Path = ROOT) -> tuple[list[dict], Path | None, Path | None]:
-    """Statistics of one lesson, written to grader/reports/<lesson>.{csv,png}; (rows, csv, png)."""
-    rows = lesson_stats(lesson, root)
+def report(course: Course, lesson: str) -> tuple[list[dict], Path | None, Path | None]:
+    """Statistics of one lesson, written to state/reports/<lesson>.{csv,png}; (rows, csv, png)."""
+    rows = lesson_stats(course, lesson)
     if not rows:
         return rows, None, None
-    out = settings(root)["root"] / "grader" / "reports"
+    out = course.reports
     csv_path, png_path = out / f"{lesson}.csv", out / f"{lesson}.png"
     write_csv(rows, csv_path)
     write_figure(rows, lesson, png_path)
@@ -175,18 +175,18 @@ def report(lesson: str, root: Path = ROOT) -> tuple[list[dict], Path | None, Pat
 
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson with submissions)")
-    add_course_dir_argument(parser)
+    course_model.add_arguments(parser)
 
 
 def run(args) -> int:
-    root = course_root(args.course_dir)
-    cfg = settings(root)
-    lessons = selected_lessons("report", args.lesson, cfg["source"])
-    if lessons is None:
-        return 2
+    try:
+        course = Course.from_args(args)
+        lessons = course.select_lessons(args.lesson)
+    except CourseError as err:
+        return course_model.fail("report", err)
     reported = 0
     for lesson in lessons:
-        rows, csv_path, png_path = report(lesson, root)
+        rows, csv_path, png_path = report(course, lesson)
         if not rows:
             if args.lesson:
                 print(f"report {lesson}: no submissions in the gradebook yet (collect and autograde first)")
@@ -194,7 +194,7 @@ def run(args) -> int:
         reported += 1
         print(f"\n{lesson}: {rows[0]['submissions']} submission(s)")
         print(format_table(rows))
-        print(f"saved {csv_path.relative_to(cfg['root'])} and {png_path.relative_to(cfg['root'])}")
+        print(f"saved {course.relative(csv_path)} and {course.relative(png_path)}")
     if not args.lesson and not reported:
         print("report: no lesson has submissions in the gradebook yet (collect and autograde first)")
     return 0
