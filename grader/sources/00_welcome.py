@@ -52,7 +52,8 @@ print("sum    =", np.sum(x > 0))
 
 # %% [markdown]
 # A picture is often worth more than a printout. Here are 40 random numbers; the positive ones are
-# drawn in orange. Every lesson has figures like this one (and from lesson 02 on, sliders to play with).
+# drawn in orange. Every lesson has figures like this one; some (lessons 02, 04, 05, 07 and 09) also
+# have sliders to play with (see the course map at the end).
 
 # %%
 values = rng.normal(size=40)
@@ -60,9 +61,12 @@ colors = np.where(values > 0, "tab:orange", "tab:blue")
 fig, ax = plt.subplots(figsize=(7, 2.5))
 ax.bar(np.arange(values.size), values, color=colors)
 ax.axhline(0, color="k", lw=0.8)
-ax.set_title(f"{int(np.sum(values > 0))} of {values.size} values are strictly positive")
+n_positive = int(np.sum(values > 0))
+ax.set_title(f"{n_positive} of {values.size} values are strictly positive")
 ax.set_xlabel("index")
 plt.show()
+print(f"{n_positive} of {values.size} values are strictly positive (orange bars)")
+assert n_positive == np.count_nonzero(colors == "tab:orange"), "the title and the orange bars disagree"
 
 # %% [markdown]
 # ## 3. Your first exercise: `count_positive`
@@ -103,13 +107,22 @@ def count_positive(x):
 
 # %% tests id=test_count_positive points=1
 assert_equal(call(count_positive, np.array([3.0, -1.0, 0.0, 2.5, -4.0])), 2,
-             hint="count entries > 0; zero is not positive")
-assert_equal(call(count_positive, [1, 2, 3]), 3, hint="x may be a Python list: use np.asarray(x)")
+             hint="3.0 and 2.5 are the only entries above zero; 0.0 is not strictly positive")
+assert_equal(call(count_positive, [1, 2, 3]), 3,
+             hint="x may be a Python list: turn it into an array first (section 3)")
+assert_equal(call(count_positive, (0.5, -0.5)), 1, hint="x may be a tuple, like a list")
 assert_equal(call(count_positive, [-1.0, -2.0]), 0, hint="no positive entries -> 0")
+assert_equal(call(count_positive, np.array([[1.0, -2.0], [3.0, 4.0]])), 3,
+             hint="x may be 2-D: count every entry (a for loop over a 2-D array visits rows, not numbers)")
+assert_equal(call(count_positive, []), 0, hint="an empty input has no positive entries: return 0")
 result = call(count_positive, [5, -5, 7])
 assert_true(isinstance(result, (int, np.integer)) and not isinstance(result, (bool, np.bool_)),
             hint=f"return an integer count (int or NumPy integer), got {type(result).__name__}",
             what="type of count_positive's result")
+data = np.array([2.0, -1.0, 0.0])
+before = snapshot(data)
+call(count_positive, data)
+assert_unchanged(before, [data], hint="count without changing x: the caller's array must be left as it was")
 ### BEGIN HIDDEN TESTS
 assert_equal(call(count_positive, [0, 0, 0.0]), 0, hint="zero is not strictly positive: use > 0, not >= 0")
 assert_equal(call(count_positive, (0.5, -0.5, 2.0)), 2, hint="x may be a tuple")
@@ -192,7 +205,26 @@ assert_unchanged(before, [data], hint="count without changing x (e.g. x[x <= 0] 
 # an integer rather than a float, and that it does not modify `x`.
 
 # %% [markdown]
-# ## What's next
+# ## What's next: the course map
 #
 # Lesson 01 starts the real work: vectors, matrices and the one operation a neural network spends
-# nearly all its time on, the matrix product.
+# nearly all its time on, the matrix product. The whole course, with an estimate of the time each
+# lesson takes a student who reads everything, runs every cell and does every exercise (estimated
+# from each lesson's length and number of exercises; your own time may well differ):
+#
+# | lesson | what you build | exercises | time |
+# |---|---|---|---|
+# | 00 welcome | how the course works | 1 | 20 min |
+# | 01 linear algebra | dot products, matrix products, shapes, a batched linear layer | 4 | 1 h |
+# | 02 neuron | a neuron, logic gates, the perceptron and why XOR defeats it (sliders) | 7 | 1.5 h |
+# | 03 layers | a dense layer, parameter counts, a whole MLP forward pass | 4 | 1 h |
+# | 04 activations | sigmoid, ReLU family, GELU, SiLU, stable softmax, derivatives (sliders) | 10 | 2 h |
+# | 05 universal approximation | exact XOR, hats, piecewise-linear fits, what depth buys (sliders) | 5 | 1.5 h |
+# | 06 losses | MSE, cross-entropy, stable log-softmax | 6 | 1.5 h |
+# | 07 initialization | Xavier and He; the signal forward **and, new, backward** (gradient stds, histograms, short training runs, an init-scale slider, a look at normalization and residual connections) | 6 | 2.5 h |
+# | 08 backprop | the chain rule, gradient checks, backward passes, a whole MLP | 7 | 3 h |
+# | 09 training | SGD, momentum, Adam, splits, **new: regularization** (weight decay, dropout), a learning-rate slider, sanity checks | 10 | 3.5 h |
+# | 10 digits | capstone: real handwritten digits, with the sanity checks of lesson 09 | 4 | 2 h |
+# | 11 PyTorch | **new: autograd from scratch** (a scalar `Value` engine), then the same network in PyTorch, on a GPU when there is one | 6 | 3 h |
+#
+# About 23 hours in all.

@@ -36,6 +36,7 @@ v = np.array([4.0, -5.0, 6.0])
 print("u * v (elementwise) =", u * v)
 print("sum                 =", np.sum(u * v))
 print("u @ v               =", u @ v)
+assert u @ v == np.sum(u * v) == 1 * 4 + 2 * (-5) + 3 * 6 == 12, "the two spellings of the dot product disagree"
 
 # %%
 angles = np.linspace(0, 2 * np.pi, 200)
@@ -47,6 +48,7 @@ for t, color in [(0.3, "tab:green"), (np.pi / 2, "tab:gray"), (2.5, "tab:red")]:
     b = np.array([np.cos(t), np.sin(t)])
     ax1.annotate("", xy=b, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=color, lw=2))
     ax1.text(*(1.1 * b), f"a·b = {a @ b:+.2f}", color=color, ha="center")
+    print(f"angle {t:.2f} rad: a·b = {a @ b:+.2f}")
 ax1.annotate("", xy=a, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="k", lw=2))
 ax1.text(2.05, -0.2, "a")
 ax1.set_xlim(-1.6, 2.4); ax1.set_ylim(-0.6, 1.4); ax1.set_aspect("equal")
@@ -58,12 +60,15 @@ ax2.set_ylabel("a · b")
 ax2.set_title("a · b = |a| |b| cos θ")
 fig.tight_layout()
 plt.show()
+assert a @ np.array([np.cos(0.3), np.sin(0.3)]) > 0 and abs(a @ np.array([0.0, 1.0])) < 1e-12, "figure and title disagree"
+assert a @ np.array([np.cos(2.5), np.sin(2.5)]) < 0, "an obtuse angle must give a negative dot product"
 
 # %% [markdown]
 # ### Exercise: `dot(u, v)`
 #
-# Compute the dot product of two **1-D** arrays **yourself**, with a loop or with `np.sum(u * v)`
-# (calling `np.dot` or `@` here would skip the point of the exercise; the tests cannot stop you, but you learn less).
+# Compute the dot product of two **1-D** arrays **yourself**, with a loop over the entries or with
+# NumPy's elementwise product followed by a sum (calling `np.dot` or `@` here would skip the point of
+# the exercise; the tests cannot stop you, but you learn less).
 #
 # * `u`, `v`: NumPy arrays. If either is not 1-D (check `.ndim`), or their lengths differ,
 #   `raise ValueError("...")` with a helpful message. Without this check, `u * v` would silently
@@ -92,14 +97,22 @@ assert_close(call(dot, np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0])), 32
              hint="1*4 + 2*5 + 3*6 = 32")
 assert_close(call(dot, np.array([1.0, 0.0]), np.array([0.0, 1.0])), 0.0, hint="perpendicular vectors give 0")
 assert_shape(call(dot, np.array([1.0, 2.0]), np.array([3.0, 4.0])), (),
-             hint="return one number (e.g. float(total)), not an array")
+             hint="return one number (the sum of the products), not an array")
 assert_raises(ValueError, dot, np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]),
-              hint="vectors of different lengths: raise ValueError")
-### BEGIN HIDDEN TESTS
+              hint="vectors of different lengths (3 and 2): raise ValueError")
 assert_raises(ValueError, dot, np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]),
-              hint="vectors of different lengths (the first shorter): raise ValueError, do not stop at the shorter one")
+              hint="vectors of different lengths (2 and 3, the first shorter): raise ValueError, "
+                   "do not stop at the shorter one")
 assert_raises(ValueError, dot, np.ones((2, 2)), np.ones((2, 2)),
-              hint="2-D arrays are not vectors: check u.ndim and v.ndim and raise ValueError")
+              hint="two (2, 2) arrays are not vectors, even with equal shapes: check the number of dimensions")
+u_t, v_t = np.array([1.0, -2.0, 0.5]), np.array([2.0, 1.0, 4.0])
+before = snapshot(u_t, v_t)
+call(dot, u_t, v_t)
+assert_unchanged(before, [u_t, v_t], hint="dot must not change u or v")
+### BEGIN HIDDEN TESTS
+assert_raises(ValueError, dot, np.array([4.0]), np.array([1.0, 2.0, 3.0, 5.0]),
+              hint="vectors of different lengths (the first shorter): raise ValueError")
+assert_raises(ValueError, dot, np.ones((3, 3)), np.ones((3, 3)), hint="(3, 3) arrays are not vectors")
 assert_raises(ValueError, dot, np.ones((1, 3)), np.ones(3), hint="a (1, 3) row matrix is not a 1-D vector")
 assert_raises(ValueError, dot, np.ones(3), np.ones((3, 1)), hint="a (3, 1) column matrix is not a 1-D vector")
 assert_close(call(dot, np.array([-3.0]), np.array([2.5])), -7.5, hint="length-1 vectors work too")
@@ -143,9 +156,9 @@ print("C[0, 1] = row 0 of A . column 1 of B =", A[0] @ B[:, 1])
 # %% [markdown]
 # ### Exercise: `matmul(A, B)`
 #
-# Build the product of two 2-D arrays **from dot products**: allocate the result with
-# `np.zeros((m, p))` and fill entry `(i, j)` with the dot product of row `A[i]` and column `B[:, j]`
-# (a double loop; use `np.sum(a * b)` or your own loop for the dot products).
+# Build the product of two 2-D arrays **from dot products**: allocate an `(m, p)` float result and
+# fill entry $(i, j)$ with the dot product of row $i$ of $A$ and column $j$ of $B$ (a double loop;
+# compute each dot product as in the exercise above).
 #
 # * If the inner dimensions differ (`A.shape[1] != B.shape[0]`), raise `ValueError`.
 # * Return a float array of shape `(m, p)`. Do not modify `A` or `B`.
@@ -177,13 +190,20 @@ assert_shape(C_t, (2, 2), hint="(2, 3) @ (3, 2) -> (2, 2)")
 assert_close(C_t, [[4.0, 5.0], [10.0, 11.0]], hint="C[i, j] = A[i, :] . B[:, j] (row of A with column of B)")
 assert_shape(call(matmul, B_t, A_t), (3, 3), hint="(3, 2) @ (2, 3) -> (3, 3): the shape is (A rows, B columns)")
 assert_raises(ValueError, matmul, A_t, A_t, hint="(2, 3) @ (2, 3): inner dimensions 3 and 2 differ -> ValueError")
+A_h, B_h = np.array([[0.5, 0.25]]), np.array([[0.5, 0.0, 1.0], [1.5, 1.0, 0.0]])
+before = snapshot(A_h, B_h)
+C_h = call(matmul, A_h, B_h)
+assert_unchanged(before, [A_h, B_h], hint="matmul must not change A or B")
+assert_float_array(C_h, hint="return a float array: an integer result array would cut 0.625 down to 0")
+assert_close(C_h, [[0.625, 0.25, 0.5]], hint="(1, 2) @ (2, 3) -> (1, 3); entry (0, 0) is 0.5 * 0.5 + 0.25 * 1.5 = 0.625. "
+                                        "Compare the inner sizes (A's columns, B's rows), and use a float result array")
 ### BEGIN HIDDEN TESTS
 r = np.random.default_rng(21)
 A1, B1 = r.normal(size=(3, 4)), r.normal(size=(4, 5))
 before = snapshot(A1, B1)
 C1 = call(matmul, A1, B1)
 assert_unchanged(before, [A1, B1])
-assert_float_array(C1, hint="return a NumPy float array, e.g. built with np.zeros((m, p))")
+assert_float_array(C1, hint="return a NumPy float array")
 assert_shape(C1, (3, 5), hint="(3, 4) @ (4, 5) -> (3, 5)")
 assert_close(C1, A1 @ B1, rtol=1e-9, atol=1e-12, hint="C[i, j] = sum over k of A[i, k] * B[k, j]")
 row, col = r.normal(size=(1, 6)), r.normal(size=(6, 1))
@@ -222,10 +242,16 @@ def matmul_shape(shape_a, shape_b):
 assert_equal(call(matmul_shape, (2, 3), (3, 4)), (2, 4), hint="(m, n) @ (n, p) -> (m, p)")
 assert_equal(call(matmul_shape, (64, 784), (784, 256)), (64, 256), hint="(batch, in) @ (in, out) -> (batch, out)")
 assert_raises(ValueError, matmul_shape, (2, 3), (2, 3), hint="inner sizes 3 and 2 differ -> ValueError")
+assert_raises(ValueError, matmul_shape, (3, 5), (2, 3),
+              hint="(3, 5) @ (2, 3): A's columns (5) and B's rows (2) differ -> ValueError")
+shape_t = call(matmul_shape, [3, 2], [2, 6])
+assert_equal(shape_t, (3, 6), hint="shapes given as lists work too")
+assert_true(isinstance(shape_t, tuple), hint=f"return a tuple (like .shape), got {type(shape_t).__name__}",
+            what="type of matmul_shape's result")
 ### BEGIN HIDDEN TESTS
 assert_equal(call(matmul_shape, (1, 5), (5, 1)), (1, 1), hint="(1, 5) @ (5, 1) -> (1, 1)")
 assert_equal(call(matmul_shape, (5, 1), (1, 7)), (5, 7), hint="(5, 1) @ (1, 7) -> (5, 7): outer sizes, not inner")
-assert_equal(call(matmul_shape, [3, 2], [2, 6]), (3, 6), hint="shapes given as lists work too")
+assert_equal(call(matmul_shape, [4, 8], (8, 2)), (4, 2), hint="shapes given as lists work too")
 assert_raises(ValueError, matmul_shape, (4, 3), (4, 3), hint="(4, 3) @ (4, 3): 3 != 4 -> ValueError")
 assert_raises(ValueError, matmul_shape, (3, 4), (3, 4), hint="(3, 4) @ (3, 4): 4 != 3 -> ValueError")
 assert_raises(ValueError, matmul_shape, (2, 5), (3, 2),
@@ -255,6 +281,8 @@ print("np.matmul(a3, b3):", np.matmul(a3, b3).shape)
 print("np.dot(a3, b3)   :", np.dot(a3, b3).shape, "(every matrix of a3 times every matrix of b3)")
 M, w = rng.normal(size=(2, 3)), rng.normal(size=3)
 print("matrix @ vector  :", (M @ w).shape, " vector @ vector:", np.shape(w @ w))
+assert (a3 @ b3).shape == (4, 2, 5) and np.dot(a3, b3).shape == (4, 2, 4, 5), "the table's 3-D row is wrong"
+assert (M @ w).shape == (2,) and np.shape(w @ w) == (), "the table's 1-D/2-D rows are wrong"
 
 # %% [markdown]
 # ## 4. Broadcasting
@@ -273,6 +301,7 @@ print("X + bias =\n", X_demo + bias)
 col_vec = np.array([[1.0], [2.0], [3.0]])   # (3, 1)
 row_vec = np.array([10.0, 20.0, 30.0])      # (3,)
 print("(3, 1) + (3,) ->", (col_vec + row_vec).shape, " <- probably not what you meant")
+assert (X_demo + bias).shape == (3, 2) and (col_vec + row_vec).shape == (3, 3), "broadcasting claims disagree"
 
 # %% [markdown]
 # ## 5. Batching: a whole data set in one matrix product
@@ -302,6 +331,8 @@ start = time.perf_counter()
 Y_batch = X_big @ W_big.T + b_big                            # the whole batch at once
 t_batch = time.perf_counter() - start
 print(f"same result: {np.allclose(Y_loop, Y_batch)}; loop {t_loop * 1e3:.1f} ms, batched {t_batch * 1e3:.2f} ms")
+assert np.allclose(Y_loop, Y_batch), "the loop and the batched product must agree"
+assert t_batch < t_loop, f"the batched product should be faster ({t_batch:.4f} s vs {t_loop:.4f} s)"
 
 # %% [markdown]
 # ### Exercise: `linear(X, W, b)`
@@ -328,10 +359,20 @@ def linear(X, W, b):
 X_t = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0], [2.0, 0.0, 0.0], [1.0, 1.0, 1.0]])   # (4, 3)
 W_t = np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]])                                     # (2, 3)
 b_t = np.array([10.0, -1.0])
+before = snapshot(X_t, W_t, b_t)
 Y_t = call(linear, X_t, W_t, b_t)
-assert_shape(Y_t, (4, 2), hint="(batch, in) with W (out, in) -> (batch, out): use X @ W.T")
+assert_unchanged(before, [X_t, W_t, b_t], hint="linear must not change X, W or b")
+assert_shape(Y_t, (4, 2), hint="X (batch=4, in=3) with W (out=2, in=3) must give (batch, out) = (4, 2): "
+                                "W is stored (out, in), see section 5")
 assert_close(Y_t, [[8.0, 2.0], [9.0, -1.0], [12.0, 0.0], [10.0, 0.5]],
-             hint="row i is W @ X[i] + b; did you forget the bias, or transpose the wrong matrix?")
+             hint="row i is the layer applied to sample X[i] (section 5); did you forget the bias?")
+X_sq, W_sq, b_sq = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[2.0, 0.0], [1.0, 3.0]]), np.array([10.0, 20.0])
+assert_close(call(linear, X_sq, W_sq, b_sq), [[12.0, 21.0], [10.0, 23.0]],
+             hint="batch == out == in == 2: output j of every sample gets b[j] (the bias runs along the columns) "
+                  "and uses row j of W; square shapes hide both mistakes")
+Y32 = call(linear, X_t.astype(np.float32), W_t.astype(np.float32), b_t.astype(np.float32))
+assert_float_array(Y32, hint="float32 inputs must give a float array")
+assert_close(Y32, [[8.0, 2.0], [9.0, -1.0], [12.0, 0.0], [10.0, 0.5]], rtol=1e-5, hint="float32 inputs work too")
 ### BEGIN HIDDEN TESTS
 r = np.random.default_rng(31)
 X1, W1, b1 = r.normal(size=(5, 7)), r.normal(size=(3, 7)), r.normal(size=3)
@@ -339,7 +380,7 @@ before = snapshot(X1, W1, b1)
 Y1 = call(linear, X1, W1, b1)
 assert_unchanged(before, [X1, W1, b1])
 assert_float_array(Y1)
-assert_close(Y1, X1 @ W1.T + b1, rtol=1e-9, atol=1e-12, hint="X @ W.T + b")
+assert_close(Y1, X1 @ W1.T + b1, rtol=1e-9, atol=1e-12, hint="row i is the layer applied to sample X[i] (section 5)")
 X2, W2, b2 = r.normal(size=(3, 4)), r.normal(size=(3, 4)), np.array([1.0, 2.0, 3.0])
 assert_close(call(linear, X2, W2, b2), X2 @ W2.T + b2, rtol=1e-9, atol=1e-12,
              hint="with batch == out the bias must still be added to every row (b[j] to column j), not down columns")

@@ -22,6 +22,8 @@ CORRECT = {
         "def linear(X, W, b):\n    return (W @ X.T).T + b[None, :]\n",
         "def linear(X, W, b):\n    out = np.matmul(X, np.transpose(W))\n    out = out + b\n    return out\n",
         "def linear(X, W, b):\n    return np.einsum('bi,oi->bo', X, W) + b\n",
+        "def linear(X, W, b):\n    return np.array([W @ x + b for x in X])\n",
+        "def linear(X, W, b):\n    Y = np.zeros((X.shape[0], W.shape[0]))\n    for i in range(X.shape[0]):\n        for j in range(W.shape[0]):\n            Y[i, j] = np.sum(X[i] * W[j]) + b[j]\n    return Y\n",
     ],
 }
 
@@ -35,6 +37,10 @@ WRONG = {
          "returns the elementwise product instead of its sum"),
         ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) > len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v[:len(u)]))\n",
          "only rejects a longer first vector"),
+        ("def dot(u, v):\n    if u.shape != v.shape:\n        raise ValueError('shapes differ')\n    return float(np.sum(u * v))\n",
+         "checks equal shapes but not 1-D: two (2, 2) matrices give a number"),
+        ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    u *= v\n    return float(np.sum(u))\n",
+         "multiplies u in place: changes the caller's vector"),
     ],
     "matmul": [
         ("def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i, :] * B[j, :])\n    return C\n",
@@ -45,6 +51,8 @@ WRONG = {
          "result transposed: shape (p, m)"),
         ("def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]), dtype=int)\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
          "integer result array truncates the products"),
+        ("def matmul(A, B):\n    if A.shape[0] != B.shape[1]:\n        raise ValueError('mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
+         "checks the outer dimensions instead of the inner ones"),
     ],
     "matmul_shape": [
         ("def matmul_shape(shape_a, shape_b):\n    if shape_a[0] != shape_b[1]:\n        raise ValueError('incompatible')\n    return (shape_a[0], shape_b[1])\n",
@@ -53,6 +61,8 @@ WRONG = {
          "returns the inner sizes"),
         ("def matmul_shape(shape_a, shape_b):\n    return (shape_a[0], shape_b[1])\n",
          "never raises ValueError"),
+        ("def matmul_shape(shape_a, shape_b):\n    if shape_a[1] != shape_b[0]:\n        raise ValueError('incompatible')\n    return [shape_a[0], shape_b[1]]\n",
+         "returns a list instead of a tuple"),
     ],
     "linear": [
         ("def linear(X, W, b):\n    return X @ W.T\n", "forgets the bias"),
@@ -60,5 +70,6 @@ WRONG = {
          "adds the bias along the batch axis (only runs when batch == out, then wrong)"),
         ("def linear(X, W, b):\n    return X @ W + b\n", "uses the (in, out) convention: X @ W"),
         ("def linear(X, W, b):\n    return X @ W.T + b.reshape(-1, 1)\n", "bias as a column: broadcasts the wrong way"),
+        ("def linear(X, W, b):\n    X += 0.0\n    X -= X.mean(axis=0)\n    return X @ W.T + b\n", "centres X in place (changes the caller's batch)"),
     ],
 }
