@@ -24,7 +24,7 @@ Flagged:
 * ``get_ipython()`` (IPython hooks can inject output into test cells);
 * nbgrader cell metadata edited (grade/solution/locked/points/cell type changed, or nbgrader
   metadata on a cell the lesson does not have): grading restores the roles
-  (:class:`grader.sandbox.RestoreCellMetadata`), the attempt is flagged;
+  (:class:`grader.preprocessors.RestoreCellMetadata`), the attempt is flagged;
 * code that does not parse is not flagged (it fails on its own).
 """
 from __future__ import annotations

@@ -82,7 +82,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "grader.sandbox.RestoreCellMetadata",
+    "grader.preprocessors.RestoreCellMetadata",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
@@ -91,7 +91,7 @@ c.Autograde.sanitize_preprocessors = [
 # `nbgrader autograde` and formgrader's button all build their preprocessors from this list,
 # nbgrader's own with Execute replaced. Validate (students) keeps nbgrader's plain Execute.
 c.Autograde.autograde_preprocessors = [
-    "grader.sandbox.SandboxedExecute",
+    "grader.preprocessors.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -1,36 +1,39 @@
-"""The sandboxed kernel that runs student code during autograding.
+"""The bubblewrap policy of autograding, and the command that starts a sandboxed kernel.
 
-Student code runs with the grader's rights unless something stops it. Every notebook that
-nbgrader executes for autograding (our ``python -m grader autograde``, a plain
-``nbgrader autograde`` from the course root, formgrader's autograde button) goes through
-:class:`SandboxedExecute` (wired in ``grader/nbgrader_config.py``), which starts the kernel as::
+No nbgrader here: the nbgrader side (the Execute preprocessor that starts every graded kernel
+through this module) lives in :mod:`grader.preprocessors.sandboxed_execute`. A graded kernel is
+started by the kernel spec :func:`kernel_spec_dict` (``python -m grader.sandbox_kernel -f
+{connection_file}``), which replaces itself with::
 
-    prlimit --as=... --cpu=... --nproc=... --fsize=... --
+    prlimit --as=... --cpu=... --nproc=... --fsize=... --core=0 --
       bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp
-            --tmpfs <every secret folder>  (grader/, solutions/, submitted/, autograded/,
-                                            feedback/, the exchange, the gradebook's folder,
-                                            the Jupyter runtime folder, $HOME)
+            --tmpfs <every secret folder>  (the course's state folder: gradebook, exchange,
+                                            submitted, autograded, feedback; solutions/, grader/
+                                            with the lesson sources, the Jupyter runtime folder, $HOME)
             --bind <the submission's working folder> (read-write, the only writable place)
             --bind <a private socket folder>         (the kernel's ipc sockets)
             --unshare-all --die-with-parent --new-session --cap-drop ALL
-        python -m ipykernel_launcher -f <connection file>
+        <python> -m ipykernel_launcher -f <connection file>
 
+* ``<python>`` is this interpreter with its folder resolved (a virtual environment reached through
+  a symlink that the sandbox hides, e.g. one under ``/tmp``, still starts);
 * no network (``--unshare-all`` includes the network namespace): the kernel talks to nbgrader over
   Unix sockets (jupyter's ``ipc`` transport) in a private folder bound into the sandbox;
 * interrupts are sent as messages (``interrupt_mode: message``): a signal to the process group
   would reach bwrap, not the kernel;
 * the kernel sees a clean environment (no database URL, no tokens);
-* a whole notebook gets ``NNFS_NOTEBOOK_TIMEOUT`` seconds (default 1800) besides the per-cell timeout;
 * resource limits: address space (``NNFS_SANDBOX_MEMORY``, default 4G), CPU seconds
   (``NNFS_SANDBOX_CPU``, default 3600), processes (``NNFS_SANDBOX_NPROC``, default 4096), file size
   (``NNFS_SANDBOX_FSIZE``, default 256M).
 
-Where bubblewrap is missing or does not work, :class:`SandboxedExecute` refuses to run student
-code unless ``NNFS_UNSAFE=1`` (``python -m grader autograde --unsafe`` sets it).
+The launcher reads what to hide from ``NNFS_SANDBOX_HIDE`` and the limits from
+``NNFS_SANDBOX_LIMITS`` (both set by the preprocessor) and always adds :func:`course_hidden_paths`.
+``python -m grader setup`` installs the same spec as the Jupyter kernel ``nnfs-sandbox``
+(:func:`install_kernelspec`), so that an instructor can open a suspicious submission in JupyterLab
+under the very sandbox that grades it.
 
-The kernel spec ``nnfs-sandbox`` (:func:`install_kernelspec`, called by ``python -m grader setup``)
-runs ``python -m grader.sandbox_kernel {connection_file}``; the preprocessor does not depend on it
-being installed (it builds the same spec in memory).
+Where bubblewrap is missing or does not work, :func:`require` refuses unless ``NNFS_UNSAFE=1``
+(``python -m grader autograde --unsafe`` sets it).
 """
 from __future__ import annotations
 
@@ -39,8 +42,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 #: Environment variable through which the preprocessor tells the launcher what to hide.
 HIDE_ENV = "NNFS_SANDBOX_HIDE"
 UNSAFE_ENV = "NNFS_UNSAFE"
+LIMITS_ENV = "NNFS_SANDBOX_LIMITS"
 
 #: Variables the kernel inherits; everything else (database URLs, tokens, ...) is dropped.
 _KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "NBGRADER_EXECUTION",
@@ -154,26 +156,45 @@ def _sqlite_folder(db_url: str | None) -> str | None:
     return os.path.dirname(os.path.abspath(path)) if path and path != ":memory:" else None
 
 
-def course_hidden_paths(coursedir=None, exchange_root: str | None = None) -> list[str]:
-    """Folders the kernel must not see, from an nbgrader CourseDirectory (or the defaults)."""
-    paths = [REPO / "grader", REPO / "solutions"]
-    if coursedir is not None:
-        root = coursedir.root
-        for name in ("source_directory", "submitted_directory", "autograded_directory",
-                     "feedback_directory"):
-            value = getattr(coursedir, name, None)
-            if value:
-                paths.append(os.path.join(root, value))
-        paths.append(_sqlite_folder(coursedir.db_url))
-    if exchange_root:
-        paths.append(exchange_root)
+def course_hidden_paths(config=None) -> list[str]:
+    """Folders a graded kernel must not see, from the course configuration (a traitlets Config).
+
+    The course's state folder (``c.NNFS.state_dir``: gradebook, exchange, submitted, autograded,
+    feedback, fetched copies, reports), each of those folders where the configuration moves it
+    elsewhere, ``solutions/``, the repository's ``grader/`` (lesson sources included), the Jupyter
+    runtime folder and ``$HOME``. The submission's own working folder is bound back by
+    :func:`build_command`. ``config=None`` loads the configuration of the current course folder.
+    """
+    paths: list = list(default_hidden_paths())
+    try:
+        from grader.course import Course, course_root, load_config
+
+        if config is None:
+            root = course_root()
+            config = load_config(root)
+        else:
+            root = Path(config.CourseDirectory.get("root", os.getcwd())) if "CourseDirectory" in config else Path.cwd()
+        course = Course(root=Path(root), config=config)
+        paths += [course.state, course.source, course.submitted, course.autograded, course.feedback,
+                  course.exchange, _sqlite_folder(course.gradebook_url)]
+        if course.assignment_dir != course.course_root:
+            paths.append(course.assignment_dir)
+    except Exception:  # a broken configuration hides the defaults; it never opens the sandbox
+        paths.append(REPO / "state")
+    return _existing_dirs(str(p) if p else None for p in paths)
+
+
+def default_hidden_paths() -> list[str]:
+    """What is hidden whatever the configuration says: grader/ (lesson sources), solutions/, state/,
+    the Jupyter runtime folder and ``$HOME``."""
+    paths: list = [REPO / "grader", REPO / "solutions", REPO / "state"]
     try:
         from jupyter_core.paths import jupyter_runtime_dir
         paths.append(jupyter_runtime_dir())
     except Exception:  # pragma: no cover - jupyter_core always there with nbgrader
         pass
     paths.append(os.path.expanduser("~"))
-    return _existing_dirs(str(p) if p else None for p in paths)
+    return _existing_dirs(str(p) for p in paths)
 
 
 def _needed_paths() -> list[str]:
@@ -318,12 +339,20 @@ def prepare_kernel_dir(socket_dir: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------
-# The kernel spec
+# The kernel spec (what the grading preprocessor starts, and what `grader setup` installs)
+
+
+def python_executable() -> str:
+    """This interpreter, its folder resolved through symlinks (the file name kept: a venv's
+    ``bin/python`` is itself a link to the base interpreter, and the venv is found from its folder)."""
+    exe = sys.executable or "python3"
+    return os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(exe))), os.path.basename(exe))
 
 
 def kernel_spec_dict(python: str | None = None) -> dict:
+    """The ``nnfs-sandbox`` kernel spec: the launcher :mod:`grader.sandbox_kernel`."""
     return {
-        "argv": [python or sys.executable, "-m", "grader.sandbox_kernel", "-f", "{connection_file}"],
+        "argv": [python or python_executable(), "-m", "grader.sandbox_kernel", "-f", "{connection_file}"],
         "display_name": "Python 3 (nnfs sandbox)",
         "language": "python",
         "interrupt_mode": "message",
@@ -331,14 +360,30 @@ def kernel_spec_dict(python: str | None = None) -> dict:
     }
 
 
+def launcher_env(hide: list[str], limits_: dict[str, int] | None = None, environ=None) -> dict[str, str]:
+    """The environment for the launcher: the kernel's clean one plus what to hide and the limits.
+
+    The launcher strips ``NNFS_*`` again before the kernel starts (see :func:`kernel_env`).
+    """
+    env = kernel_env(environ)
+    env[HIDE_ENV] = os.pathsep.join(hide)
+    env[LIMITS_ENV] = json.dumps(limits_ or limits())
+    pythonpath = str(REPO)
+    env["PYTHONPATH"] = pythonpath   # the launcher imports grader.sandbox (outside the sandbox)
+    return env
+
+
 def install_kernelspec(prefix: str = sys.prefix) -> Path:
     """Install the ``nnfs-sandbox`` kernel spec into ``<prefix>/share/jupyter/kernels``; returns its folder.
 
     Idempotent. The spec's argv uses the interpreter of ``prefix`` when it has one (a venv's
-    ``bin/python``), else this interpreter.
+    ``bin/python``, its folder resolved), else this interpreter.
     """
     prefix_python = Path(prefix) / "bin" / "python"
-    python = str(prefix_python) if prefix_python.exists() else sys.executable
+    if prefix_python.exists():
+        python = os.path.join(os.path.realpath(prefix_python.parent), prefix_python.name)
+    else:
+        python = python_executable()
     folder = Path(prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(kernel_spec_dict(python), indent=1) + "\n"
@@ -346,166 +391,3 @@ def install_kernelspec(prefix: str = sys.prefix) -> Path:
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
     return folder
-
-
-# --------------------------------------------------------------------------------------------
-# The nbgrader preprocessor
-
-def _make_preprocessor():
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient.util import run_sync
-    from nbgrader.preprocessors import Execute
-
-    class SandboxedExecute(Execute):
-        """nbgrader's Execute, with every kernel started in the bubblewrap sandbox.
-
-        Replaces ``Execute`` in ``c.Autograde.autograde_preprocessors``. The course folders to hide
-        come from the same configuration (``CourseDirectory``, ``Exchange.root``).
-        """
-
-        def preprocess(self, nb, resources, *args, **kwargs):
-            # Nothing in a sandboxed kernel is worth a graceful shutdown: kill it when done.
-            self.shutdown_kernel = "immediate"
-            # A whole notebook gets NNFS_NOTEBOOK_TIMEOUT seconds (default 1800): many cells that each
-            # sleep just under the cell timeout cannot hold a worker for hours.
-            self._deadline = None   # set when the first cell runs (kernel start-up does not count)
-            self._sandboxed = require()
-            if not self._sandboxed:
-                self.log.warning("NNFS_UNSAFE is set and the sandbox is unavailable: "
-                                 "running student code WITHOUT a sandbox")
-            return super().preprocess(nb, resources, *args, **kwargs)
-
-        def _hidden(self) -> list[str]:
-            coursedir = exchange_root = None
-            try:
-                from nbgrader.coursedir import CourseDirectory
-                coursedir = CourseDirectory(config=self.config)
-            except Exception as err:  # a broken config must not open the sandbox
-                self.log.warning("sandbox: could not read the course directory config (%s)", err)
-            try:
-                exchange_root = self.config.Exchange.root if "root" in self.config.Exchange else None
-            except Exception:
-                exchange_root = None
-            hide = course_hidden_paths(coursedir, exchange_root)
-            extra = os.environ.get(HIDE_ENV, "")
-            hide += [p for p in extra.split(os.pathsep) if p]
-            return hide
-
-        def _get_timeout(self, cell):
-            timeout = super()._get_timeout(cell)
-            if getattr(self, "_deadline", None) is None:
-                self._deadline = time.monotonic() + float(os.environ.get("NNFS_NOTEBOOK_TIMEOUT", "1800"))
-            left = max(1, int(self._deadline - time.monotonic()))
-            return left if timeout is None else min(timeout, left)
-
-        def create_kernel_manager(self):
-            if not getattr(self, "_sandboxed", True):
-                self.kernel_name = "python3"
-                return super().create_kernel_manager()
-            self.kernel_name = KERNEL_NAME
-            self._socket_dir = tempfile.mkdtemp(prefix="nnfs-kernel-")
-            km = AsyncKernelManager(kernel_name=KERNEL_NAME, config=self.config)
-            km._kernel_spec = KernelSpec(resource_dir="", **kernel_spec_dict())
-            km.transport = "ipc"
-            km.connection_file = os.path.join(self._socket_dir, "kernel.json")
-            km.ip = os.path.join(self._socket_dir, "k")
-            self.km = km
-            return km
-
-        async def async_start_new_kernel(self, **kwargs):
-            if getattr(self, "_sandboxed", False):
-                # The full prlimit+bwrap command goes straight into this kernel's spec: the same
-                # command grader.sandbox_kernel builds, without starting one more Python per notebook.
-                workdir = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or os.getcwd()
-                kwargs["cwd"] = workdir
-                kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-                argv = build_command(kernel, workdir=workdir, socket_dir=self._socket_dir, hide=self._hidden())
-                spec = {**kernel_spec_dict(), "argv": argv}
-                self.km._kernel_spec = KernelSpec(resource_dir="", **spec)
-                kwargs["env"] = {**kernel_env(), **prepare_kernel_dir(self._socket_dir)}
-                kwargs["stdout"] = subprocess.DEVNULL   # ipykernel's connection banner
-            return await super().async_start_new_kernel(**kwargs)
-
-        async def _async_cleanup_kernel(self):
-            try:
-                await super()._async_cleanup_kernel()
-            finally:
-                folder = getattr(self, "_socket_dir", None)
-                if folder:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    self._socket_dir = None
-
-        # nbclient binds the sync wrapper to its own coroutine at class creation: rebind it here.
-        _cleanup_kernel = run_sync(_async_cleanup_kernel)
-
-    return SandboxedExecute
-
-
-def _make_restore_metadata():
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.preprocessors import NbGraderPreprocessor
-
-    class RestoreCellMetadata(NbGraderPreprocessor):
-        """Put every cell's nbgrader role back as the instructor's source has it, before grading.
-
-        nbgrader's OverwriteCells restores locked sources and the points of cells that still say
-        they are grade cells, but trusts the submitted ``grade``/``solution``/``task`` flags: a
-        student who marks an answer cell as a grade cell makes the whole autograde crash, one who
-        unmarks a failing test cell leaves it unscored. This preprocessor (in
-        ``c.Autograde.sanitize_preprocessors``, before OverwriteCells) sets grade, solution, task,
-        locked and points from the gradebook's source cells, and drops the nbgrader metadata of
-        cells the source does not have (a student's own "bonus" cell is then an ordinary cell).
-        """
-
-        def preprocess(self, nb, resources):
-            notebook_id = resources["nbgrader"]["notebook"]
-            assignment_id = resources["nbgrader"]["assignment"]
-            with Gradebook(resources["nbgrader"]["db_url"]) as gb:
-                try:
-                    source_nb = gb.find_notebook(notebook_id, assignment_id)
-                except MissingEntry:
-                    return nb, resources
-                sources = {c.name: c for c in source_nb.source_cells}
-                grades = {c.name: float(c.max_score) for c in source_nb.grade_cells}
-                solutions = {c.name for c in source_nb.solution_cells}
-                tasks = {c.name: float(c.max_score) for c in source_nb.task_cells}
-                for cell in nb.cells:
-                    meta = cell.metadata.get("nbgrader")
-                    if not isinstance(meta, dict):
-                        if "nbgrader" in cell.metadata:
-                            del cell.metadata["nbgrader"]
-                        continue
-                    name = meta.get("grade_id")
-                    if name not in sources:
-                        if name is not None or any(meta.get(k) for k in ("grade", "solution", "task", "locked")):
-                            self.log.warning("Dropping nbgrader metadata of a cell the source does not have (%r)", name)
-                            del cell.metadata["nbgrader"]
-                        continue
-                    src = sources[name]
-                    meta["schema_version"] = 3
-                    meta["grade"] = name in grades
-                    meta["solution"] = name in solutions
-                    meta["locked"] = bool(src.locked)
-                    if name in tasks:
-                        meta["task"] = True
-                        meta["points"] = tasks[name]
-                    else:
-                        meta.pop("task", None)
-                    if name in grades:
-                        meta["points"] = grades[name]
-                    elif name not in tasks:
-                        meta.pop("points", None)
-            return nb, resources
-
-    return RestoreCellMetadata
-
-
-def __getattr__(name):
-    # nbgrader is imported only when a preprocessor is asked for (keeps `python -m grader` quick).
-    makers = {"SandboxedExecute": _make_preprocessor, "RestoreCellMetadata": _make_restore_metadata}
-    if name in makers:
-        cls = makers[name]()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(name)

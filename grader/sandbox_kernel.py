@@ -1,9 +1,14 @@
-"""Launcher of the ``nnfs-sandbox`` kernel: ``python -m grader.sandbox_kernel -f CONNECTION_FILE [ipykernel args]``.
+"""Launcher of a sandboxed kernel: ``python -m grader.sandbox_kernel -f CONNECTION_FILE [ipykernel args]``.
 
-Reads the connection file (it must use the ``ipc`` transport: the sandbox has no network), then
-replaces itself with ``prlimit ... bwrap ... python -m ipykernel_launcher -f CONNECTION_FILE``:
-see :mod:`grader.sandbox`. The folders to hide come from ``NNFS_SANDBOX_HIDE`` (set by
-:class:`grader.sandbox.SandboxedExecute`) plus the repository's own ``grader/`` and ``solutions/``.
+This is the ``argv`` of the ``nnfs-sandbox`` kernel spec (:func:`grader.sandbox.kernel_spec_dict`):
+the grading preprocessor (:mod:`grader.preprocessors.sandboxed_execute`) starts every graded kernel
+through it, and ``python -m grader setup`` installs the same spec for JupyterLab.
+
+It reads the connection file (it must use the ``ipc`` transport: the sandbox has no network), then
+replaces itself with ``prlimit ... bwrap ... python -m ipykernel_launcher -f CONNECTION_FILE`` (see
+:func:`grader.sandbox.build_command`). The folders to hide are ``NNFS_SANDBOX_HIDE`` plus
+:func:`grader.sandbox.default_hidden_paths` (plus the current course's folders when the variable is
+not set); the limits come from ``NNFS_SANDBOX_LIMITS`` (JSON) or the ``NNFS_SANDBOX_*`` defaults.
 The kernel's working folder is the current directory.
 """
 from __future__ import annotations
@@ -31,7 +36,7 @@ def main(argv: list[str]) -> int:
         return 2
     if info.get("transport") != "ipc":
         print("nnfs-sandbox: the sandboxed kernel has no network; start it with the ipc transport "
-              "(grader.sandbox.SandboxedExecute does)", file=sys.stderr)
+              "(grader.preprocessors.SandboxedExecute does)", file=sys.stderr)
         return 2
     try:
         sandbox.require()
@@ -43,13 +48,13 @@ def main(argv: list[str]) -> int:
     if os.path.realpath(conn_dir) != os.path.realpath(socket_dir):
         print("nnfs-sandbox: the connection file must lie in the ipc socket folder", file=sys.stderr)
         return 2
-    hide = [p for p in os.environ.get(sandbox.HIDE_ENV, "").split(os.pathsep) if p]
-    hide += sandbox.course_hidden_paths()
+    given = [p for p in os.environ.get(sandbox.HIDE_ENV, "").split(os.pathsep) if p]
+    hide = given + (sandbox.default_hidden_paths() if given else sandbox.course_hidden_paths())
     try:
-        lim = json.loads(os.environ["NNFS_SANDBOX_LIMITS"])
+        lim = json.loads(os.environ[sandbox.LIMITS_ENV])
     except (KeyError, ValueError):
         lim = sandbox.limits()
-    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
+    kernel = [sandbox.python_executable(), "-m", "ipykernel_launcher", "-f", connection_file, *extra]
     cmd = sandbox.build_command(kernel, workdir=os.getcwd(), socket_dir=socket_dir, hide=hide, limits_=lim)
     env = {**sandbox.kernel_env(), **sandbox.prepare_kernel_dir(socket_dir)}
     # ipykernel prints a connection banner to the real stdout; the notebook never sees it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -32,7 +33,8 @@ def _run(tmp_path, sources: list[str], timeout: int = 5, secret: Path | None = N
         c.CourseDirectory.source_directory = "source"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    pp = sandbox.SandboxedExecute(config=c)
+    from grader.preprocessors import SandboxedExecute
+    pp = SandboxedExecute(config=c)
     error = None
     try:
         pp.preprocess(nb, {"metadata": {"path": str(work)}})
@@ -78,6 +80,38 @@ def test_kernelspec_install(tmp_path):
     assert spec["interrupt_mode"] == "message"
     assert spec["argv"][1:] == ["-m", "grader.sandbox_kernel", "-f", "{connection_file}"]
     assert sandbox.install_kernelspec(str(tmp_path)) == folder          # idempotent
+
+
+def test_policy_module_does_not_import_nbgrader():
+    """grader/sandbox.py is the policy and the command builder only; nbgrader lives in grader/preprocessors."""
+    code = "import sys, grader.sandbox, grader.sandbox_kernel, grader.preprocessors; print('nbgrader' in sys.modules)"
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_interpreter_path_is_resolved(tmp_path, monkeypatch):
+    """A venv reached through a symlink (one the sandbox may hide) is launched by its real folder."""
+    real = tmp_path / "real" / "bin"
+    real.mkdir(parents=True)
+    (real / "python").symlink_to(PYTHON)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.setattr(sandbox.sys, "executable", str(tmp_path / "link" / "bin" / "python"))
+    assert sandbox.python_executable() == str(real.resolve() / "python")
+    assert sandbox.kernel_spec_dict()["argv"][0] == str(real.resolve() / "python")
+
+
+def test_hidden_paths_follow_the_course_configuration(tmp_path):
+    """The state folder, solutions, grader/ (lesson sources) and the gradebook's folder are hidden."""
+    state = tmp_path / "state"
+    (state / "submitted").mkdir(parents=True)
+    (tmp_path / "db").mkdir()
+    c = Config()
+    c.CourseDirectory.root = str(tmp_path)
+    c.CourseDirectory.db_url = "sqlite:///" + str(tmp_path / "db" / "gradebook.db")
+    c.NNFS.state_dir = str(state)
+    hidden = sandbox.course_hidden_paths(c)
+    for path in (state, tmp_path / "db", REPO / "grader", REPO / "solutions"):
+        assert str(path.resolve()) in hidden, (path, hidden)
 
 
 def test_unavailable_refuses_unless_unsafe(monkeypatch):
