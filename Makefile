@@ -13,7 +13,7 @@ LAB_PORT ?= 8888
 COURSE_STAMP := $(VENV)/.course-installed
 TEST_STAMP   := $(VENV)/.test-installed
 
-.PHONY: help lab test release grade feedback export report check bench system-deps setup clean
+.PHONY: help lab instructor test test-fast lint lesson release grade feedback export report check bench system-deps setup clean
 
 help: ## list the commands
 	@echo "nn-from-scratch: make <target>"
@@ -38,12 +38,29 @@ setup: $(COURSE_STAMP) ## install the course (venv, nnlib, JupyterLab, nbgrader)
 lab: setup ## (students) set up once, then open the lessons in JupyterLab
 	$(PY) -m grader lab --port $(LAB_PORT)
 
+instructor: setup ## (instructors) JupyterLab with the instructor's tools (Formgrader, Create Assignment)
+	$(PY) -m grader lab --instructor --port $(LAB_PORT)
+
 system-deps: ## install bubblewrap, chromium and postgresql when missing (as root; CI runs this)
 	@bash .ci/system-deps.sh
 
-test: $(TEST_STAMP) system-deps ## install the test extras and run the whole test suite
+test: $(TEST_STAMP) system-deps ## install the test extras and run the whole test suite (CI)
 	$(PY) -m grader setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the slow, browser, sandbox and PostgreSQL tests: under 2 minutes.
+test-fast: $(TEST_STAMP) ## the quick tests (no slow, browser, sandbox or PostgreSQL tests)
+	$(PY) -m pytest -m "not slow and not browser and not sandbox and not postgres" -p no:randomly $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP) ## ruff: lint and formatting check (config in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lesson: $(TEST_STAMP) ## (course authors) build one lesson, prove its variants, regenerate its release: make lesson LESSON=03_layers
+	@test -n "$(LESSON)" || { echo "usage: make lesson LESSON=03_layers"; exit 2; }
+	$(PY) -m grader build $(LESSON)
+	$(PY) tests/lesson_harness.py $(LESSON)
+	$(PY) -m grader release $(LESSON) --no-exchange
 
 release: setup ## (instructors) rebuild lessons/ from solutions/ and release to the exchange [LESSON=id]
 	$(PY) -m grader release $(LESSON)
@@ -63,12 +80,12 @@ report: setup ## (instructors) per-exercise class statistics, table and figure [
 
 check: $(COURSE_STAMP) ## (students) run a lesson's visible tests (your fetched copy if any): make check LESSON=03_layers
 	@test -n "$(LESSON)" || { echo "usage: make check LESSON=03_layers"; exit 2; }
-	@nb=grader/student/$(LESSON)/$(LESSON).ipynb; test -f $$nb || nb=lessons/$(LESSON)/$(LESSON).ipynb; \
-	  echo "checking $$nb"; $(PY) -m grader check $$nb
+	@$(PY) -m grader check --lesson $(LESSON)
 
 bench: $(TEST_STAMP) ## benchmarks printed as tables: nnlib vs torch, GEMM share, import time, autograde speedup (long)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_autograde.py $(BENCH_AUTOGRADE_ARGS)
 
-clean: ## remove the venv and generated grading state (keeps lessons, solutions and grader/student, your work)
-	rm -rf $(VENV) grader/gradebook.db grader/gradebook.db.setup-stamp grader/exchange grader/submitted grader/autograded grader/feedback grader/reports grader/.lab grader/grades.csv
+clean: ## remove the venv and the runtime state (keeps state/student and state/to-upload: your work)
+	rm -rf $(VENV)
+	@test ! -d state || find state -mindepth 1 -maxdepth 1 ! -name student ! -name to-upload -exec rm -rf {} +

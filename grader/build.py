@@ -1,7 +1,9 @@
 """`python -m grader build [ID ...]`: lesson sources -> solutions/<id>/<id>.ipynb (no outputs)."""
 from __future__ import annotations
 
-from grader.notebooks import ROOT, build, lesson_ids
+from grader import course as course_model
+from grader.course import CourseError
+from grader.notebooks import ROOT, build, check_lesson_ids
 
 
 def add_arguments(parser) -> None:
@@ -9,6 +11,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    for lesson in args.lessons or lesson_ids():
+    try:
+        lessons = check_lesson_ids(args.lessons)
+    except CourseError as err:
+        return course_model.fail("build", err)
+    for lesson in lessons:
         print(f"built {build(lesson).relative_to(ROOT)}")
     return 0

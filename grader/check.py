@@ -1,4 +1,7 @@
-"""`python -m grader check path/to/notebook.ipynb` (students; `make check LESSON=03_layers`).
+"""`python -m grader check (NOTEBOOK | --lesson ID)` (students; `make check LESSON=03_layers`).
+
+``--lesson ID`` checks the student's fetched copy (``state/student/<id>/<id>.ipynb``) when there is
+one, else the release ``lessons/<id>/<id>.ipynb``.
 
 Runs the notebook top to bottom in a clean kernel (its own kernel, ``python3`` by default; no
 sandbox: it is your own code on your own machine), without changing the file, and prints one row
@@ -24,6 +27,9 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+
+from grader import course as course_model
+from grader.course import Course, CourseError
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -153,12 +159,24 @@ def table(rows: list[Result]) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("notebook", help="path to your lesson notebook, e.g. lessons/03_layers/03_layers.ipynb")
+    parser.add_argument("notebook", nargs="?", help="path to your lesson notebook, e.g. lessons/03_layers/03_layers.ipynb")
+    parser.add_argument("--lesson", metavar="ID", help="your copy of this lesson (fetched copy, else the release)")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 120)")
+    course_model.add_arguments(parser)
 
 
 def run(args) -> int:
-    path = Path(args.notebook)
+    if bool(args.notebook) == bool(args.lesson):
+        print("check: give a notebook path or --lesson ID (one of them)", file=sys.stderr)
+        return 2
+    if args.lesson:
+        try:
+            path = Course.from_args(args).student_copy(args.lesson)
+        except CourseError as err:
+            return course_model.fail("check", err)
+        print(f"checking {path}")
+    else:
+        path = Path(args.notebook)
     if not path.is_file():
         print(f"check: no notebook at {path}", file=sys.stderr)
         return 2

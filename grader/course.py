@@ -210,6 +210,15 @@ class Course:
     def release_notebook(self, lesson: str) -> Path:
         return self.release / lesson / f"{lesson}.ipynb"
 
+    def fetched_notebook(self, lesson: str) -> Path:
+        """A student's fetched copy of ``lesson`` (Assignments panel > Fetch)."""
+        return self.assignment_dir / lesson / f"{lesson}.ipynb"
+
+    def student_copy(self, lesson: str) -> Path:
+        """The notebook a student works on: their fetched copy when there is one, else the release."""
+        fetched = self.fetched_notebook(self.check_lesson(lesson))
+        return fetched if fetched.is_file() else self.release_notebook(lesson)
+
     # ----------------------------------------------------------------------------- students
 
     def submitted_notebook(self, student: str, lesson: str) -> Path:

@@ -3,7 +3,9 @@
 Embedded defaults: every runtime folder under one ignored folder, ``state/`` at the course root
 (SQLite gradebook, local exchange, submitted / autograded / feedback, the students' fetched copies,
 reports, JupyterLab settings, grades.csv). ``grader/course.py`` reads everything from here.
-Environment variables override them for a real deployment:
+Deployment settings (state folder, course id, gradebook, exchange, where Fetch puts lessons) come
+from an NNFS_* environment variable, else a system- or user-level nbgrader_config.py on the Jupyter
+config path (/etc/jupyter on a JupyterHub server, ~/.jupyter), else the embedded default:
   NNFS_STATE         the runtime folder                 (default <repo>/state)
   NNFS_COURSE_ID     course id                          (default nn-from-scratch)
   NNFS_DB_URL        gradebook URL, e.g. postgresql://  (default sqlite:///<state>/gradebook.db)
@@ -31,19 +33,59 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STATE = os.path.join(ROOT, os.environ.get("NNFS_STATE", "state"))
+_OUTER_GUARD = "_NNFS_READING_OUTER_CONFIG"
+
+
+def _outer_config():
+    """What the Jupyter config path's own nbgrader_config.py files set (system, environment, user:
+    ``jupyter --paths``), merged the way nbgrader merges them; this course's stub is skipped."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    merged = Config()
+    if os.environ.get(_OUTER_GUARD):  # an outer config that loads a course config: no recursion
+        return merged
+    here = os.path.realpath(os.path.join(ROOT, "nbgrader_config.py"))
+    os.environ[_OUTER_GUARD] = "1"
+    try:
+        for folder in reversed(jupyter_config_path()):
+            path = os.path.join(folder, "nbgrader_config.py")
+            if os.path.isfile(path) and os.path.realpath(path) != here:
+                merged.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
+    finally:
+        del os.environ[_OUTER_GUARD]
+    return merged
+
+
+_OUTER = _outer_config()
+
+
+def deployment(section, name, env, default):
+    """A deployment setting: the NNFS_* variable, else a system- or user-level nbgrader_config.py
+    (e.g. /etc/jupyter on a JupyterHub server, ~/.jupyter for one instructor), else ``default``.
+    So nbgrader itself and every ``python -m grader`` command agree on it, wherever it is set."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if section in _OUTER and name in _OUTER[section]:
+        return _OUTER[section][name]
+    return default
+
+
+STATE = os.path.join(ROOT, deployment("NNFS", "state_dir", "NNFS_STATE", "state"))
 
 # Not an nbgrader setting: the course's own runtime folder (grader/course.py reads it).
 c.NNFS.state_dir = STATE
 
 c.CourseDirectory.root = ROOT
-c.CourseDirectory.course_id = os.environ.get("NNFS_COURSE_ID", "nn-from-scratch")
+c.CourseDirectory.course_id = deployment("CourseDirectory", "course_id", "NNFS_COURSE_ID", "nn-from-scratch")
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
 c.CourseDirectory.submitted_directory = os.path.join(STATE, "submitted")
 c.CourseDirectory.autograded_directory = os.path.join(STATE, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(STATE, "feedback")
-c.CourseDirectory.db_url = os.environ.get("NNFS_DB_URL", "sqlite:///" + os.path.join(STATE, "gradebook.db"))
+c.CourseDirectory.db_url = deployment("CourseDirectory", "db_url", "NNFS_DB_URL",
+                                      "sqlite:///" + os.path.join(STATE, "gradebook.db"))
 
 # SQLAlchemy 2.1 maps a plain postgresql:// URL to the psycopg 3 driver; the course installs
 # psycopg2 (psycopg2-binary): name it explicitly unless psycopg 3 is there.
@@ -53,7 +95,7 @@ if c.CourseDirectory.db_url.startswith("postgresql://"):
     if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
         c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len("postgresql://"):]
 
-c.Exchange.root = os.environ.get("NNFS_EXCHANGE", os.path.join(STATE, "exchange"))
+c.Exchange.root = deployment("Exchange", "root", "NNFS_EXCHANGE", os.path.join(STATE, "exchange"))
 
 # A student who deletes a test cell must not keep the points of the others.
 c.OverwriteCells.add_missing_cells = True
@@ -74,7 +116,8 @@ c.Execute.interrupt_on_timeout = True
 
 # Where the Assignments panel (a student's Fetch) puts fetched lessons and feedback. Absolute, since
 # the panel changes into it; a relative NNFS_ASSIGNMENT_DIR is taken from the course root.
-c.Exchange.assignment_dir = os.path.join(ROOT, os.environ.get("NNFS_ASSIGNMENT_DIR", os.path.join(STATE, "student")))
+c.Exchange.assignment_dir = os.path.join(
+    ROOT, deployment("Exchange", "assignment_dir", "NNFS_ASSIGNMENT_DIR", os.path.join(STATE, "student")))
 
 # Before grading, every cell's nbgrader role (grade/solution/locked/points) is restored from the
 # gradebook: edited cell metadata never changes what is graded or how much it is worth.

@@ -42,6 +42,17 @@ def lesson_ids() -> list[str]:
     return sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
 
 
+def check_lesson_ids(lessons: list[str]) -> list[str]:
+    """``lessons`` (every lesson when empty); an unknown id raises one line naming the known ones."""
+    from grader.course import UnknownLesson
+
+    known = lesson_ids()
+    unknown = [lesson for lesson in lessons if lesson not in known]
+    if unknown:
+        raise UnknownLesson(f"unknown lesson {', '.join(map(repr, unknown))} (lessons: {', '.join(known)})")
+    return list(lessons) or known
+
+
 def _parse_marker(line: str, where: str) -> tuple[str, str | None, dict]:
     match = _MARKER.match(line)
     cell_type = "markdown" if match.group("kind") else "code"

@@ -42,7 +42,7 @@ STUDENTS = ("solution", "blank", "wrong")
 HARNESS_WORKERS = 2
 HEAVY_LESSONS = ("10_digits", "09_training", "11_pytorch")  # they train networks: scheduled first
 # Environment variables of the course configuration that must not leak into a temporary course.
-COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID")
+COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_STATE")
 
 lesson_param = pytest.mark.parametrize("lesson", LESSONS)
 
@@ -86,12 +86,13 @@ def test_solution_in_sync_with_source(lesson):
 @pytest.fixture(scope="session")
 def regenerated_root(tmp_path_factory):
     """A throw-away course root with nbgrader's generate_assignment run on every solution."""
+    from grader.course import Course
     from grader.release import generate
 
     root = tmp_path_factory.mktemp("regenerated")
     _course_skeleton(root)
     try:
-        generate("*", root=root, db=False)  # one nbgrader process for every lesson (a glob of ids)
+        generate(Course.load(root), "*", db=False)  # one nbgrader process for every lesson (a glob of ids)
     except RuntimeError as err:  # one broken lesson: the others are still compared, it reports this
         return root, str(err)
     return root, ""
