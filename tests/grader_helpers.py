@@ -115,6 +115,8 @@ c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.Exchange.root = os.path.join(HERE, "exchange")
+c.Exchange.assignment_dir = os.path.join(HERE, "student")
+c.NNFS.state_dir = HERE
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "8"))
 '''
 
@@ -168,7 +170,7 @@ def nbgrader_api(course: Course):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grader.autograde import load_config
+    from grader.course import load_config
     config = load_config(course.root)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
