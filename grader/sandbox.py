@@ -28,9 +28,7 @@ started by the kernel spec :func:`kernel_spec_dict` (``python -m grader.sandbox_
 
 The launcher reads what to hide from ``NNFS_SANDBOX_HIDE`` and the limits from
 ``NNFS_SANDBOX_LIMITS`` (both set by the preprocessor) and always adds :func:`course_hidden_paths`.
-``python -m grader setup`` installs the same spec as the Jupyter kernel ``nnfs-sandbox``
-(:func:`install_kernelspec`), so that an instructor can open a suspicious submission in JupyterLab
-under the very sandbox that grades it.
+The spec is built in memory for every graded notebook; nothing is installed.
 
 Where bubblewrap is missing or does not work, :func:`require` refuses unless ``NNFS_UNSAFE=1``
 (``python -m grader autograde --unsafe`` sets it).
@@ -339,7 +337,7 @@ def prepare_kernel_dir(socket_dir: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------
-# The kernel spec (what the grading preprocessor starts, and what `grader setup` installs)
+# The kernel spec (built in memory by the grading preprocessor)
 
 
 def python_executable() -> str:
@@ -371,23 +369,3 @@ def launcher_env(hide: list[str], limits_: dict[str, int] | None = None, environ
     pythonpath = str(REPO)
     env["PYTHONPATH"] = pythonpath   # the launcher imports grader.sandbox (outside the sandbox)
     return env
-
-
-def install_kernelspec(prefix: str = sys.prefix) -> Path:
-    """Install the ``nnfs-sandbox`` kernel spec into ``<prefix>/share/jupyter/kernels``; returns its folder.
-
-    Idempotent. The spec's argv uses the interpreter of ``prefix`` when it has one (a venv's
-    ``bin/python``, its folder resolved), else this interpreter.
-    """
-    prefix_python = Path(prefix) / "bin" / "python"
-    if prefix_python.exists():
-        python = os.path.join(os.path.realpath(prefix_python.parent), prefix_python.name)
-    else:
-        python = python_executable()
-    folder = Path(prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(kernel_spec_dict(python), indent=1) + "\n"
-    target = folder / "kernel.json"
-    if not target.exists() or target.read_text() != text:
-        target.write_text(text)
-    return folder

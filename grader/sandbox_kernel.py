@@ -2,7 +2,7 @@
 
 This is the ``argv`` of the ``nnfs-sandbox`` kernel spec (:func:`grader.sandbox.kernel_spec_dict`):
 the grading preprocessor (:mod:`grader.preprocessors.sandboxed_execute`) starts every graded kernel
-through it, and ``python -m grader setup`` installs the same spec for JupyterLab.
+through it.
 
 It reads the connection file (it must use the ``ipc`` transport: the sandbox has no network), then
 replaces itself with ``prlimit ... bwrap ... python -m ipykernel_launcher -f CONNECTION_FILE`` (see
