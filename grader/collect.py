@@ -59,6 +59,16 @@ def collect(course: Course, lesson: str, student: str | None = None) -> dict:
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student")
+    lms = parser.add_argument_group("from an LMS download (a class without a server; see grader/lms/)")
+    lms.add_argument("--from-zip", metavar="FILE", help="the LMS's bulk download of LESSON's submissions (a zip)")
+    lms.add_argument("--lms", choices=("canvas", "moodle"), help="which LMS made the zip and the roster")
+    lms.add_argument("--roster", metavar="FILE",
+                     help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet")
+    lms.add_argument("--id-column", metavar="HEADER", default=None,
+                     help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
+                          "Moodle the local part of 'Email address')")
+    lms.add_argument("--timezone", metavar="TZ", default=None,
+                     help="time zone of the roster's times (Moodle's 'Last modified'; default: this computer's)")
     course_model.add_arguments(parser)
 
 
@@ -73,6 +83,12 @@ def run(args) -> int:
         lessons = course.select_lessons(args.lesson)
     except CourseError as err:
         return course_model.fail("collect", err)
+    if args.from_zip or args.lms or args.roster:
+        if not (args.lesson and args.from_zip and args.lms and args.roster):
+            return course_model.fail("collect", CourseError(
+                "collecting from an LMS needs LESSON, --from-zip FILE, --lms canvas|moodle and --roster FILE"))
+        from grader.lms import collect as lms_collect
+        return lms_collect.run(course, args)
     status, total = 0, 0
     for lesson in lessons:
         r = collect(course, lesson, args.student)

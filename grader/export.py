@@ -93,8 +93,21 @@ def write_csv(rows: list[dict], out) -> None:
 
 
 def add_arguments(parser) -> None:
+    parser.add_argument("lesson", nargs="?", metavar="LESSON", help="with --lms: the lesson whose scores go to the LMS")
     parser.add_argument("--output", "-o", default=None, metavar="PATH",
                         help="CSV file to write ('-' for stdout; default state/grades.csv in the course)")
+    lms = parser.add_argument_group("to an LMS (a class without a server; see grader/lms/)")
+    lms.add_argument("--lms", choices=("canvas", "moodle"), help="write LESSON's scores into this LMS's own CSV")
+    lms.add_argument("--roster", metavar="FILE",
+                     help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet")
+    lms.add_argument("--column", metavar="HEADER", default=None,
+                     help="the column to fill (default: Canvas the assignment column naming LESSON, Moodle 'Grade')")
+    lms.add_argument("--out", metavar="FILE", default=None, help="where to write the filled copy of the roster")
+    lms.add_argument("--id-column", metavar="HEADER", default=None,
+                     help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
+                          "Moodle the local part of 'Email address')")
+    lms.add_argument("--feedback-zip", metavar="FILE", default=None,
+                     help="also pack LESSON's feedback pages into FILE the way the LMS takes them back")
     course_model.add_arguments(parser)
 
 
@@ -103,6 +116,18 @@ def run(args) -> int:
         course = Course.from_args(args)
     except CourseError as err:
         return course_model.fail("export", err)
+    if args.lms or args.roster or args.feedback_zip:
+        if not (args.lesson and args.lms and args.roster):
+            return course_model.fail("export", CourseError("exporting to an LMS needs LESSON, --lms canvas|moodle "
+                                                           "and --roster FILE"))
+        try:
+            course.check_lesson(args.lesson)
+        except CourseError as err:
+            return course_model.fail("export", err)
+        from grader.lms import grades
+        return grades.run(course, args)
+    if args.lesson:
+        return course_model.fail("export", CourseError("LESSON is only used with --lms (the CSV holds every lesson)"))
     rows = export_rows(course)
     if args.output == "-":
         write_csv(rows, sys.stdout)
