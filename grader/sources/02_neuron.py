@@ -51,9 +51,14 @@ assert_close(call(weighted_sum, np.array([1.0, 2.0]), np.array([3.0, -1.0]), 0.5
              hint="3*1 + (-1)*2 + 0.5 = 1.5")
 assert_shape(call(weighted_sum, np.array([1.0, 2.0]), np.array([3.0, -1.0]), 0.5), (),
              hint="return one number, not an array")
+x_t, w_t = np.array([1.0, 1.0, 1.0]), np.array([0.5, 0.5, 0.5])
+before = snapshot(x_t, w_t)
+assert_close(call(weighted_sum, x_t, w_t, -1.0), 0.5,
+             hint="3 * 0.5 - 1 = 0.5: the bias is added once, not once per input")
+assert_unchanged(before, [x_t, w_t], hint="weighted_sum must not change x or w")
 ### BEGIN HIDDEN TESTS
 assert_close(call(weighted_sum, np.array([1.0, 1.0, 1.0, 1.0]), np.array([0.5, 0.5, 0.5, 0.5]), -3.0), -1.0,
-             hint="the bias is added once, not once per input (np.sum(w * x + b) adds it n times)")
+             hint="the bias is added once, not once per input")
 assert_close(call(weighted_sum, np.array([2.0]), np.array([-4.0]), 0.0), -8.0, hint="length-1 inputs")
 assert_close(call(weighted_sum, np.zeros(3), np.array([1.0, 2.0, 3.0]), 2.5), 2.5, hint="zero input gives the bias")
 r = np.random.default_rng(3)
@@ -110,7 +115,8 @@ plt.show()
 # ### Exercise: `step(z)`
 #
 # * `z`: a NumPy array of **any shape** (1-D, 2-D, ...). Return a **float** array of the same shape with
-#   `1.0` where `z >= 0` and `0.0` elsewhere (booleans or integers are not enough: convert).
+#   1.0 where $z \ge 0$ and 0.0 elsewhere (a comparison gives booleans: those, or integers, are not
+#   enough; turn them into floats).
 # * Do not modify `z`.
 
 # %% answer id=step
@@ -124,18 +130,29 @@ def step(z):
     ### END SOLUTION
 
 # %% tests id=test_step points=1
-out = call(step, np.array([-2.0, -0.5, 0.5, 3.0]))
-assert_close(out, [0.0, 0.0, 1.0, 1.0], hint="1.0 where z >= 0, else 0.0")
-assert_float_array(out, hint="return floats: e.g. np.where(z >= 0, 1.0, 0.0) or (z >= 0).astype(float)")
+z_1d = np.array([-2.0, -0.5, 0.5, 3.0])
+before = snapshot(z_1d)
+out = call(step, z_1d)
+assert_unchanged(before, [z_1d], hint="build a new array; do not overwrite z")
+assert_close(out, [0.0, 0.0, 1.0, 1.0], hint="1.0 for the non-negative entries, 0.0 for the negative ones")
+assert_float_array(out, hint="return a float array: a comparison alone gives booleans")
+assert_close(call(step, np.array([0.0, -1e-9, 1e-9])), [1.0, 0.0, 1.0],
+             hint="at exactly z = 0 this course's step is 1 (section 3's convention)")
+z_t = np.array([[-1.0, 0.0, 2.0], [5.0, -3.0, 0.0]])
+before = snapshot(z_t)
+out_t = call(step, z_t)
+assert_unchanged(before, [z_t], hint="build a new array; do not overwrite z")
+assert_shape(out_t, (2, 3), hint="2-D input -> 2-D output of the same shape (elementwise, not a loop over rows)")
+assert_close(out_t, [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]], hint="elementwise on every entry of a 2-D array")
 ### BEGIN HIDDEN TESTS
 assert_close(call(step, np.array([0.0, -1e-12, 1e-300, 0.0])), [1.0, 0.0, 1.0, 1.0],
-             hint="at exactly z = 0 the step is 1 (use >=, not >)")
-z2 = np.array([[-1.0, 0.0, 2.0], [5.0, -3.0, 0.0]])
+             hint="at exactly z = 0 the step is 1")
+z2 = np.array([[[0.0, -2.0]], [[3.0, -0.0]]])
 before = snapshot(z2)
 out2 = call(step, z2)
 assert_unchanged(before, [z2], hint="build a new array; do not overwrite z")
-assert_shape(out2, (2, 3), hint="2-D input -> 2-D output of the same shape")
-assert_close(out2, [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]], hint="elementwise on every entry of a 2-D array")
+assert_shape(out2, (2, 1, 2), hint="3-D input -> 3-D output of the same shape")
+assert_close(out2, [[[1.0, 0.0]], [[1.0, 1.0]]], hint="elementwise on every entry of a 3-D array; -0.0 counts as 0")
 assert_float_array(out2)
 out3 = call(step, np.array([-1.0, 0.0, 1.0], dtype=np.float32))
 assert_float_array(out3, hint="float32 input: return a float array")
@@ -146,9 +163,10 @@ assert_close(call(step, np.array([-1e10, 1e10])), [0.0, 1.0], hint="huge inputs 
 # %% [markdown]
 # ### Exercise: `neuron(x, w, b, activation)`
 #
-# Put the pieces together: return `activation(w . x + b)`, where `activation` is any function of one
-# number (e.g. `step`, `np.tanh`). Compute the weighted sum inline here (do not call your
-# `weighted_sum`), and apply the activation **after** adding the bias, exactly once.
+# Put the pieces together: return $\varphi(\mathbf{w}\cdot\mathbf{x} + b)$, where the activation
+# $\varphi$ is the argument `activation`, any function of one number (e.g. `step`, `np.tanh`). Compute
+# the weighted sum here again (do not call your `weighted_sum`), and apply the activation **after**
+# adding the bias, exactly once.
 
 # %% answer id=neuron
 def neuron(x, w, b, activation):
@@ -164,13 +182,20 @@ def neuron(x, w, b, activation):
 assert_close(call(neuron, np.array([1.0, 2.0]), np.array([3.0, -1.0]), 0.5, lambda z: 2.0 * z),
              3.0, hint="activation(w . x + b) = 2 * 1.5")
 assert_close(call(neuron, np.array([1.0, 2.0]), np.array([3.0, -1.0]), 0.5, np.tanh), np.tanh(1.5),
-             hint="apply the activation to w . x + b")
+             hint="apply the activation to the weighted sum plus the bias")
+x_t, w_t = np.array([2.0, 1.0]), np.array([1.0, 1.0])
+before = snapshot(x_t, w_t)
+assert_close(call(neuron, x_t, w_t, -3.5, lambda z: np.maximum(z, 0.0)), 0.0,
+             hint="with activation max(z, 0): max(3 - 3.5, 0) = 0; the bias goes inside the activation")
+assert_unchanged(before, [x_t, w_t], hint="neuron must not change x or w")
+assert_close(call(neuron, np.array([2.0, -1.0]), np.array([1.0, 1.0]), 0.0, np.square), 1.0,
+             hint="with activation z**2: (2 - 1)**2 = 1; activate the sum once, not each product")
 ### BEGIN HIDDEN TESTS
 relu_t = lambda z: np.maximum(z, 0.0)
-assert_close(call(neuron, np.array([1.0, 1.0]), np.array([1.0, 1.0]), -3.0, relu_t), 0.0,
-             hint="the bias goes inside the activation: relu(2 - 3) = 0, not relu(2) - 3")
-assert_close(call(neuron, np.array([2.0, -1.0]), np.array([1.0, 1.0]), 0.0, np.square), 1.0,
-             hint="activate the sum, not each product: (2 - 1)^2 = 1, not 4 + 1")
+assert_close(call(neuron, np.array([0.5, 2.0]), np.array([2.0, 1.0]), -5.0, relu_t), 0.0,
+             hint="the bias goes inside the activation")
+assert_close(call(neuron, np.array([3.0, -2.0, 1.0]), np.array([1.0, 1.0, 1.0]), 0.0, np.square), 4.0,
+             hint="activate the sum, not each product")
 assert_close(call(neuron, np.array([0.5, 0.5, 0.5]), np.array([1.0, 1.0, 1.0]), -1.5,
                   lambda z: 1.0 if z >= 0 else 0.0), 1.0, hint="step of exactly 0 is 1")
 r = np.random.default_rng(4)
@@ -188,10 +213,15 @@ assert_unchanged(before, [x1, w1])
 #
 # Move the sliders below. The shaded region is where the neuron outputs 1, the dashed line is its
 # boundary, and the title counts how many of the four inputs it gets right for AND and OR.
+# It starts at $w = (1, -1)$, $b = 0.5$, which gets 2 of 4 right for each gate.
 # Find weights for both gates; then notice how many different $(w_1, w_2, b)$ work.
 
 # %%
-neuron_explorer()
+from nnlib.widgets import gate_accuracy
+start = dict(w1=1.0, w2=-1.0, b=0.5)
+print("at the start: AND", gate_accuracy(gate="AND", **start), "of 4, OR", gate_accuracy(gate="OR", **start), "of 4")
+assert gate_accuracy(gate="AND", **start) == gate_accuracy(gate="OR", **start) == 2, "the text says 2 of 4 for each"
+neuron_explorer(**start)
 
 # %% [markdown]
 # ### Exercises: `and_gate()`, `or_gate()`, `nand_gate()`
@@ -219,17 +249,17 @@ def and_gate():
 result = call(and_gate)
 assert_true(isinstance(result, (tuple, list)) and len(result) == 2, hint="return a pair (w, b)", what="and_gate()")
 w_g, b_g = result
-assert_shape(w_g, (2,), hint="w is a 1-D array of two weights, e.g. np.array([1.0, 1.0])")
+assert_shape(w_g, (2,), hint="w is a 1-D array of two weights, shape (2,)")
 assert_true(np.size(b_g) == 1, hint="b is one number", what="and_gate's b")
 w_g = np.asarray(w_g, dtype=float)
 b_g = float(np.asarray(b_g, dtype=float).reshape(-1)[0])
+assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 for x1, x2, target in [(0, 0, 0.0), (0, 1, 0.0), (1, 0, 0.0), (1, 1, 1.0)]:
     z = w_g[0] * x1 + w_g[1] * x2 + b_g
     assert_equal(1.0 if z >= 0 else 0.0, target,
                  hint=f"AND({x1}, {x2}) should be {int(target)}: step(w . x + b) with z = {z:g} (step(0) = 1)",
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
-assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 z_batch = X_g @ w_g + b_g
 assert_close((z_batch >= 0).astype(float), [0.0, 0.0, 0.0, 1.0],
@@ -251,13 +281,13 @@ assert_shape(w_g, (2,), hint="w is a 1-D array of two weights")
 assert_true(np.size(b_g) == 1, hint="b is one number", what="or_gate's b")
 w_g = np.asarray(w_g, dtype=float)
 b_g = float(np.asarray(b_g, dtype=float).reshape(-1)[0])
+assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 for x1, x2, target in [(0, 0, 0.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0)]:
     z = w_g[0] * x1 + w_g[1] * x2 + b_g
     assert_equal(1.0 if z >= 0 else 0.0, target,
                  hint=f"OR({x1}, {x2}) should be {int(target)}: step(w . x + b) with z = {z:g} (step(0) = 1)",
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
-assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 z_batch = X_g @ w_g + b_g
 assert_close((z_batch >= 0).astype(float), [0.0, 1.0, 1.0, 1.0],
@@ -279,14 +309,15 @@ assert_shape(w_g, (2,), hint="w is a 1-D array of two weights")
 assert_true(np.size(b_g) == 1, hint="b is one number", what="nand_gate's b")
 w_g = np.asarray(w_g, dtype=float)
 b_g = float(np.asarray(b_g, dtype=float).reshape(-1)[0])
+assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 for x1, x2, target in [(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 0.0)]:
     z = w_g[0] * x1 + w_g[1] * x2 + b_g
     assert_equal(1.0 if z >= 0 else 0.0, target,
                  hint=f"NAND({x1}, {x2}) should be {int(target)}: step(w . x + b) with z = {z:g}; "
-                      "negate AND's weights and bias, and mind step(0) = 1",
+                      "NAND is 1 wherever AND is 0: the boundary can stay, which side is 1 must flip "
+                      "(mind step(0) = 1)",
                  what=f"step(w . x + b) at x = ({x1}, {x2})")
 ### BEGIN HIDDEN TESTS
-assert_true(bool(np.all(np.isfinite(w_g))) and np.isfinite(b_g), hint="weights and bias must be finite numbers")
 X_g = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 z_batch = X_g @ w_g + b_g
 assert_close((z_batch >= 0).astype(float), [1.0, 1.0, 1.0, 0.0],
@@ -312,10 +343,19 @@ assert_close((z_batch >= 0).astype(float), [1.0, 1.0, 1.0, 0.0],
 # $\mathbf{x}$ to $\mathbf{w}$, turning the boundary towards that point; a false positive subtracts it.
 # One pass over the data is an **epoch**.
 #
-# The **perceptron convergence theorem** (Novikoff, 1962): if some line (hyperplane) separates the two
-# classes with a margin $\gamma$, and every point lies within distance $R$ of the origin, the rule makes
-# at most $(R/\gamma)^2$ mistakes in total, whatever the learning rate, and then classifies every
-# training point correctly.
+# The **perceptron convergence theorem** (Novikoff, 1962) is stated for the bias folded into the
+# weights. Extend every input by a constant 1, $\tilde{\mathbf{x}} = (x_1, \dots, x_d, 1)$, and write
+# $\tilde{\mathbf{w}} = (w_1, \dots, w_d, b)$: then $\mathbf{w}\cdot\mathbf{x} + b = \tilde{\mathbf{w}}\cdot\tilde{\mathbf{x}}$,
+# and the bias update above is just the weight update of that constant input. The theorem: if some unit
+# vector $\tilde{\mathbf{w}}^*$ separates the classes with a margin $\gamma > 0$
+# ($\tilde{\mathbf{w}}^*\cdot\tilde{\mathbf{x}} \ge \gamma$ for every positive example and $\le -\gamma$ for
+# every negative one) and every **extended** input has length $\lVert\tilde{\mathbf{x}}\rVert \le R$, then the rule,
+# started from $\mathbf{w} = \mathbf{0}$, $b = 0$, makes at most $(R/\gamma)^2$ mistakes in total, whatever the
+# learning rate (from zero, $\eta$ only rescales $\mathbf{w}$ and $b$ together, which never changes a
+# prediction), and then classifies every training point correctly. Both $R$ and $\gamma$ are measured
+# on the extended inputs: $R^2 = \max \lVert\mathbf{x}\rVert^2 + 1$, and $\gamma$ is the margin of a hyperplane
+# through the origin one dimension up, not the distance of the points to the line $\mathbf{w}\cdot\mathbf{x} + b = 0$
+# in the plane. (Without the constant 1, the bound holds only for boundaries through the origin.)
 #
 # ### Exercise: `perceptron_fit(X, y, lr=1.0, epochs=20)`
 #
@@ -367,8 +407,21 @@ w_p, b_p = call(perceptron_fit, X_and, y_and)
 assert_true(np.size(w_p) == 2, hint="w has one weight per input feature: shape (d,)", what="perceptron_fit's w")
 assert_true(np.size(b_p) == 1, hint="b is one number", what="perceptron_fit's b")
 assert_true(separates(w_p, b_p, X_and, y_and), what="perceptron_fit on AND",
-            hint="after training, step(X @ w + b) must equal y on every row; update w by lr * (y - y_hat) * x "
-                 "and b by lr * (y - y_hat) for every example, for several epochs")
+            hint="after training, every row of X must be classified as its label; revisit the learning rule "
+                 "of section 5: every mistake moves both w and b, and training runs for several epochs")
+y_nand = np.array([1.0, 1.0, 1.0, 0.0])
+w_p, b_p = call(perceptron_fit, X_and, y_nand)
+assert_true(separates(w_p, b_p, X_and, y_nand), what="perceptron_fit on NAND (float labels)",
+            hint="labels may be floats 0.0/1.0; mistakes on label-0 examples must move the boundary too")
+r = np.random.default_rng(5)                       # separable, boundary 2 x1 + x2 = 4, away from the origin
+X_v = r.uniform(0, 3, size=(60, 2))
+s_v = X_v @ np.array([2.0, 1.0]) - 4.0
+X_v, y_v = X_v[np.abs(s_v) > 0.6], (s_v[np.abs(s_v) > 0.6] > 0).astype(int)
+before = snapshot(X_v, y_v)
+w_p, b_p = call(perceptron_fit, X_v, y_v, lr=0.5)
+assert_unchanged(before, [X_v, y_v], hint="do not modify X or y (no in-place relabelling of the caller's labels)")
+assert_true(separates(w_p, b_p, X_v, y_v), what="perceptron_fit on separable data away from the origin, lr=0.5",
+            hint="the boundary does not pass through the origin: the bias must learn too; use the lr argument")
 ### BEGIN HIDDEN TESTS
 y_or = np.array([0.0, 1.0, 1.0, 1.0])
 w_p, b_p = call(perceptron_fit, X_and, y_or)
@@ -380,7 +433,7 @@ s = X_s @ np.array([1.0, 1.0]) - 3.0
 X_s, y_s = X_s[np.abs(s) > 0.5], (s[np.abs(s) > 0.5] > 0).astype(int)
 before = snapshot(X_s, y_s)
 w_p, b_p = call(perceptron_fit, X_s, y_s)
-assert_unchanged(before, [X_s, y_s], hint="do not modify X or y (e.g. y[y == 0] = -1 changes the caller's labels)")
+assert_unchanged(before, [X_s, y_s], hint="do not modify X or y")
 assert_true(separates(w_p, b_p, X_s, y_s), what="perceptron_fit on separable data away from the origin",
             hint="update the bias too, and run all the epochs (not just one pass)")
 w_p, b_p = call(perceptron_fit, X_s, y_s, lr=0.1)
@@ -405,8 +458,11 @@ try:
     w_fit, b_fit = perceptron_fit(X_blobs, y_blobs)
     predict = lambda P: (P @ np.asarray(w_fit) + b_fit >= 0).astype(int)
     ax = decision_boundary(predict, X_blobs, y_blobs, title=f"perceptron: w = {np.round(w_fit, 2)}, b = {b_fit:.2f}")
-    print("training accuracy:", np.mean(predict(X_blobs) == y_blobs))
+    blob_accuracy = np.mean(predict(X_blobs) == y_blobs)
+    print("training accuracy:", blob_accuracy)
     plt.show()
+    assert blob_accuracy == 1.0, ("the two clouds are separable, so perceptron_fit should classify every point: "
+                                  "check it against its test above")
 except NotImplementedError:
     print("implement perceptron_fit above to see this")
 
@@ -420,7 +476,7 @@ except NotImplementedError:
 # two gives $w_1 + w_2 + b \ge -b > 0$, a contradiction.
 #
 # The figure tries 20,000 random neurons: none gets more than 3 of the 4 points right (and none gets 0:
-# that would be a neuron computing XNOR, which is just as impossible).
+# that would be a neuron computing XNOR, which is just as impossible). The cell prints and checks both.
 
 # %%
 X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -443,17 +499,24 @@ ax2.set_ylabel("number of random neurons")
 ax2.set_title(f"best of 20,000 random neurons: {correct.max()}/4")
 fig.tight_layout()
 plt.show()
+print(f"best: {correct.max()}/4, worst: {correct.min()}/4 correct")
+assert correct.max() == 3 and correct.min() == 1, "the text says: never 4 of 4, never 0 of 4"
 
 # %% [markdown]
-# And the perceptron rule, which converges whenever a separating line exists, never settles on XOR:
-# it keeps making mistakes, epoch after epoch.
+# And the perceptron rule, which converges whenever a separating line exists, never settles on XOR.
+# The cell trains your `perceptron_fit` for 1, 2, 3, ... epochs and prints, after each epoch, the weights
+# and how many of the four points they get wrong. Since no line is right on all four, there is
+# **a mistake after every epoch**, so the next epoch updates again: the rule never stops on its own,
+# it only stops when it runs out of epochs.
 
 # %%
 try:
-    for n_epochs in [1, 5, 20, 100]:
+    for n_epochs in range(1, 9):
         w_x, b_x = perceptron_fit(X_xor, y_xor, epochs=n_epochs)
-        acc = np.mean((X_xor @ np.asarray(w_x) + b_x >= 0).astype(int) == y_xor)
-        print(f"{n_epochs:4d} epochs: XOR accuracy {acc:.2f}")
+        wrong = int(np.sum((X_xor @ np.asarray(w_x, dtype=float) + b_x >= 0).astype(int) != y_xor))
+        print(f"after epoch {n_epochs}: w = {np.round(np.asarray(w_x, dtype=float), 2)}, b = {float(b_x):+.2f}, "
+              f"{wrong} of 4 points wrong")
+        assert wrong >= 1, "no neuron can be right on all four XOR points"
 except NotImplementedError:
     print("implement perceptron_fit above to see this")
 

@@ -5,6 +5,7 @@ CORRECT = {
         "def weighted_sum(x, w, b):\n    return x @ w + b\n",
         "def weighted_sum(x, w, b):\n    total = b\n    for xi, wi in zip(x, w):\n        total += xi * wi\n    return total\n",
         "def weighted_sum(x, w, b):\n    return np.dot(w, x) + b\n",
+        "def weighted_sum(x, w, b):\n    return float(np.sum(np.multiply(x, w))) + float(b)\n",
     ],
     "step": [
         "def step(z):\n    return (z >= 0).astype(float)\n",
@@ -13,6 +14,8 @@ CORRECT = {
         "def step(z):\n    return np.vectorize(lambda v: 1.0 if v >= 0 else 0.0, otypes=[float])(z)\n",
         "def step(z):\n    return 1.0 - (z < 0)\n",
         "def step(z):\n    return np.greater_equal(z, 0).astype(z.dtype)\n",
+        "def step(z):\n    return np.where(z < 0, 0.0, 1.0)\n",
+        "def step(z):\n    out = np.ones_like(z, dtype=float)\n    out[z < 0] = 0.0\n    return out\n",
     ],
     "neuron": [
         "def neuron(x, w, b, activation):\n    z = np.dot(w, x) + b\n    return activation(z)\n",
@@ -48,6 +51,7 @@ WRONG = {
         ("def weighted_sum(x, w, b):\n    return np.sum(w * x + b)\n", "adds the bias once per input"),
         ("def weighted_sum(x, w, b):\n    return float(np.sum(w * x))\n", "forgets the bias"),
         ("def weighted_sum(x, w, b):\n    return np.array([w @ x + b])\n", "returns a 1-element array, not a number"),
+        ("def weighted_sum(x, w, b):\n    x *= w\n    return float(np.sum(x) + b)\n", "multiplies x in place"),
     ],
     "step": [
         ("def step(z):\n    return np.where(z > 0, 1.0, 0.0)\n", "uses > instead of >= (step(0) = 0)"),
@@ -55,11 +59,17 @@ WRONG = {
         ("def step(z):\n    return np.array([1.0 if v >= 0 else 0.0 for v in z])\n", "loop over z: fails on 2-D input"),
         ("def step(z):\n    z[z >= 0] = 1.0\n    z[z < 0] = 0.0\n    return z\n", "overwrites the input in place"),
         ("def step(z):\n    return (z >= 0).astype(int)\n", "returns integers"),
+        ("def step(z):\n    return np.maximum(np.sign(z), 0.0)\n", "sign-based: gives 0 at z = 0"),
+        ("def step(z):\n    return np.heaviside(z, 0.0)\n", "heaviside with the other convention: step(0) = 0"),
+        ("def step(z):\n    z = z.copy() if z.ndim > 1 else z\n    z[z >= 0] = 1.0\n    z[z < 0] = 0.0\n    return z\n",
+         "overwrites 1-D inputs in place"),
     ],
     "neuron": [
         ("def neuron(x, w, b, activation):\n    return activation(np.dot(w, x)) + b\n", "adds the bias after the activation"),
         ("def neuron(x, w, b, activation):\n    return np.sum(activation(w * x)) + b\n", "activates every product before summing"),
         ("def neuron(x, w, b, activation):\n    return activation(np.dot(w, x))\n", "forgets the bias"),
+        ("def neuron(x, w, b, activation):\n    w *= x\n    return activation(np.sum(w) + b)\n", "multiplies w in place"),
+        ("def neuron(x, w, b, activation):\n    return activation(np.sum(w * x)) + activation(b)\n", "activates the bias separately"),
     ],
     "and_gate": [
         ("def and_gate():\n    return np.array([1.0, 1.0]), -1.0\n", "bias too small: (0,1) sits on the boundary and gives 1"),
