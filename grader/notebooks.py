@@ -39,7 +39,7 @@ class SourceError(ValueError):
 
 def lesson_ids() -> list[str]:
     """Every lesson id with a source file, in course order."""
-    return sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
+    return sorted(p.stem for p in SOURCES.glob("*.py") if not p.name.startswith("_"))
 
 
 def check_lesson_ids(lessons: list[str]) -> list[str]:

@@ -11,14 +11,15 @@ moves the folders and the gradebook into the temporary root. Cell timeouts are s
 """
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -250,3 +251,110 @@ def ensure_system_user(name: str, purpose: str) -> str:
         if made.returncode != 0:
             pytest.skip(f"cannot create the user {name} {purpose}: {made.stderr.strip()}")
     return name
+
+
+# --------------------------------------------------------------------------------------------
+# A tiny lesson in a copy of the real course (grader.setup.copy_course): test_feedback, test_report,
+# test_setup, test_postgres and test_exchange_roundtrip
+
+TINY = '''# %% [markdown]
+# # Tiny lesson
+# %% answer id=double
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+# %% tests id=test_double points=2
+assert double(2) == 4, "double(2) should be 4: multiply by two"
+### BEGIN HIDDEN TESTS
+assert double(-21) == -42, "double of a negative number is wrong"
+### END HIDDEN TESTS
+# %% answer id=square
+def square(x):
+    ### BEGIN SOLUTION
+    return x * x
+    ### END SOLUTION
+# %% tests id=test_square points=3
+assert square(2) == 4, "square(2) should be 4"
+### BEGIN HIDDEN TESTS
+assert square(7) == 49, "square of a larger number is wrong"
+assert square(-3) == 9, "square of a negative number is wrong"
+### END HIDDEN TESTS
+# %% [markdown] explain id=explain_square points=1
+# Squaring multiplies a number by itself.
+'''
+HIDDEN_MARKERS = ("square(7)", "square(-3)", "double(-21)", "BEGIN HIDDEN", "END HIDDEN")
+
+# Answers: (double body, square body); None keeps the released "raise NotImplementedError()".
+ANSWERS = {
+    "right": ("def double(x):\n    return x + x\n", "def square(x):\n    return x ** 2\n"),
+    # passes square's visible test, fails its first hidden assert
+    "hidden_fail": ("def double(x):\n    return 2 * x\n", "def square(x):\n    return 4 if x == 2 else x\n"),
+    # fails double's visible assert; square right
+    "visible_fail": ("def double(x):\n    return x * 3\n", "def square(x):\n    return x * x\n"),
+    "blank": (None, None),
+}
+# points per answer kind: test_double 2, test_square 3 (explain_square is graded by hand)
+EXPECTED = {"right": 5.0, "hidden_fail": 2.0, "visible_fail": 3.0, "blank": 0.0}
+CLEAN_ENV = {k: v for k, v in os.environ.items()
+             if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID")}
+
+
+def run(argv, cwd, env=None, check=True, timeout=600):
+    """Run a command in a course copy; on failure show its output."""
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                            env={**CLEAN_ENV, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
+                             f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+def tiny_course(dest: Path, env: dict | None = None, release: bool = False) -> Path:
+    """A course copy at dest with the tiny lesson: set up and generated (lessons/tiny exists)."""
+    from grader.setup import copy_course
+
+    copy_course(dest)
+    # setup before the lesson exists: folders and exchange, nothing to register (quick); then
+    # release's generate_assignment registers the lesson (no second generate by setup)
+    run([sys.executable, "-m", "grader", "setup"], dest, env)
+    (dest / "grader" / "sources" / "tiny.py").write_text(TINY)
+    target = dest / "solutions" / "tiny" / "tiny.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dumps(parse_source(TINY, "tiny.py")))
+    run([sys.executable, "-m", "grader", "release", "tiny"] + ([] if release else ["--no-exchange"]), dest, env)
+    return dest
+
+
+def answered(released: Path, kind: str) -> dict:
+    """The released notebook with the answer cells of ``kind`` filled in (as JSON)."""
+    nb = json.loads(released.read_text())
+    bodies = dict(zip(("double", "square"), ANSWERS[kind]))
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if bodies.get(grade_id):
+            cell["source"] = bodies[grade_id]
+    return nb
+
+
+def place_submission(course: Path, student: str, kind: str, lesson: str = "tiny") -> Path:
+    """Put a submission where collect would: <state>/submitted/<student>/<lesson>/."""
+    from grader.course import Course
+
+    folder = Course.load(course).submitted / student / lesson
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = answered(course / "lessons" / lesson / f"{lesson}.ipynb", kind)
+    (folder / f"{lesson}.ipynb").write_text(json.dumps(nb))
+    (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
+    return folder
+
+
+def autograde(course: Path, lesson: str = "tiny", env: dict | None = None):
+    """The course's autograde command when it exists, else nbgrader's own (sandboxed by the config)."""
+    if (course / "grader" / "autograde.py").exists():
+        return run([sys.executable, "-m", "grader", "autograde", lesson], course, env)
+    return run([sys.executable, "-m", "nbgrader", "autograde", lesson, "--force"], course, env)
+
+
+def page_text(page: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from grader_helpers import ensure_system_user
-from test_feedback import HIDDEN_MARKERS, answered, autograde, page_text, run, tiny_course
+from grader_helpers import HIDDEN_MARKERS, answered, autograde, page_text, run, tiny_course
 
 pytestmark = pytest.mark.slow
 

@@ -4,128 +4,20 @@ Unit tests of grader/feedback_preprocessors.py on a real IPython traceback, then
 `python -m grader feedback` on a tiny course (a temporary copy: the repository's gradebook and
 exchange are never touched), autograded for three students.
 
-The tiny course helpers here (TINY, tiny_course, place_submission, autograde) are shared with
-test_report.py, test_postgres.py and test_exchange_roundtrip.py.
+The tiny course (TINY, tiny_course, place_submission, autograde) lives in grader_helpers.py.
 """
 from __future__ import annotations
 
-import html
-import json
-import os
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from grader_helpers import HIDDEN_MARKERS, autograde, page_text, place_submission, run, tiny_course
 
-from grader.feedback_preprocessors import (NOTICE, HideHiddenTestOutput, hidden_test_lines,
-                                           leaked_lines, scrub_text)
-from grader.notebooks import ROOT, dumps, parse_source
-
-# --------------------------------------------------------------------------------------------
-# A tiny lesson and course, shared with the other grading tests
-
-TINY = '''# %% [markdown]
-# # Tiny lesson
-# %% answer id=double
-def double(x):
-    ### BEGIN SOLUTION
-    return 2 * x
-    ### END SOLUTION
-# %% tests id=test_double points=2
-assert double(2) == 4, "double(2) should be 4: multiply by two"
-### BEGIN HIDDEN TESTS
-assert double(-21) == -42, "double of a negative number is wrong"
-### END HIDDEN TESTS
-# %% answer id=square
-def square(x):
-    ### BEGIN SOLUTION
-    return x * x
-    ### END SOLUTION
-# %% tests id=test_square points=3
-assert square(2) == 4, "square(2) should be 4"
-### BEGIN HIDDEN TESTS
-assert square(7) == 49, "square of a larger number is wrong"
-assert square(-3) == 9, "square of a negative number is wrong"
-### END HIDDEN TESTS
-# %% [markdown] explain id=explain_square points=1
-# Squaring multiplies a number by itself.
-'''
-HIDDEN_MARKERS = ("square(7)", "square(-3)", "double(-21)", "BEGIN HIDDEN", "END HIDDEN")
-
-# Answers: (double body, square body); None keeps the released "raise NotImplementedError()".
-ANSWERS = {
-    "right": ("def double(x):\n    return x + x\n", "def square(x):\n    return x ** 2\n"),
-    # passes square's visible test, fails its first hidden assert
-    "hidden_fail": ("def double(x):\n    return 2 * x\n", "def square(x):\n    return 4 if x == 2 else x\n"),
-    # fails double's visible assert; square right
-    "visible_fail": ("def double(x):\n    return x * 3\n", "def square(x):\n    return x * x\n"),
-    "blank": (None, None),
-}
-# points per answer kind: test_double 2, test_square 3 (explain_square is graded by hand)
-EXPECTED = {"right": 5.0, "hidden_fail": 2.0, "visible_fail": 3.0, "blank": 0.0}
-CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE")}
-
-
-def run(argv, cwd, env=None, check=True, timeout=600):
-    """Run a command in a course copy; on failure show its output."""
-    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                            env={**CLEAN_ENV, **(env or {})})
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
-                             f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
-
-
-def tiny_course(dest: Path, env: dict | None = None, release: bool = False) -> Path:
-    """A course copy at dest with the tiny lesson: set up and generated (lessons/tiny exists)."""
-    from grader.setup import copy_course
-
-    copy_course(dest)
-    # setup before the lesson exists: folders and exchange, nothing to register (quick); then
-    # release's generate_assignment registers the lesson (no second generate by setup)
-    run([sys.executable, "-m", "grader", "setup", "--no-kernel"], dest, env)
-    (dest / "grader" / "sources" / "tiny.py").write_text(TINY)
-    target = dest / "solutions" / "tiny" / "tiny.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dumps(parse_source(TINY, "tiny.py")))
-    run([sys.executable, "-m", "grader", "release", "tiny"] + ([] if release else ["--no-exchange"]), dest, env)
-    return dest
-
-
-def answered(released: Path, kind: str) -> dict:
-    """The released notebook with the answer cells of ``kind`` filled in (as JSON)."""
-    nb = json.loads(released.read_text())
-    bodies = dict(zip(("double", "square"), ANSWERS[kind]))
-    for cell in nb["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if bodies.get(grade_id):
-            cell["source"] = bodies[grade_id]
-    return nb
-
-
-def place_submission(course: Path, student: str, kind: str, lesson: str = "tiny") -> Path:
-    """Put a submission where collect would: grader/submitted/<student>/<lesson>/."""
-    folder = course / "grader" / "submitted" / student / lesson
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = answered(course / "lessons" / lesson / f"{lesson}.ipynb", kind)
-    (folder / f"{lesson}.ipynb").write_text(json.dumps(nb))
-    (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
-    return folder
-
-
-def autograde(course: Path, lesson: str = "tiny", env: dict | None = None):
-    """The course's autograde command when it exists, else nbgrader's own (sandboxed by the config)."""
-    if (course / "grader" / "autograde.py").exists():
-        return run([sys.executable, "-m", "grader", "autograde", lesson], course, env)
-    return run([sys.executable, "-m", "nbgrader", "autograde", lesson, "--force"], course, env)
-
-
-def page_text(page: Path) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
-
+from grader.course import Course
+from grader.feedback_preprocessors import NOTICE, HideHiddenTestOutput, hidden_test_lines, leaked_lines, scrub_text
+from grader.notebooks import ROOT
 
 # --------------------------------------------------------------------------------------------
 # Unit tests: the preprocessor on a real traceback (IPython 8, as nbgrader's autograde stores it)
@@ -203,11 +95,12 @@ def test_leaked_lines_finds_hidden_lines_in_html_but_not_the_students_own():
     assert leaked_lines("<p>### BEGIN HIDDEN TESTS</p>", hidden) == ["### BEGIN HIDDEN TESTS"]
 
 
-def test_configured_list_gets_ours_before_clear_hidden_tests(monkeypatch):
-    import grader.feedback as fb
+def test_configured_list_gets_ours_before_clear_hidden_tests():
     from traitlets.config import Config
 
-    names, _ = fb.feedback_preprocessors(ROOT)
+    import grader.feedback as fb
+
+    names, _ = fb.feedback_preprocessors(Course.load(ROOT))
     assert names.index(fb.OURS) < names.index(fb.CLEAR)
     assert names[0] == "nbgrader.preprocessors.GetGrades"
     grades = "nbgrader.preprocessors.GetGrades"
@@ -218,8 +111,7 @@ def test_configured_list_gets_ours_before_clear_hidden_tests(monkeypatch):
     for configured, expected, had in cases:
         config = Config()
         config.GenerateFeedback.preprocessors = configured
-        monkeypatch.setattr(fb, "course_config", lambda root, config=config: config)
-        assert fb.feedback_preprocessors(ROOT) == (expected, had), configured
+        assert fb.feedback_preprocessors(Course(ROOT, config)) == (expected, had), configured
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,7 +132,7 @@ def test_feedback_pages_show_scores_and_no_hidden_tests(graded_course):
     result = run([sys.executable, "-m", "grader", "feedback", "tiny", "--no-release"], graded_course)
     assert "3 page(s) for 3 student(s)" in result.stdout, result.stdout
     assert "0 withheld" in result.stdout
-    pages = {kind: graded_course / "grader" / "feedback" / kind / "tiny" / "tiny.html"
+    pages = {kind: graded_course / "state" / "feedback" / kind / "tiny" / "tiny.html"
              for kind in ("right", "hidden_fail", "blank")}
     for kind, page in pages.items():
         assert page.is_file(), f"no feedback page for {kind}"
@@ -261,14 +153,14 @@ def test_plain_nbgrader_feedback_leaks_unless_the_config_has_our_preprocessor(gr
     """Why the preprocessor exists: nbgrader's ClearHiddenTests alone leaves the traceback."""
     from grader.feedback import feedback_preprocessors
 
-    _, configured = feedback_preprocessors(graded_course)
+    _, configured = feedback_preprocessors(Course.load(graded_course))
     run([sys.executable, "-m", "nbgrader", "generate_feedback", "tiny", "--force", "--student=hidden_fail"],
         graded_course)
-    text = page_text(graded_course / "grader" / "feedback" / "hidden_fail" / "tiny" / "tiny.html")
+    text = page_text(graded_course / "state" / "feedback" / "hidden_fail" / "tiny" / "tiny.html")
     assert ("square(7)" in text) is (not configured)
 
 
 def test_unknown_lesson_is_refused(tmp_path):
     result = run([sys.executable, "-m", "grader", "feedback", "no_such_lesson"], ROOT, check=False)
     assert result.returncode == 2
-    assert "unknown lesson no_such_lesson" in result.stderr
+    assert "unknown lesson 'no_such_lesson'" in result.stderr

@@ -27,7 +27,7 @@ import pytest
 
 from grader_helpers import ensure_system_user
 
-from test_feedback import EXPECTED, autograde, place_submission, run, tiny_course
+from grader_helpers import EXPECTED, autograde, place_submission, run, tiny_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -14,7 +14,7 @@ import pytest
 
 from grader.notebooks import dumps, parse_source
 from grader.report import failure_message, format_table
-from test_feedback import TINY, run
+from grader_helpers import TINY, run
 
 # nbgrader's add_submission warns about its own session handling; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")

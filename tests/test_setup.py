@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.notebooks import ROOT, dumps, parse_source
-from test_feedback import TINY, run
+from grader_helpers import TINY, run
 
 SETUP = [sys.executable, "-m", "grader", "setup"]
 
