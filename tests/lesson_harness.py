@@ -19,11 +19,22 @@ Two modes, both one fresh kernel per lesson (nbclient, errors allowed, a time li
   must survive, no test cell may pass on the blank notebook, and no cell other than test and
   answer cells may raise anything but ``NotImplementedError`` (demos degrade gracefully).
 
+* **visible** (``--visible``): COURSE_SPEC "Visible tests cover every kind of requirement", measured.
+  Run the solution notebook with every test cell cut to its *visible* part (the source without its
+  ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` block, exactly what the student's release
+  notebook shows), then every variant against the visible part of its own test cell only. A WRONG
+  variant must fail the visible tests, unless the variants file marks it hidden-only (below); a
+  CORRECT variant must pass them. Problems: everything the variants mode reports about the
+  solution run, a WRONG variant that passes the visible tests without a hidden-only mark, a
+  hidden-only variant that fails the visible tests after all (a stale mark: remove it), and a
+  release test cell that differs from the solution's visible part (run ``grader release``).
+
 Usage::
 
     .venv/bin/python tests/lesson_harness.py 04_activations
     .venv/bin/python tests/lesson_harness.py 04_activations --exercise relu --exercise softmax
     .venv/bin/python tests/lesson_harness.py 04_activations --release
+    .venv/bin/python tests/lesson_harness.py 04_activations --visible
     .venv/bin/python tests/lesson_harness.py --all [--release] [--others]
 
 Kernels run with one BLAS/OpenMP thread (``--threads``, see DEFAULT_THREADS) and in a scratch copy
@@ -31,9 +42,17 @@ of the lesson folder. ``--others`` also runs every other test cell after each va
 all the rest must still pass (what autograding a student with that one mistake will show).
 The exit status is non-zero when any checked lesson has a problem.
 
+Variants files (``tests/lesson_cases/<id>.py``) define ``CORRECT = {exercise: [answer_source, ...]}``,
+``WRONG = {exercise: [(answer_source, what_mistake_it_models), ...]}`` and optionally
+``ALSO_FAILS = {exercise: [test_id, ...]}``. A WRONG entry may carry a third element
+``"hidden-only: <reason>"``: the variant differs from a right answer only in values that a hidden
+test must keep secret (hard-coding, a value the student must not be shown), so it is expected to
+pass the visible tests and to fail the full test cell; the reason is printed in every report. Use
+it sparingly: a requirement the student cannot see is not a hidden-only reason.
+
 From Python (the per-lesson test suite uses this)::
 
-    from lesson_harness import check_lesson, check_release
+    from lesson_harness import check_lesson, check_release, check_visible
     report = check_lesson("04_activations")
     assert report.ok, report.format()
 """
@@ -99,6 +118,45 @@ def release_path(lesson_id: str, root: Path = ROOT) -> Path:
     return root / "lessons" / lesson_id / f"{lesson_id}.ipynb"
 
 
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+HIDDEN_ONLY = "hidden-only:"
+
+
+def split_test_source(source: str) -> tuple[str, str]:
+    """(visible, hidden) parts of a test cell's source.
+
+    Visible: every line outside the ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` blocks, as
+    nbgrader's release keeps it (the marker lines go too). Hidden: the lines inside the blocks. A
+    block without its END marker runs to the end of the cell.
+    """
+    visible, hidden, inside = [], [], False
+    for line in source.splitlines():
+        mark = line.strip()
+        if mark == HIDDEN_BEGIN:
+            inside = True
+        elif mark == HIDDEN_END:
+            inside = False
+        elif inside:
+            hidden.append(line)
+        else:
+            visible.append(line)
+    return "\n".join(visible).rstrip() + ("\n" if visible else ""), "\n".join(hidden) + ("\n" if hidden else "")
+
+
+def visible_part(source: str) -> str:
+    """The part of a test cell the student sees in the release notebook (see split_test_source)."""
+    return split_test_source(source)[0]
+
+
+def hidden_only_reason(item) -> str:
+    """The reason of a WRONG entry marked ``"hidden-only: <reason>"`` (third element), else ""."""
+    if isinstance(item, (tuple, list)) and len(item) == 3 and isinstance(item[2], str) \
+            and item[2].startswith(HIDDEN_ONLY):
+        return item[2][len(HIDDEN_ONLY):].strip()
+    return ""
+
+
 def available_lessons(root: Path = ROOT) -> list[str]:
     return sorted(p.stem for p in (root / "grader" / "sources").glob("[0-9][0-9]_*.py"))
 
@@ -161,6 +219,7 @@ class VariantResult:
     own: CellRun | None = None
     others: dict = field(default_factory=dict)   # test id -> CellRun
     expected_fail: tuple = ()       # test ids that must fail besides the own one (WRONG: ALSO_FAILS)
+    hidden_only: str = ""           # WRONG marked "hidden-only: <reason>": the reason
     problems: list = field(default_factory=list)
     source: str = field(default="", repr=False)
 
@@ -172,7 +231,7 @@ class VariantResult:
 @dataclass
 class LessonReport:
     lesson_id: str
-    mode: str                       # "variants" or "release"
+    mode: str                       # "variants", "release" or "visible"
     notebook: str
     cells: list = field(default_factory=list)       # CellRun for the notebook's own cells
     variants: list = field(default_factory=list)    # VariantResult
@@ -207,15 +266,16 @@ class LessonReport:
         if self.variants:
             rows = []
             for v in self.variants:
-                want = "pass" if v.kind == "CORRECT" else "fail"
+                want = "pass" if v.kind == "CORRECT" or (v.hidden_only and self.mode == "visible") else "fail"
                 got = "-" if v.own is None else ("pass" if v.own.passed else "fail")
                 detail = ""
                 if v.own is not None and not v.own.passed:
                     detail = v.own.error or ("stderr: " + v.own.stderr if v.own.stderr else "no full marks")
                 if v.others:
                     detail += "  [" + ", ".join(f"{t}:{'pass' if r.passed else 'fail'}" for t, r in v.others.items()) + "]"
+                note = (f"[hidden-only: {v.hidden_only}] " if v.hidden_only else "") + v.note
                 rows.append([v.exercise, v.kind, str(v.index), want, got,
-                             "ok" if v.ok else "PROBLEM", _short(v.note, 40), _short(detail, 70)])
+                             "ok" if v.ok else "PROBLEM", _short(note, 40), _short(detail, 70)])
             lines.append(_table(["exercise", "kind", "#", "want", "got", "status", "models", "test said"], rows))
         for w in self.warnings:
             lines.append(f"warning: {w}")
@@ -364,6 +424,13 @@ def _notebook_cells(nb, with_cells: bool = False) -> list[tuple]:
     return out
 
 
+def wrong_entry_ok(item) -> bool:
+    """A well-formed WRONG entry: (source, note) or (source, note, "hidden-only: <non-empty reason>")."""
+    if not (isinstance(item, (tuple, list)) and len(item) in (2, 3) and all(isinstance(s, str) for s in item)):
+        return False
+    return len(item) == 2 or bool(hidden_only_reason(item))
+
+
 def _validate_variants(module, exercises: set[str], graded: set[str], tests: set[str], report: LessonReport,
                        only) -> tuple[dict, dict, dict]:
     correct = getattr(module, "CORRECT", None)
@@ -382,8 +449,9 @@ def _validate_variants(module, exercises: set[str], graded: set[str], tests: set
                 report.problems.append(f"ALSO_FAILS[{name!r}] names {t!r}, not a test cell of the notebook")
     for name, items in wrong.items():
         for i, item in enumerate(items):
-            if not (isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(s, str) for s in item)):
-                report.problems.append(f"WRONG[{name!r}][{i}] must be (answer_cell_source, what_mistake_it_models)")
+            if not wrong_entry_ok(item):
+                report.problems.append(f"WRONG[{name!r}][{i}] must be (answer_cell_source, what_mistake_it_models) "
+                                       f"or (answer_cell_source, what_mistake_it_models, \"hidden-only: <reason>\")")
     for name, items in correct.items():
         for i, item in enumerate(items):
             if not isinstance(item, str):
@@ -402,14 +470,30 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
                  others: bool = False, root: Path = ROOT, cases_dir: Path = CASES,
                  threads: int | None = DEFAULT_THREADS) -> LessonReport:
     """Run the solution notebook and every variant of the lesson in one kernel; see the module doc."""
+    return _check_variants(lesson_id, "variants", exercises, timeout, others, root, cases_dir, threads)
+
+
+def check_visible(lesson_id: str, exercises: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT,
+                  root: Path = ROOT, cases_dir: Path = CASES,
+                  threads: int | None = DEFAULT_THREADS) -> LessonReport:
+    """Every variant against the VISIBLE part of its test cell only, in one kernel; see the module doc."""
+    return _check_variants(lesson_id, "visible", exercises, timeout, False, root, cases_dir, threads)
+
+
+def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, timeout: int, others: bool,
+                    root: Path, cases_dir: Path, threads: int | None) -> LessonReport:
+    """The variants and visible modes: one kernel, the solution notebook, then every variant."""
     started = time.monotonic()
     path = solution_path(lesson_id, root)
-    report = LessonReport(lesson_id, "variants", str(path.relative_to(root)) if path.is_relative_to(root) else str(path))
+    report = LessonReport(lesson_id, mode, str(path.relative_to(root)) if path.is_relative_to(root) else str(path))
     if not path.exists():
         report.problems.append(f"{report.notebook} does not exist")
         return report
     nb = nbformat.read(path, as_version=4)
     cells = _notebook_cells(nb)
+    if mode == "visible":  # the solution notebook as the release shows its tests: hidden blocks removed
+        cells = [(label, role, gid, visible_part(src) if role == "tests" else src) for label, role, gid, src in cells]
+        _compare_release_tests(lesson_id, cells, root, report)
     answers = {gid: src for _, role, gid, src in cells if role == "answer" and gid}
     tests = {gid: src for _, role, gid, src in cells if role == "tests" and gid}
     only = set(exercises) if exercises else None
@@ -439,9 +523,11 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
             if isinstance(src, str):
                 plan.append(VariantResult(name, "CORRECT", i, "", expected_fail=(), source=src))
         for i, item in enumerate(wrong.get(name, []) or []):
-            if isinstance(item, (tuple, list)) and len(item) == 2:
+            if wrong_entry_ok(item):
                 plan.append(VariantResult(name, "WRONG", i, str(item[1]), source=str(item[0]),
-                                          expected_fail=tuple(t for t in also.get(name, []) if t in tests)))
+                                          expected_fail=() if mode == "visible" else
+                                          tuple(t for t in also.get(name, []) if t in tests),
+                                          hidden_only=hidden_only_reason(item)))
 
     def run_notebook(kernel: _Kernel, record: bool) -> bool:
         for label, role, gid, src in cells:
@@ -481,11 +567,49 @@ def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: in
                     break
                 alive = True
             alive = _run_variant(kernel, v, v.source, answers, tests, others)
+            if mode == "visible":
+                _judge_visible(v)
     finally:
         kernel.stop()
     report.variants = plan
+    hidden_only = [v for v in plan if v.kind == "WRONG" and v.hidden_only]
+    for v in hidden_only:
+        report.warnings.append(f"WRONG {v.exercise}#{v.index} ({v.note}) is hidden-only: {v.hidden_only}")
     report.seconds = time.monotonic() - started
     return report
+
+
+def _compare_release_tests(lesson_id: str, cells: list, root: Path, report: LessonReport) -> None:
+    """Problems where the committed release's test cells differ from the solution's visible parts."""
+    path = release_path(lesson_id, root)
+    if not path.exists():
+        report.problems.append(f"{path.name}: no release notebook to compare the visible tests with")
+        return
+    released = {gid: src for _, role, gid, src in _notebook_cells(nbformat.read(path, as_version=4))
+                if role == "tests" and gid}
+    for _, role, gid, src in cells:
+        if role != "tests" or not gid:
+            continue
+        if gid not in released:
+            report.problems.append(f"release has no test cell {gid}: run `python -m grader release {lesson_id} --no-exchange`")
+        elif released[gid].strip() != src.strip():
+            report.problems.append(f"release test cell {gid} differs from the solution's visible part: "
+                                   f"run `python -m grader release {lesson_id} --no-exchange`")
+
+
+def _judge_visible(v: VariantResult) -> None:
+    """Visible mode: a hidden-only WRONG variant must PASS the visible tests (and no other check applies)."""
+    if v.kind != "WRONG" or v.own is None:
+        return
+    own = f"test_{v.exercise}"
+    passes = f"a wrong answer passes {own}"
+    if not v.hidden_only:  # say which part it passes
+        v.problems = [p.replace(passes, f"a wrong answer passes the VISIBLE part of {own}", 1) for p in v.problems]
+        return
+    v.problems = [p for p in v.problems if not p.startswith(passes)]
+    if not v.own.passed:
+        v.problems.append(f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own} "
+                          f"({v.own.error or 'stderr'}): remove the mark")
 
 
 def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, tests: dict, others: bool) -> bool:
@@ -588,6 +712,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="every lesson with a source in grader/sources")
     parser.add_argument("--exercise", action="append", metavar="NAME", help="only these exercises' variants (repeatable)")
     parser.add_argument("--release", action="store_true", help="run the released blank notebook instead")
+    parser.add_argument("--visible", action="store_true",
+                        help="every variant against the VISIBLE part of its test cell (what the release shows)")
     parser.add_argument("--both", action="store_true", help="variants and release checks")
     parser.add_argument("--others", action="store_true",
                         help="after each variant also run every other test cell (ALSO_FAILS ones must fail, the rest pass)")
@@ -603,7 +729,9 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for lesson in lessons:
         reports = []
-        if not args.release or args.both:
+        if args.visible:
+            reports.append(check_visible(lesson, args.exercise, timeout=args.timeout, threads=args.threads or None))
+        if (not args.release and not args.visible) or args.both:
             reports.append(check_lesson(lesson, args.exercise, timeout=args.timeout, others=args.others,
                                         threads=args.threads or None))
         if args.release or args.both:
