@@ -54,6 +54,7 @@ X_demo = rng.normal(size=(4, 3))           # a batch of 4 samples
 print("course   X @ W.T + b:\n", X_demo @ W_course.T + b_demo)
 print("textbook X @ W + b  :\n", X_demo @ W_textbook + b_demo)
 print("neuron 0's weight vector is row 0 of W_course:", W_course[0])
+assert np.allclose(X_demo @ W_course.T + b_demo, X_demo @ W_textbook + b_demo), "the two conventions must agree"
 
 # %% [markdown]
 # ## 2. The `Dense` layer
@@ -68,12 +69,12 @@ print("neuron 0's weight vector is row 0 of W_course:", W_course[0])
 # Write a class with:
 #
 # * `__init__(self, in_features, out_features, rng)`: set `self.weight` to an array of shape
-#   `(out_features, in_features)` of `0.01 * ` standard normal numbers drawn **from `rng`**
-#   (a `np.random.Generator`: use `rng.standard_normal(shape)` or `rng.normal(...)`, never `np.random.*`,
+#   `(out_features, in_features)` of standard normal numbers times $0.01$, drawn **from `rng`**
+#   (a `np.random.Generator`: look up its method for standard normal numbers; never `np.random.*`,
 #   so that results are reproducible), and `self.bias` to zeros of shape `(out_features,)`.
-# * `forward(self, X)`: `X` of shape `(batch, in_features)` -> `X @ self.weight.T + self.bias`, shape
-#   `(batch, out_features)`. Read `self.weight` and `self.bias` when `forward` runs (the tests set them
-#   to known values), and do not modify `X`.
+# * `forward(self, X)`: `X` of shape `(batch, in_features)` -> the layer's output $Z = XW^\top + \mathbf{b}$
+#   of section 1, shape `(batch, out_features)`. Read `self.weight` and `self.bias` when `forward` runs
+#   (the tests set them to known values), and do not modify `X`.
 
 # %% answer id=Dense
 class Dense:
@@ -99,15 +100,33 @@ class Dense:
 layer = call(Dense, 3, 5, np.random.default_rng(0))
 assert_shape(layer.weight, (5, 3), hint="weight has shape (out_features, in_features): one row per neuron",
              what="Dense(3, 5).weight")
+assert_float_array(layer.weight, what="Dense(3, 5).weight")
 assert_shape(layer.bias, (5,), hint="bias has shape (out_features,)", what="Dense(3, 5).bias")
 assert_close(layer.bias, np.zeros(5), hint="biases start at zero", what="Dense(3, 5).bias")
+stats = call(Dense, 200, 100, np.random.default_rng(2)).weight
+assert_true(0.008 < float(np.std(stats)) < 0.012,
+            hint=f"weights should be 0.01 times standard normal numbers (std 0.01), got std {float(np.std(stats)):.4g}",
+            what="scale of the initial weights")
+assert_true(abs(float(np.mean(stats))) < 0.001 and np.mean(stats < 0) > 0.4,
+            hint=f"standard normal numbers are centred on 0 (about half negative), got mean {float(np.mean(stats)):.4g} "
+                 f"and {100 * float(np.mean(stats < 0)):.0f}% negative", what="distribution of the initial weights")
+w_a = np.array(call(Dense, 4, 3, np.random.default_rng(7)).weight, dtype=float)
+w_b = np.array(call(Dense, 4, 3, np.random.default_rng(7)).weight, dtype=float)
+w_c = np.array(call(Dense, 4, 3, np.random.default_rng(8)).weight, dtype=float)
+assert_true(np.allclose(w_a, w_b) and not np.allclose(w_a, w_c),
+            hint="draw the weights from the rng argument only (never np.random.*): the same seed must give the same "
+                 "weights, another seed other weights", what="Dense with rngs of the same and of different seeds")
 X_t = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5], [2.0, 2.0, 2.0], [1.0, 0.0, 0.0]])   # (4, 3)
-layer.weight = np.arange(15.0).reshape(5, 3) / 10.0
+layer.weight = np.arange(15.0).reshape(5, 3) / 10.0       # rows (0, .1, .2), (.3, .4, .5), ...
 layer.bias = np.array([1.0, -1.0, 0.0, 0.5, 2.0])
+before = snapshot(X_t)
 out = call(layer.forward, X_t)
+assert_unchanged(before, [X_t], hint="forward must not change X")
 assert_shape(out, (4, 5), hint="forward: (batch, in) -> (batch, out)", what="forward(X)")
-assert_close(out, X_t @ (np.arange(15.0).reshape(5, 3) / 10.0).T + np.array([1.0, -1.0, 0.0, 0.5, 2.0]),
-             hint="forward returns X @ self.weight.T + self.bias, using the current weight and bias", what="forward(X)")
+assert_close(out, [[1.8, 1.6, 4.4, 6.7, 10.0], [1.0, -1.15, -0.3, 0.05, 1.4], [1.6, 1.4, 4.2, 6.5, 9.8],
+                   [1.0, -0.7, 0.6, 1.4, 3.2]],
+             hint="entry (i, j) is neuron j (row j of weight) applied to sample i, plus bias j; forward must use "
+                  "the current weight and bias (the test has just set them)", what="forward(X)")
 ### BEGIN HIDDEN TESTS
 big = call(Dense, 400, 300, np.random.default_rng(1))
 assert_shape(big.weight, (300, 400), hint="weight is (out, in), not (in, out)", what="Dense(400, 300).weight")
@@ -192,6 +211,9 @@ fig, ax = plt.subplots(figsize=(7, 4))
 draw_network([3, 4, 4, 2], ax)
 ax.set_title("an MLP [3, 4, 4, 2]: 3*4 + 4 + 4*4 + 4 + 4*2 + 2 = 46 parameters")
 plt.show()
+n_lines = sum(a * b for a, b in zip([3, 4, 4], [4, 4, 2]))
+print(f"{n_lines} weights (lines) + {4 + 4 + 2} biases = {n_lines + 10} parameters")
+assert n_lines + 10 == 46
 
 # %% [markdown]
 # ## 4. Counting parameters
@@ -223,6 +245,13 @@ def count_parameters(layer_sizes):
 # %% tests id=test_count_parameters points=1
 assert_equal(call(count_parameters, [3, 4, 4, 2]), 46, hint="(3*4 + 4) + (4*4 + 4) + (4*2 + 2) = 46")
 assert_equal(call(count_parameters, [784, 256, 128, 10]), 235146, hint="200960 + 32896 + 1290")
+assert_equal(call(count_parameters, [1, 10]), 20, hint="1 -> 10: 10 weights + 10 biases (one bias per output unit)")
+sizes_t = (4, 3)
+assert_equal(call(count_parameters, sizes_t), 15, hint="a tuple of sizes works too: 4*3 + 3")
+sizes_l = [2, 5, 1]
+before = snapshot(sizes_l)
+call(count_parameters, sizes_l)
+assert_unchanged(before, [sizes_l], hint="do not modify layer_sizes")
 ### BEGIN HIDDEN TESTS
 assert_equal(call(count_parameters, [2, 1]), 3, hint="one layer 2 -> 1: 2 weights + 1 bias")
 assert_equal(call(count_parameters, [1, 100]), 200, hint="1 -> 100: 100 weights + 100 biases (one per output unit)")
@@ -258,8 +287,12 @@ def layer_shapes(batch, layer_sizes):
     ### END SOLUTION
 
 # %% tests id=test_layer_shapes points=1
-assert_equal(call(layer_shapes, 32, [784, 256, 128, 10]), [(32, 256), (32, 128), (32, 10)],
+shapes_t = call(layer_shapes, 32, [784, 256, 128, 10])
+assert_equal(shapes_t, [(32, 256), (32, 128), (32, 10)],
              hint="one (batch, n) per weight layer; the input size is not a layer's output")
+assert_true(isinstance(shapes_t, list) and all(isinstance(t, tuple) for t in shapes_t),
+            hint="return a list of tuples", what="layer_shapes' result")
+assert_equal(call(layer_shapes, 5, [3, 1]), [(5, 1)], hint="a single layer gives a list with one shape")
 ### BEGIN HIDDEN TESTS
 assert_equal(call(layer_shapes, 1, [3, 4, 4, 2]), [(1, 4), (1, 4), (1, 2)], hint="a batch of one sample")
 assert_equal(call(layer_shapes, 7, [5, 1]), [(7, 1)], hint="a single layer gives a list with one shape")
@@ -276,6 +309,10 @@ assert_true(isinstance(call(layer_shapes, 4, [2, 2]), list), hint="return a list
 #
 # $$H_1 = \varphi(X W_1^\top + \mathbf{b}_1),\quad H_2 = \varphi(H_1 W_2^\top + \mathbf{b}_2),\quad \dots,\quad
 # \text{output} = H_{L-1} W_L^\top + \mathbf{b}_L.$$
+#
+# **Notation, for the whole course**: $H_l$ (capital, one row per sample) is the batch of activations
+# that layer $l$ outputs, with $H_0 = X$; $Z_l = H_{l-1} W_l^\top + \mathbf{b}_l$ is the batch of
+# pre-activations before $\varphi$. Lessons 07 and 08 use the same letters.
 #
 # ### Exercise: `mlp_forward(X, weights, biases, activation)`
 #
@@ -307,10 +344,19 @@ W1_t = np.array([[1.0, 0.0, 1.0], [-1.0, 1.0, 0.0], [0.5, 0.5, 0.5], [0.0, 2.0, 
 b1_t = np.array([0.0, 1.0, -1.0, 0.5])
 W2_t = np.array([[1.0, -1.0, 2.0, 0.5], [0.0, 1.0, -1.0, 1.0]])                # (2, 4)
 b2_t = np.array([0.1, -0.2])
-expected = relu_t(X_t @ W1_t.T + b1_t) @ W2_t.T + b2_t
+before = snapshot(X_t, W1_t, b1_t, W2_t, b2_t)
 out = call(mlp_forward, X_t, [W1_t, W2_t], [b1_t, b2_t], relu_t)
+assert_unchanged(before, [X_t, W1_t, b1_t, W2_t, b2_t], hint="do not modify X, the weights or the biases")
 assert_shape(out, (2, 2), hint="(batch, n_0) -> (batch, n_L)")
-assert_close(out, expected, hint="h = activation(h @ W.T + b) for every layer but the last; the last is h @ W.T + b")
+assert_close(out, [[3.1, -0.2], [0.35, 1.8]],
+             hint="H_1 = relu(layer 1 of X) is [[3, 0, 0, 0], [0, 0.5, 0, 1.5]]; the output is layer 2 of H_1, "
+                  "with no activation after it (so -0.2 stays negative); see the formula of section 6")
+assert_close(call(mlp_forward, X_t, [np.array([[1.0, -2.0, 0.5]])], [np.array([-3.0])], relu_t), [[1.0], [-3.0]],
+             hint="a single layer has no activation at all: its outputs may be negative")
+Wsq_t = [np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [3.0, 1.0]])]
+bsq_t = [np.array([0.0, 1.0]), np.array([1.0, 0.0])]
+assert_close(call(mlp_forward, np.array([[1.0, 1.0], [2.0, -1.0]]), Wsq_t, bsq_t, relu_t), [[4.0, 11.0], [1.0, 0.0]],
+             hint="square weights hide the convention: W is (out, in), row j of W is unit j (section 1)")
 ### BEGIN HIDDEN TESTS
 W2_neg = np.array([[-1.0, -1.0, -1.0, -1.0], [1.0, 1.0, 1.0, 1.0]])
 out_neg = call(mlp_forward, X_t, [W1_t, W2_neg], [b1_t, np.array([-10.0, 0.0])], relu_t)
@@ -334,17 +380,19 @@ assert_unchanged(before, [X8, *Ws, *bs], hint="do not modify X, the weights or t
 assert_shape(out8, (7, 2), hint="four layers 3 -> 5 -> 6 -> 4 -> 2")
 assert_float_array(out8)
 assert_close(out8, h, rtol=1e-9, atol=1e-12, hint="any activation (here np.tanh), after all but the last layer")
-Wsq = [np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [3.0, 1.0]])]
-bsq = [np.array([0.0, 1.0]), np.array([1.0, 0.0])]
-Xsq = np.array([[1.0, 1.0], [2.0, -1.0]])
+Wsq = [np.array([[2.0, 1.0], [1.0, 1.0]]), np.array([[1.0, -1.0], [0.0, 2.0]])]
+bsq = [np.array([1.0, 0.0]), np.array([0.0, -1.0])]
+Xsq = np.array([[1.0, -1.0], [0.5, 2.0]])
 assert_close(call(mlp_forward, Xsq, Wsq, bsq, relu_t), relu_t(Xsq @ Wsq[0].T + bsq[0]) @ Wsq[1].T + bsq[1],
-             hint="square weights: use h @ W.T (weights are (out, in))")
+             hint="square weights: W is (out, in)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # Let us push a batch through a randomly initialised `[784, 256, 128, 10]` network (with nnlib's `relu`
 # and your `Dense` layers) and look at the values each layer produces. With the tiny $0.01$ scale the
-# signal **shrinks by a large factor at every layer**: after three layers the outputs are almost zero.
+# signal **shrinks by a large factor at every layer** (the cell prints each layer's standard deviation:
+# from 1 for the input, it falls by a factor of about 5 to 10 per layer), and after three layers the
+# outputs are almost zero (standard deviation below 0.01).
 # Lesson 07 shows how to choose the scale so that signals neither vanish nor explode.
 
 # %%
@@ -359,8 +407,14 @@ try:
             h = relu(h)
         outputs.append(h)
     print("shapes:", [o.shape for o in outputs])
+    stds = [1.0] + [float(np.std(o)) for o in outputs]
+    print("standard deviations, input first:", np.round(stds, 4))
     fig = activation_histograms(outputs, labels=["hidden 1 (256)", "hidden 2 (128)", "output (10)"], ncols=3)
     plt.show()
+    ratios = np.array(stds[:-1]) / np.array(stds[1:])
+    print("shrink factor per layer:", np.round(ratios, 1))
+    assert np.all((ratios > 4) & (ratios < 12)) and stds[-1] < 0.01, (
+        "the text says: a factor of about 5 to 10 per layer, below 0.01 at the output; check your Dense's scale")
 except NotImplementedError:
     print("implement Dense above to see this")
 
