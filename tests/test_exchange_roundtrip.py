@@ -144,16 +144,15 @@ def test_round_trip(world):
     # 4. instructor collects
     out = run([py, "-m", "grader", "collect", "tiny"], course, w["env"]).stdout
     assert "1 student(s) submitted, 1 new, 0 updated" in out, out
-    submitted = course / "grader" / "submitted" / student / "tiny"
+    from grader.course import Course
+    model = Course.load(course)
+    submitted = model.submitted / student / "tiny"
     assert (submitted / "tiny.ipynb").is_file() and (submitted / "timestamp.txt").is_file()
 
     # 5. autograde, scores in the gradebook
     autograde(course, env=w["env"])
-    assert (course / "grader" / "autograded" / student / "tiny" / "tiny.ipynb").is_file()
-    from nbgrader.api import Gradebook
-    from grader.setup import settings
-    cfg = settings(course)
-    with Gradebook(cfg["db_url"], cfg["course_id"]) as gb:
+    assert model.autograded_notebook(student, "tiny").is_file()
+    with model.gradebook() as gb:
         submission = gb.find_submission("tiny", student)
         assert submission.score == pytest.approx(2.0)  # double 2/2, square 0/3, explain not graded yet
         assert submission.max_score == pytest.approx(6.0)
@@ -161,7 +160,7 @@ def test_round_trip(world):
     # 6. feedback generated and released
     out = run([py, "-m", "grader", "feedback", "tiny"], course, w["env"]).stdout
     assert "1 released" in out and "0 withheld" in out, out
-    page = course / "grader" / "feedback" / student / "tiny" / "tiny.html"
+    page = model.feedback / student / "tiny" / "tiny.html"
     assert page.is_file()
     assert list((exchange / COURSE_ID / "feedback").glob("*.html")), "no feedback in the exchange"
 

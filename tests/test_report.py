@@ -11,10 +11,10 @@ import json
 import sys
 
 import pytest
+from grader_helpers import TINY, run
 
 from grader.notebooks import dumps, parse_source
 from grader.report import failure_message, format_table
-from grader_helpers import TINY, run
 
 # nbgrader's add_submission warns about its own session handling; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -40,16 +40,16 @@ def _error(ename, evalue):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    from nbgrader.api import Gradebook
-    from grader.setup import copy_course, settings
+    from grader.course import Course
+    from grader.setup import copy_course
 
     root = copy_course(tmp_path_factory.mktemp("report") / "course")
-    run([sys.executable, "-m", "grader", "setup", "--no-kernel"], root)
+    run([sys.executable, "-m", "grader", "setup"], root)
     nb = parse_source(TINY, "tiny.py")
     (root / "solutions" / "tiny").mkdir(parents=True)
     (root / "solutions" / "tiny" / "tiny.ipynb").write_text(dumps(nb))
-    cfg = settings(root)
-    with Gradebook(cfg["db_url"], cfg["course_id"]) as gb:
+    course = Course.load(root)
+    with course.gradebook() as gb:
         gb.add_assignment("tiny")
         gb.add_notebook("tiny", "tiny")
         for cell in nb.cells:  # source order: the report lists exercises in the lesson's order
@@ -76,7 +76,7 @@ def course(tmp_path_factory):
                 if error:
                     cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "checking\n"},
                                        _error(*error)]
-            folder = root / "grader" / "autograded" / student / "tiny"
+            folder = course.autograded / student / "tiny"
             folder.mkdir(parents=True)
             (folder / "tiny.ipynb").write_text(json.dumps(autograded))
     return root
@@ -90,9 +90,10 @@ def test_failure_message_is_the_first_line_of_the_error():
 
 
 def test_lesson_stats_count_passes_partials_failures_and_messages(course):
+    from grader.course import Course
     from grader.report import lesson_stats
 
-    rows = lesson_stats("tiny", course)
+    rows = lesson_stats(Course.load(course), "tiny")
     assert [r["exercise"] for r in rows] == ["double", "square"]  # lesson order, not insertion order
     double, square = rows
     assert (double["submissions"], double["passed"], double["partial"], double["failed"], double["ungraded"]) \
@@ -118,8 +119,8 @@ def test_command_prints_table_and_saves_csv_and_figure(course):
     assert lines[header + 2].split()[:8] == ["double", "2", "6", "3", "0", "3", "0", "50%"]
     assert lines[header + 3].split()[:8] == ["square", "3", "6", "1", "1", "3", "1", "17%"]
     assert "AssertionError: square of a larger number is wrong (x2)" in lines[header + 3]
-    csv_path = course / "grader" / "reports" / "tiny.csv"
-    png_path = course / "grader" / "reports" / "tiny.png"
+    csv_path = course / "state" / "reports" / "tiny.csv"
+    png_path = course / "state" / "reports" / "tiny.png"
     with csv_path.open() as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["exercise"], r["passed"], r["partial"], r["failed"], r["ungraded"], r["pass_rate"]) for r in rows] \
@@ -130,11 +131,12 @@ def test_command_prints_table_and_saves_csv_and_figure(course):
 
 
 def test_lesson_without_submissions_and_unknown_lesson(course, tmp_path):
+    from grader.course import Course
     from grader.report import lesson_stats
 
-    assert lesson_stats("not_in_gradebook", course) == []
+    assert lesson_stats(Course.load(course), "not_in_gradebook") == []
     result = run([sys.executable, "-m", "grader", "report", "nope"], course, check=False)
-    assert result.returncode == 2 and "unknown lesson nope" in result.stderr
+    assert result.returncode == 2 and "unknown lesson 'nope'" in result.stderr
 
 
 def test_format_table_aligns_columns():

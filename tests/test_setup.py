@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from grader_helpers import TINY, run
 
 from grader.notebooks import ROOT, dumps, parse_source
-from grader_helpers import TINY, run
 
 SETUP = [sys.executable, "-m", "grader", "setup"]
 
@@ -29,11 +29,9 @@ def _course(tmp_path: Path, lessons: int = 1) -> Path:
 
 
 def _cells(root: Path, lesson: str) -> dict:
-    from nbgrader.api import Gradebook
-    from grader.setup import settings
+    from grader.course import Course
 
-    cfg = settings(root)
-    with Gradebook(cfg["db_url"], cfg["course_id"]) as gb:
+    with Course.load(root).gradebook() as gb:
         nb = gb.find_notebook(lesson, lesson)
         return {cell.name: cell.max_score for cell in nb.grade_cells}
 
@@ -41,18 +39,18 @@ def _cells(root: Path, lesson: str) -> dict:
 @pytest.mark.slow
 def test_setup_creates_everything_and_is_idempotent(tmp_path):
     root = _course(tmp_path, lessons=2)
-    first = run(SETUP + ["--no-kernel"], root).stdout
+    first = run(SETUP, root).stdout
     assert "2 lessons, 2 new, 2 (re)registered" in first, first
-    for folder in ("submitted", "autograded", "feedback", "reports"):
-        assert (root / "grader" / folder).is_dir()
-    exchange = root / "grader" / "exchange"
+    for folder in ("submitted", "autograded", "feedback", "reports", "student"):
+        assert (root / "state" / folder).is_dir()
+    exchange = root / "state" / "exchange"
     assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777  # rwx for all, sticky (like /tmp)
     assert "(created, mode 1777)" in first
     assert _cells(root, "tiny0") == {"test_double": 2.0, "test_square": 3.0, "explain_square": 1.0}
     assert not (root / "lessons").exists(), "setup must not write lessons/ (it registers into a scratch folder)"
 
     # second run: nothing to do, and nbgrader is not even imported (the fast path)
-    probe = ("import sys; from grader.setup import setup; print(setup(kernel=False)[0]); "
+    probe = ("import sys; from grader.setup import setup; print(setup()[0]); "
              "print('nbgrader.api imported:', 'nbgrader.api' in sys.modules)")
     second = run([sys.executable, "-c", probe], root).stdout
     assert "2 lessons, 0 new, 0 (re)registered" in second and "(ok, mode 1777)" in second, second
@@ -64,13 +62,13 @@ def test_setup_creates_everything_and_is_idempotent(tmp_path):
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "test_square":
             cell["metadata"]["nbgrader"]["points"] = 4.0
     (root / "solutions" / "tiny1" / "tiny1.ipynb").write_text(json.dumps(nb))
-    third = run(SETUP + ["--no-kernel"], root).stdout
+    third = run(SETUP, root).stdout
     assert "2 lessons, 0 new, 1 (re)registered" in third, third
     assert _cells(root, "tiny1")["test_square"] == 4.0
 
     # a deleted gradebook is made again
-    (root / "grader" / "gradebook.db").unlink()
-    fourth = run(SETUP + ["--no-kernel"], root).stdout
+    (root / "state" / "gradebook.db").unlink()
+    fourth = run(SETUP, root).stdout
     assert "2 lessons, 2 new, 2 (re)registered" in fourth, fourth
     assert _cells(root, "tiny0")["test_double"] == 2.0
 
@@ -80,32 +78,17 @@ def test_exchange_permissions_are_repaired_and_bad_exchange_is_refused(tmp_path)
     exchange = tmp_path / "exchange"
     exchange.mkdir(mode=0o755)
     os.chmod(exchange, 0o755)
-    out = run(SETUP + ["--no-kernel"], root, env={"NNFS_EXCHANGE": str(exchange)}).stdout
+    out = run(SETUP, root, env={"NNFS_EXCHANGE": str(exchange)}).stdout
     assert f"exchange {exchange} (fixed, mode 1777)" in out, out
     assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
-    assert not (root / "grader" / "exchange").exists()  # NNFS_EXCHANGE is honoured
+    assert not (root / "state" / "exchange").exists()  # NNFS_EXCHANGE is honoured
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    bad = run(SETUP + ["--no-kernel"], root, env={"NNFS_EXCHANGE": str(not_a_folder)}, check=False)
+    bad = run(SETUP, root, env={"NNFS_EXCHANGE": str(not_a_folder)}, check=False)
     assert bad.returncode == 1
     assert "exists and is not a folder" in bad.stderr
     assert not_a_folder.read_text() == "x"  # nothing lost
-
-
-def test_sandbox_kernel_is_installed_or_clearly_skipped(tmp_path, monkeypatch):
-    from grader.setup import install_sandbox_kernel
-
-    root = _course(tmp_path, lessons=0)
-    if (ROOT / "grader" / "sandbox.py").exists():
-        out = run(SETUP, root).stdout
-        line = next(line for line in out.splitlines() if line.startswith("sandbox kernel: "))
-        spec = Path(line.split(": ", 1)[1]) / "kernel.json"
-        assert spec.is_file(), out
-        assert json.loads(spec.read_text())["argv"], "empty kernel argv"
-    # without grader/sandbox.py (a missing module): a clear message, no traceback
-    monkeypatch.setitem(sys.modules, "grader.sandbox", None)
-    assert install_sandbox_kernel() == "sandbox kernel: skipped (grader/sandbox.py is not there yet)"
 
 
 @pytest.mark.slow
@@ -113,12 +96,12 @@ def test_nbgrader_from_the_course_root_makes_no_stray_gradebook(tmp_path):
     root = _course(tmp_path, lessons=1)
     tmp_db = Path("/tmp/gradebook.db")
     tmp_db_before = tmp_db.exists()
-    run(SETUP + ["--no-kernel"], root)
+    run(SETUP, root)
     for argv in (["db", "assignment", "list"], ["db", "student", "add", "s1"],
                  ["generate_assignment", "tiny0", "--force"]):
         run([sys.executable, "-m", "nbgrader", *argv], root)
     found = sorted(p.relative_to(root) for p in root.rglob("gradebook.db"))
-    assert found == [Path("grader/gradebook.db")], f"gradebooks under the course root: {found}"
+    assert found == [Path("state/gradebook.db")], f"gradebooks under the course root: {found}"
     assert tmp_db.exists() == tmp_db_before, "nbgrader left a gradebook in /tmp"
     # ...and the real repository has none at its top level either
     assert not (ROOT / "gradebook.db").exists(), f"stray {ROOT / 'gradebook.db'}"
