@@ -333,7 +333,7 @@ def class_grades(tmp_path_factory, harness_futures):
             submissions["wrong"] = nbformat.writes(nb)
             entry["wrong"] = (name, index, expected)
         for student, text in submissions.items():
-            target = root / "grader" / "submitted" / student / lesson / f"{lesson}.ipynb"
+            target = root / "state" / "submitted" / student / lesson / f"{lesson}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
 
@@ -376,9 +376,9 @@ def class_grades(tmp_path_factory, harness_futures):
                 except MissingEntry:
                     entry["graded"][student] = False
                     continue
-                entry["graded"][student] = (root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
+                entry["graded"][student] = (root / "state" / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
                 if student == "blank" and entry["graded"][student]:
-                    executed = root / "grader" / "autograded" / student / lesson / f"{lesson}.ipynb"
+                    executed = root / "state" / "autograded" / student / lesson / f"{lesson}.ipynb"
                     report = lesson_harness.LessonReport(lesson, "release", f"autograded blank {lesson}")
                     report.cells = lesson_harness.runs_from_executed(nbformat.read(executed, as_version=4))
                     entry["blank_report"] = lesson_harness.judge_release(report)

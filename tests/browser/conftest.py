@@ -44,8 +44,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1280, "height": 800}
 
 # What the course copy leaves out: every piece of grading state and local settings.
-_STATE = {"gradebook.db", "exchange", "submitted", "autograded", "feedback", "reports", "student",
-          ".lab", "screenshots", "__pycache__"}
+_STATE = {"screenshots", "__pycache__", "sources"}
 
 _timings: list[tuple[str, float]] = []
 
@@ -143,8 +142,7 @@ def course(tmp_path_factory) -> Course:
     root.mkdir()
     shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     ignore = shutil.ignore_patterns(*_STATE, "*.pyc", ".ipynb_checkpoints")
-    shutil.copytree(REPO / "grader", root / "grader", ignore=lambda d, names: {
-        n for n in names if n in _STATE or n.startswith("gradebook.db")} | set(ignore(d, names)))
+    shutil.copytree(REPO / "grader", root / "grader", ignore=ignore)
     for folder in ("solutions", "lessons"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=ignore)
@@ -153,9 +151,9 @@ def course(tmp_path_factory) -> Course:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("NNFS_", "JUPYTER", "JPY_", "IPYTHONDIR", "MPLCONFIGDIR"))}
     env.update({
-        "NNFS_EXCHANGE": str(root / "grader" / "exchange"),
-        "NNFS_DB_URL": f"sqlite:///{root / 'grader' / 'gradebook.db'}",
-        "NNFS_ASSIGNMENT_DIR": str(root / "grader" / "student"),
+        "NNFS_EXCHANGE": str(root / "state" / "exchange"),
+        "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
+        "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student"),
         "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
         "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
         # kernel specs and lab extensions stay findable: they live in the venv's share/jupyter
@@ -217,17 +215,22 @@ class LabServer:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
-@pytest.fixture(scope="session")
-def lab_server(course) -> LabServer:
+@contextlib.contextmanager
+def _lab(course, role: str):
+    """JupyterLab for ``role`` ("student" or "instructor"), started the way `make lab` /
+    `make instructor` start it."""
     from grader import lab
+    from grader.course import Course as CourseModel
 
+    env = dict(course.env)
+    model = CourseModel.load(course.root)
     port, token = _free_port(), secrets.token_hex(16)
-    env = lab.server_env(course.root, base=course.env)
+    env = lab.server_env(model, role, base=env)
     env["JUPYTER_TOKEN"] = token
-    lab.prepare(course.root)
-    log = course.log_dir / "jupyterlab.log"
+    lab.prepare(model)
+    log = course.log_dir / f"jupyterlab-{role}.log"
     with open(log, "w") as out:
-        process = subprocess.Popen(lab.server_command(course.root, port=port, open_browser=False),
+        process = subprocess.Popen(lab.server_command(model, port=port, open_browser=False),
                                    cwd=course.root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     server = LabServer(f"http://127.0.0.1:{port}", token, course.root, process, log)
@@ -243,6 +246,20 @@ def lab_server(course) -> LabServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def lab_server(course) -> LabServer:
+    """A student's JupyterLab (`make lab`): Assignments and Validate, no instructor tools."""
+    with _lab(course, "student") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def instructor_server(course) -> LabServer:
+    """An instructor's JupyterLab (`make instructor`): Formgrader and the other nbgrader tools."""
+    with _lab(course, "instructor") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

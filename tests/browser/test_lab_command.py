@@ -70,11 +70,10 @@ def test_lab_command_starts_once_and_stops(course, tmp_path):
     if not (course.root / "lessons" / "00_welcome" / "00_welcome.ipynb").is_file():
         pytest.skip("lessons/00_welcome is not there yet")
     root = tmp_path / "course"  # its own copy: the session's JupyterLab serves course.root
-    shutil.copytree(course.root, root, ignore=shutil.ignore_patterns(
-        "exchange", "student", "submitted", "autograded", "feedback", "gradebook.db*", ".lab"))
-    env = {**course.env, "NNFS_EXCHANGE": str(root / "grader" / "exchange"),
-           "NNFS_DB_URL": f"sqlite:///{root / 'grader' / 'gradebook.db'}",
-           "NNFS_ASSIGNMENT_DIR": str(root / "grader" / "student")}
+    shutil.copytree(course.root, root, ignore=shutil.ignore_patterns("state"))
+    env = {**course.env, "NNFS_EXCHANGE": str(root / "state" / "exchange"),
+           "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
+           "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student")}
     port = _free_port()
     command = [sys.executable, "-m", "grader", "lab", "--no-browser", "--port", str(port), "--course-dir", str(root)]
 
@@ -91,9 +90,9 @@ def test_lab_command_starts_once_and_stops(course, tmp_path):
         assert status == 200 and b"JupyterLab" in page
         status, body = _get(f"{base}/api/contents/lessons?content=1", token)
         assert "00_welcome" in {item["name"] for item in json.loads(body)["content"]}
-        overrides = json.loads((root / "grader" / ".lab" / "settings" / "overrides.json").read_text())
+        overrides = json.loads((root / "state" / "lab" / "settings" / "overrides.json").read_text())
         assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
-        assert (root / "grader" / "student").is_dir(), "the student folder Fetch changes into is missing"
+        assert (root / "state" / "student").is_dir(), "the student folder Fetch changes into is missing"
 
         started = time.monotonic()
         second = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
