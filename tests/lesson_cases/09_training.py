@@ -66,6 +66,38 @@ CORRECT = {
         "                    batch_size=64, rng=rng, progress=False)\n"
         "    def predict(P):\n        return model.forward(np.asarray(P, dtype=np.float32))\n    return predict\n",
     ],
+    "l2_penalty": [
+        "def l2_penalty(weights, lam):\n    total = sum(np.sum(w ** 2) for w in weights)\n"
+        "    return lam / 2 * total, [lam * w for w in weights]\n",
+        "def l2_penalty(weights, lam):\n    flat = np.concatenate([np.ravel(w) for w in weights])\n"
+        "    return 0.5 * lam * float(flat @ flat), tuple(np.multiply(lam, w) for w in weights)\n",
+        "def l2_penalty(weights, lam):\n    penalty = 0.0\n    grads = []\n    for w in weights:\n"
+        "        for value in np.asarray(w).flat:\n            penalty += value * value\n"
+        "        g = np.array(w, dtype=float, copy=True)\n        g *= lam\n        grads.append(g)\n"
+        "    return lam * penalty / 2, grads\n",
+    ],
+    "dropout_forward": [
+        "def dropout_forward(x, p, rng, training=True):\n    if not (p >= 0 and p < 1):\n"
+        "        raise ValueError('p must be in [0, 1)')\n    x = np.asarray(x, dtype=float)\n"
+        "    if not training or p == 0:\n        return x.copy(), np.ones(x.shape)\n"
+        "    mask = np.where(rng.uniform(0, 1, size=x.shape) < 1 - p, 1 / (1 - p), 0.0)\n    return x * mask, mask\n",
+        "import math\n"
+        "def dropout_forward(x, p, rng, training=True):\n    if math.isnan(p) or p < 0 or p >= 1:\n"
+        "        raise ValueError(f'p = {p} is not in [0, 1)')\n"
+        "    if not training or p == 0:\n        return np.array(x, dtype=float), np.ones_like(x, dtype=float)\n"
+        "    mask = rng.binomial(1, 1 - p, size=np.shape(x)).astype(float) / (1 - p)\n"
+        "    return np.multiply(x, mask), mask\n",
+        "def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+        "    out = np.array(x, dtype=float)\n    mask = np.ones_like(out)\n    if training and p > 0:\n"
+        "        for idx in np.ndindex(out.shape):\n            if rng.random() < p:\n                mask[idx] = 0.0\n"
+        "            else:\n                mask[idx] = 1.0 / (1.0 - p)\n        out = out * mask\n    return out, mask\n",
+    ],
+    "dropout_backward": [
+        "def dropout_backward(dout, mask):\n    return np.multiply(dout, mask)\n",
+        "def dropout_backward(dout, mask):\n    return np.where(mask != 0, dout * mask, 0.0)\n",
+        "def dropout_backward(dout, mask):\n    dx = np.zeros(np.shape(dout))\n    for idx in np.ndindex(dx.shape):\n"
+        "        dx[idx] = dout[idx] * mask[idx]\n    return dx\n",
+    ],
 }
 
 WRONG = {
@@ -176,5 +208,68 @@ WRONG = {
          "                    batch_size=64, rng=rng, progress=False)\n"
          "    return lambda P: model.forward(np.asarray(P, dtype=np.float32)).argmax(axis=1)\n",
          "far too little training (tiny learning rate, 5 epochs)"),
+    ],
+    "l2_penalty": [
+        ("def l2_penalty(weights, lam):\n    total = sum(np.sum(w ** 2) for w in weights)\n"
+         "    return lam * total, [lam * w for w in weights]\n",
+         "penalty without the 1/2"),
+        ("def l2_penalty(weights, lam):\n    total = sum(np.sum(w ** 2) for w in weights)\n"
+         "    return lam / 2 * total, [2 * lam * w for w in weights]\n",
+         "gradient 2 * lam * w (the 1/2 forgotten in the derivative)"),
+        ("def l2_penalty(weights, lam):\n    penalty = lam / 2 * sum(np.sum(w ** 2) for w in weights)\n"
+         "    for w in weights:\n        w *= lam\n    return penalty, weights\n",
+         "computes the gradients by scaling the weights in place"),
+        ("def l2_penalty(weights, lam):\n    return [lam / 2 * np.sum(w ** 2) for w in weights], [lam * w for w in weights]\n",
+         "one penalty per array instead of one float"),
+        ("def l2_penalty(weights, lam):\n    return lam / 2 * sum(np.linalg.norm(w) for w in weights), [lam * w for w in weights]\n",
+         "sum of norms instead of sum of squares"),
+        ("def l2_penalty(weights, lam):\n    return lam / 2 * float(np.sum(weights[0] ** 2)), [lam * w for w in weights]\n",
+         "penalises only the first array"),
+    ],
+    "dropout_forward": [
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (rng.random(x.shape) >= p).astype(float)\n    return x * mask, mask\n",
+         "no 1 / (1 - p) scaling of the kept entries"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (rng.random(x.shape) < p) / (1 - p)\n    return x * mask, mask\n",
+         "keeps each entry with probability p instead of 1 - p"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones(x.shape, dtype=bool)\n"
+         "    keep = rng.random(x.shape) >= p\n    return x * keep / (1 - p), keep\n",
+         "mask of booleans (kept or not) instead of each entry's factor"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    x *= mask\n    return x, mask\n",
+         "multiplies x in place"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training:\n        return x * (1 - p), np.full(x.shape, 1 - p)\n"
+         "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask\n",
+         "scales at evaluation time (mixes inverted and classic dropout)"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if p < 0 or p >= 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask\n",
+         "no ValueError for a NaN p (both comparisons are False)"),
+        ("def dropout_forward(x, p, rng, training=True):\n    x = np.asarray(x, dtype=float)\n"
+         "    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n    if not 0 <= p < 1:\n"
+         "        raise ValueError('bad p')\n    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask\n",
+         "checks p only in training mode"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (np.random.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask\n",
+         "global np.random instead of rng"),
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
+         "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    keep = rng.random((x.shape[0],) + (1,) * (x.ndim - 1)) >= p\n"
+         "    mask = np.broadcast_to(keep / (1 - p), x.shape).copy()\n    return x * mask, mask\n",
+         "one random draw per row instead of per entry"),
+    ],
+    "dropout_backward": [
+        ("def dropout_backward(dout, mask):\n    return dout\n", "ignores the mask"),
+        ("def dropout_backward(dout, mask):\n    return dout * (mask > 0)\n", "forgets the 1 / (1 - p) scaling"),
+        ("def dropout_backward(dout, mask):\n    return dout / mask\n", "divides by the mask"),
+        ("def dropout_backward(dout, mask):\n    dout *= mask\n    return dout\n", "multiplies dout in place"),
+        ("def dropout_backward(dout, mask):\n    return mask.copy()\n", "returns the mask, forgetting dout"),
     ],
 }
