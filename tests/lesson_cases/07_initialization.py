@@ -37,6 +37,24 @@ CORRECT = {
         "def activation_stds(X, weights, activation):\n    h = X\n    stds = np.zeros(len(weights))\n"
         "    for i, W in enumerate(weights):\n        h = activation(h @ W.T)\n        stds[i] = np.std(h, ddof=1)\n    return list(stds)\n",
     ],
+    "gradient_stds": [
+        # loops with lists, stds collected backwards then reversed
+        "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+        "        z = h @ W.T\n        zs.append(z)\n        h = activation(z)\n    out = []\n    g = dout\n"
+        "    for l in range(len(weights) - 1, -1, -1):\n        g = (g * activation_grad(zs[l])) @ weights[l]\n"
+        "        out.insert(0, g.std())\n    return out\n",
+        # recursion: each layer's backward inside the forward's call stack, array return
+        "def gradient_stds(X, weights, activation, activation_grad, dout):\n    stds = np.zeros(len(weights))\n"
+        "    def run(l, h):\n        if l == len(weights):\n            return dout\n"
+        "        z = np.matmul(h, weights[l].T)\n        g = run(l + 1, activation(z)) * activation_grad(z)\n"
+        "        g = np.einsum('nj,ji->ni', g, weights[l])\n        stds[l] = np.sqrt(np.mean((g - g.mean()) ** 2))\n"
+        "        return g\n    run(0, X)\n    return stds\n",
+        # transposed bookkeeping: works with W.T on the left and (features, N) arrays, float32 weights copied
+        "def gradient_stds(X, weights, activation, activation_grad, dout):\n    Ws = [np.array(W, dtype=float) for W in weights]\n"
+        "    zs, h = [], np.array(X, dtype=float).T\n    for W in Ws:\n        zs.append(W @ h)\n        h = activation(zs[-1])\n"
+        "    g = np.array(dout, dtype=float).T\n    res = [0.0] * len(Ws)\n    for l in reversed(range(len(Ws))):\n"
+        "        g *= activation_grad(zs[l])\n        g = Ws[l].T @ g\n        res[l] = float(np.std(g))\n    return res\n",
+    ],
 }
 
 WRONG = {
@@ -99,5 +117,57 @@ WRONG = {
         ("def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
          "        h = activation(h @ W.T)\n        stds.append(np.var(h))\n    return stds\n",
          "variance instead of standard deviation"),
+    ],
+    "gradient_stds": [
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+         "    return out\n",
+         "last layer first (forgets to reverse the list)"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        dz = g * activation_grad(z)\n        out.append(np.std(dz))\n"
+         "        g = dz @ W\n    return out[::-1]\n",
+         "std of dL/dZ_l instead of dL/dH_{l-1}"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(activation(z))) @ W\n"
+         "        out.append(np.std(g))\n    return out[::-1]\n",
+         "evaluates activation_grad at H_l = activation(Z_l) instead of Z_l"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = g @ W\n        out.append(np.std(g))\n"
+         "    return out[::-1]\n",
+         "forgets the activation's derivative"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, [np.std(dout)]\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+         "    return out[::-1]\n",
+         "includes std(dout): L + 1 entries"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
+         "        out.append(np.std(g, ddof=1))\n    return out[::-1]\n",
+         "np.std with ddof=1 (the row says ddof 0)"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = zs[-1]\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+         "    return out[::-1]\n",
+         "forward pass without the activation: Z_l fed to the next layer instead of H_l"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g *= activation_grad(z)\n        g = g @ W\n"
+         "        out.append(np.std(g))\n    return out[::-1]\n",
+         "multiplies dout in place: modifies the caller's array"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
+         "        out.append(np.mean(np.std(g, axis=0)))\n    return out[::-1]\n",
+         "mean of per-unit stds instead of the std over all entries"),
+        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z))\n"
+         "        g = g @ (W.T if W.shape[0] == W.shape[1] else W)\n        out.append(np.std(g))\n    return out[::-1]\n",
+         "multiplies by W.T where the shapes allow it (square layers) instead of W"),
     ],
 }
