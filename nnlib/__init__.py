@@ -39,11 +39,15 @@ _EXPORTS = {
         "load_mnist", "minibatches", "train_val_test_split",
     )},
     **{name: "train" for name in ("fit", "evaluate", "predict", "accuracy", "History")},
+    # lesson 07: signals through depth; lesson 09: regularization; lesson 11: scalar autograd
+    **{name: "diagnostics" for name in ("activation_stds", "gradient_stds", "layer_signals")},
+    **{name: "regularization" for name in ("l2_penalty", "dropout_forward", "dropout_backward", "Dropout")},
+    "Value": "autograd",
 }
 
 _SUBMODULES = (
     "functional", "parameter", "modules", "losses", "optim", "init", "gradcheck", "data",
-    "train", "plot", "widgets", "torch", "testing",
+    "train", "plot", "widgets", "torch", "testing", "diagnostics", "regularization", "autograd",
 )
 
 __all__ = sorted(_EXPORTS)
