@@ -124,7 +124,7 @@ PEOPLE = [
     Person("Li", "Wei", "lwei", 20004, 1234504),
 ]
 LESSONS = {"00_welcome": {"setup", "count_positive", "test_count_positive"},
-           "01_linear_algebra": {"dot", "test_dot", "matmul", "test_matmul"}}
+           "01_linear_algebra": {"setup", "dot", "test_dot", "matmul", "test_matmul"}}   # "setup" in both
 
 
 # ----------------------------------------------------------------------------------- CSV file

@@ -108,14 +108,17 @@ def which_lesson(data: bytes, lesson: str, lessons: dict[str, set[str]]) -> tupl
         return True, f"not valid notebook JSON ({type(err).__name__}): collected; autograde will mark it failed"
     found = grade_ids(nb)
     expected = lessons.get(lesson, set())
-    if found & expected:
-        lost = sorted(expected - found)
+    # ids several lessons share (every lesson has a "setup" cell) say nothing about which lesson it is
+    shared = {i for other, ids in lessons.items() if other != lesson for i in ids & expected}
+    own = expected - shared
+    if found & own or (not own and found & expected):
+        lost = sorted(own - found)
         if lost:
             return True, (f"{len(lost)} graded cell(s) of {lesson} renamed or deleted ({', '.join(lost[:4])}"
                           f"{', ...' if len(lost) > 4 else ''}): grading restores them, they may score 0")
         return True, ""
-    others = sorted(((len(found & ids), other) for other, ids in lessons.items() if other != lesson and found & ids),
-                    reverse=True)
+    others = sorted(((len(found & (ids - expected)), other) for other, ids in lessons.items()
+                     if other != lesson and found & (ids - expected)), reverse=True)
     if others:
         return False, f"a notebook of lesson {others[0][1]}, not {lesson}: ask the student to upload {lesson}.ipynb"
     if not found:
