@@ -562,7 +562,8 @@ assert_unchanged(before, [X, y], what="train_val_test_split", hint="X and y stay
 assert_true(len(parts) == 6, what="the number of returned parts", hint="return (X_train, X_val, X_test, y_train, y_val, y_test)")
 X_tr, X_va, X_te, y_tr, y_va, y_te = parts
 assert_equal([len(y_tr), len(y_va), len(y_te)], [70, 20, 10], what="sizes of (y_train, y_val, y_test)",
-             hint="round(n * val_fraction) validation, round(n * test_fraction) test, the rest for training, in that order")
+             hint="the validation and test counts of the exercise text (each rounded to the nearest integer), the rest for "
+                  "training, in that order")
 assert_equal(sorted(np.concatenate([y_tr, y_va, y_te]).tolist()), list(range(100)),
              hint="the parts are disjoint and cover every sample")
 for Xp, yp, name in [(X_tr, y_tr, "train"), (X_va, y_va, "val"), (X_te, y_te, "test")]:
@@ -596,7 +597,7 @@ for Xp, yp in [(X_tr, y_tr), (X_va, y_va), (X_te, y_te)]:
 # rounding: 9 * 0.5 = 4.5 -> 4 (Python's round), 9 * 0.3 = 2.7 -> 3
 parts = call(train_val_test_split, np.arange(18.0).reshape(9, 2), np.arange(9), 0.3, 0.15, np.random.default_rng(3))
 assert_equal([len(parts[3]), len(parts[4]), len(parts[5])], [5, 3, 1],
-             hint="round(n * fraction): 9 * 0.3 = 2.7 -> 3 validation, 9 * 0.15 = 1.35 -> 1 test")
+             hint="round to the nearest integer: 9 * 0.3 = 2.7 gives 3 validation, 9 * 0.15 = 1.35 gives 1 test")
 # same seed, same split
 a = call(train_val_test_split, X, y, 0.15, 0.25, np.random.default_rng(1))
 assert_true(np.array_equal(a[5], y_te), hint="draw the permutation from rng, not np.random")
@@ -937,10 +938,11 @@ out, mask = result
 assert_unchanged(before, [x], what="dropout_forward", hint="x must stay as it was: build out as a new array")
 assert_shape(out, x.shape, what="out", hint="out has x's shape")
 assert_shape(mask, x.shape, what="mask", hint="one factor per entry of x: mask has x's shape")
-assert_float_array(mask, what="mask", hint="mask holds each entry's factor as a float (0 or 1 / (1 - p)), not True/False")
+assert_float_array(mask, what="mask", hint="mask holds each entry's factor as a float number, not True/False")
 factors = sorted(set(np.round(as_floats(mask).ravel(), 9).tolist()))
 assert_equal(factors, [0.0, round(1 / 0.75, 9)], what="the distinct values in mask for p = 0.25",
-             hint="a dropped entry's factor is 0 and a kept entry's is 1 / (1 - p), so that the expected output equals x")
+             hint="a dropped entry's factor is 0 and a kept entry's is the scale that makes the expected output equal x "
+                  "(section 7.2)")
 assert_close(out, x * as_floats(mask), what="out", hint="out is x multiplied entry by entry by the mask you return")
 kept = float(np.mean(as_floats(mask) > 0))
 assert_true(abs(kept - 0.75) < 0.05, what=f"the fraction of kept entries for p = 0.25 (yours: {kept:.3f})",
@@ -969,7 +971,7 @@ assert_unchanged(before, [x], what="dropout_forward", hint="do not modify x")
 assert_shape(mask, x.shape, what="mask")
 assert_float_array(out, what="out")
 m = as_floats(mask)
-assert_true(set(np.round(m.ravel(), 5).tolist()) == {0.0, 2.5}, hint="factors 0 and 1 / (1 - p) = 2.5 for p = 0.6")
+assert_true(set(np.round(m.ravel(), 5).tolist()) == {0.0, 2.5}, hint="for p = 0.6 the factors are 0 and 2.5")
 assert_true(abs(np.mean(m > 0) - 0.4) < 0.01, hint="each entry is kept with probability 1 - p")
 assert_true(abs(np.mean(m) - 1.0) < 0.03, hint="inverted dropout keeps the expected value: the mean factor is about 1")
 assert_close(out, as_floats(x) * m, rtol=1e-5, what="out")
@@ -1016,7 +1018,7 @@ before = snapshot(dout, mask)
 dx = call(dropout_backward, dout, mask)
 assert_unchanged(before, [dout, mask], what="dropout_backward")
 assert_shape(dx, (3, 4, 5), what="dx")
-assert_close(dx, before[0] * before[1], what="dx for a random mask", hint="the derivative of x * mask wrt x")
+assert_close(dx, before[0] * before[1], what="dx for a random mask", hint="the chain rule through the forward pass, entry by entry")
 ### END HIDDEN TESTS
 
 # %% [markdown]
