@@ -65,8 +65,8 @@ lesson: $(TEST_STAMP) ## (course authors) build one lesson, prove its variants, 
 release: setup ## (instructors) rebuild lessons/ from solutions/ and release to the exchange [LESSON=id]
 	$(PY) -m grader release $(LESSON)
 
-grade: setup ## (instructors) collect and autograde every submission in parallel [LESSON=id STUDENT=id]
-	$(PY) -m grader collect $(LESSON) $(if $(STUDENT),--student $(STUDENT))
+grade: setup ## (instructors) collect and autograde every submission in parallel [LESSON=id STUDENT=id; LMS zip: FROM=zip LMS=canvas|moodle ROSTER=csv]
+	$(PY) -m grader collect $(LESSON) $(if $(STUDENT),--student $(STUDENT)) $(if $(FROM),--from-zip "$(FROM)" --lms "$(LMS)" --roster "$(ROSTER)")
 	$(PY) -m grader autograde $(LESSON) $(if $(STUDENT),--student $(STUDENT))
 
 feedback: setup ## (instructors) generate and release feedback HTML [LESSON=id]
@@ -81,6 +81,10 @@ report: setup ## (instructors) per-exercise class statistics, table and figure [
 check: $(COURSE_STAMP) ## (students) run a lesson's visible tests (your fetched copy if any): make check LESSON=03_layers
 	@test -n "$(LESSON)" || { echo "usage: make check LESSON=03_layers"; exit 2; }
 	@$(PY) -m grader check --lesson $(LESSON)
+
+submit: $(COURSE_STAMP) ## (students, no server) check a lesson and write the one file to upload: make submit LESSON=03_layers
+	@test -n "$(LESSON)" || { echo "usage: make submit LESSON=03_layers"; exit 2; }
+	$(PY) -m grader submit $(LESSON)
 
 bench: $(TEST_STAMP) ## benchmarks printed as tables: nnlib vs torch, GEMM share, import time, autograde speedup (long)
 	$(PY) benchmarks/run.py

@@ -21,6 +21,7 @@ COMMANDS = {
     "export": "write a CSV of scores with a status column",
     "report": "per-exercise class statistics as a table and a figure",
     "check": "(students) run a notebook's visible tests and print a per-exercise table",
+    "submit": "(students, no server) check a lesson and write the one file to upload to Canvas/Moodle",
 }
 
 
