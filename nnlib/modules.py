@@ -1,23 +1,19 @@
 """Layers as modules: each ``backward`` sits right beside its ``forward`` (micrograd / cs231n style).
 
-A module's ``forward(x)`` computes its output and caches what ``backward`` will need;
-``backward(grad_out)`` takes the gradient of the loss wrt the output, ACCUMULATES (``+=``) the
-gradients of its parameters into ``Parameter.grad`` and returns the gradient wrt its input
-(or ``None`` when ``needs_input_grad`` is False: ``Sequential`` sets that on its first layer,
-because nobody needs the gradient wrt the data and it is the most expensive one to compute).
-As in PyTorch, a backward pass frees what its forward cached: each ``forward`` serves one
-``backward`` (to accumulate gradients over two batches, run forward and backward twice).
+A module's ``forward(x)`` computes its output and saves what ``backward`` will need
+(``save_for_backward``, as in PyTorch's autograd functions); ``backward(grad_out)`` takes the
+gradient of the loss wrt the output, ACCUMULATES (``+=``) the gradients of its parameters into
+``Parameter.grad`` and returns the gradient wrt its input (or ``None`` when ``needs_input_grad`` is
+False: ``Sequential`` sets that on its first layer, because nobody needs the gradient wrt the data
+and it is the most expensive one to compute). As in PyTorch, a backward pass frees what its forward
+saved: each ``forward`` serves one ``backward`` (to accumulate gradients over two batches, run
+forward and backward twice).
 
 Shapes: ``x`` is ``(N, in_features)`` (N = batch size; extra leading axes are allowed),
 outputs are ``(N, out_features)``; gradients have the shape of what they are gradients of.
-
 Computation stays in the parameters' dtype (float32 by default): ``Linear`` casts its input once.
-Activations keep their input's dtype. Outputs and input-gradients live in buffers that a module
-reuses from one step to the next *only when nobody else holds them any more*, so a training loop
-allocates almost nothing while ``a = model(X1); b = model(X2)`` still gives two distinct arrays.
+Activations keep their input's dtype.
 """
-import sys
-
 import numpy as np
 
 from . import functional as F
@@ -27,57 +23,9 @@ from .parameter import Parameter
 __all__ = ["Module", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "Sequential"]
 
 
-# ------------------------------------------------------------------------------ buffer reuse
-_getrefcount = getattr(sys, "getrefcount", None)
-_POOL_SIZE = 4      # arrays kept per (name, shape, dtype)
-_POOL_KEYS = 16     # distinct keys kept per module before the pool is emptied
-_POOL_BYTES = 8 << 20  # larger arrays (one-off evaluations of a whole data set) are not kept
-_free_refs = None   # refcount of a pooled array that only the pool holds (measured on first use)
-
-
-def _buffer(pools, name, shape, dtype):
-    """An uninitialised array of ``shape``/``dtype`` that no one outside the pool references.
-
-    Reuses one of this module's earlier arrays when its reference count shows that it is no
-    longer held anywhere else (not by the caller, not by a later layer's cache, not by a view);
-    otherwise allocates a fresh one (and keeps it for later if the pool has room).
-    """
-    global _free_refs
-    key = (name, shape, dtype)
-    pool = pools.get(key)
-    if pool is None:
-        if len(pools) >= _POOL_KEYS:
-            pools.clear()
-        pool = pools[key] = []
-    elif _free_refs is not None:
-        for a in pool:
-            if _getrefcount(a) <= _free_refs:
-                return a
-    a = np.empty(shape, dtype)
-    if _getrefcount is not None and len(pool) < _POOL_SIZE and a.nbytes <= _POOL_BYTES:
-        pool.append(a)
-        if _free_refs is None:
-            for a in pool:  # same binding as in the reuse loop above: pool + loop variable + call
-                _free_refs = _getrefcount(a)
-    return a
-
-
-def _constant(pools, value, shape, dtype):
-    """A cached read-only array of ``shape`` filled with ``value`` (0 or 1)."""
-    key = (value, shape, dtype)
-    const = pools.get(key)
-    if const is None:
-        if len(pools) >= _POOL_KEYS:
-            pools.clear()
-        const = pools[key] = np.full(shape, value, dtype)
-        const.flags.writeable = False
-    return const
-
-
 def _as_float_array(x):
     """``x`` as an ndarray of a floating dtype (integers and bools become float64)."""
-    if type(x) is not np.ndarray:
-        x = np.asarray(x)
+    x = np.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     return x
@@ -105,6 +53,26 @@ class Module:
     def backward(self, grad_out):
         """Accumulate parameter gradients and return the gradient wrt the last ``forward``'s input."""
         raise NotImplementedError(f"{type(self).__name__} must define backward(grad_out)")
+
+    # -- what forward leaves for backward ---------------------------------------------------
+    def save_for_backward(self, *values):
+        """Called by ``forward``: keep ``values`` (inputs, outputs) for the next ``backward``."""
+        self._saved = values
+
+    def saved_for_backward(self, release=True):
+        """Called by ``backward``: what the last ``forward`` saved (one value, or a tuple of them).
+
+        Each ``forward`` serves one ``backward``: the values are released here (unless
+        ``release=False``, as losses do), and a second ``backward`` without a new ``forward`` is an
+        error.
+        """
+        saved = getattr(self, "_saved", None)
+        if saved is None:
+            raise RuntimeError(f"{type(self).__name__}.backward() needs a forward() first "
+                               "(each forward() serves one backward())")
+        if release:
+            self._saved = None
+        return saved[0] if len(saved) == 1 else saved
 
     # -- discovery --------------------------------------------------------------------------
     def named_children(self):
@@ -164,13 +132,9 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()})"
 
     def __getstate__(self):
-        # caches and reusable buffers are not part of a module's state (copy, deepcopy, pickle)
+        # what forward saved for backward is not part of a module's state (copy, deepcopy, pickle)
         state = dict(vars(self))
-        for key in state:
-            if key.startswith("_cache"):
-                state[key] = None
-            elif key == "_bufs":
-                state[key] = {}
+        state.pop("_saved", None)
         return state
 
 
@@ -232,24 +196,17 @@ class Linear(Module):
         weight, bias_values = _initial_weights(init, self.in_features, self.out_features, rng)
         self.weight = Parameter(weight, dtype=dtype)
         self.bias = Parameter(bias_values, dtype=dtype) if bias else None
-        self._cache_x = None
-        self._bufs = {}
 
     def forward(self, x):
         """``x`` ``(N, in_features)`` -> ``(N, out_features)``, computed in the weight's dtype."""
-        w = self.weight.data
-        if type(x) is not np.ndarray:
-            x = np.asarray(x)
-        if x.dtype != w.dtype:
-            x = x.astype(w.dtype)
+        x = np.asarray(x, dtype=self.weight.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs whose last "
                              f"axis has {self.in_features} features, got shape {x.shape}")
-        self._cache_x = x
-        out = _buffer(self._bufs, "out", x.shape[:-1] + (self.out_features,), w.dtype)
-        np.matmul(x, w.T, out=out)
+        self.save_for_backward(x)
+        out = x @ self.weight.data.T
         if self.bias is not None:
-            np.add(out, self.bias.data, out=out)
+            out += self.bias.data
         return out
 
     def backward(self, grad_out):
@@ -257,37 +214,18 @@ class Linear(Module):
 
         Accumulates ``weight.grad += grad_out.T @ x`` and ``bias.grad += grad_out.sum(0)``.
         """
-        x = self._cache_x
-        if x is None:
-            raise RuntimeError("Linear.backward() needs a forward() first (each forward() serves one backward())")
-        weight, bias = self.weight, self.bias
-        w = weight.data
-        if type(grad_out) is not np.ndarray or grad_out.dtype != w.dtype:
-            grad_out = np.asarray(grad_out, dtype=w.dtype)
-        g = grad_out if grad_out.ndim == 2 else grad_out.reshape(-1, self.out_features)
-        x2 = x if x.ndim == 2 else x.reshape(-1, self.in_features)
-        if g.shape[0] != x2.shape[0]:
+        x = self.saved_for_backward()
+        grad_out = np.asarray(grad_out, dtype=self.weight.dtype)
+        if grad_out.shape != x.shape[:-1] + (self.out_features,):
             raise ValueError(f"grad_out of shape {grad_out.shape} does not match the last forward's "
                              f"output shape {x.shape[:-1] + (self.out_features,)}")
-        # when the gradient is known to be zero, write into it instead of adding (saves a pass)
-        if weight._grad_is_zero:
-            np.matmul(g.T, x2, out=weight._grad)
-            weight._grad_is_zero = False
-        else:
-            weight._grad += g.T @ x2
-        if bias is not None:
-            ones = _constant(self._bufs, 1, g.shape[:1], w.dtype)  # ones @ g: the column sums, through BLAS
-            if bias._grad_is_zero:
-                np.matmul(ones, g, out=bias._grad)
-                bias._grad_is_zero = False
-            else:
-                bias._grad += ones @ g
-        self._cache_x = None  # free the input (as PyTorch frees its graph): its buffer can be reused
+        g = grad_out.reshape(-1, self.out_features)  # extra leading axes count as more samples
+        self.weight.grad += g.T @ x.reshape(-1, self.in_features)
+        if self.bias is not None:
+            self.bias.grad += g.sum(axis=0)
         if not self.needs_input_grad:
             return None
-        dx = _buffer(self._bufs, "dx", x.shape, w.dtype)
-        np.matmul(grad_out, w, out=dx)
-        return dx
+        return grad_out @ self.weight.data
 
     def extra_repr(self):
         dtype = "" if self.weight.dtype == np.float32 else f", dtype={self.weight.dtype}"
@@ -299,29 +237,17 @@ class Linear(Module):
 class ReLU(Module):
     """``max(x, 0)`` elementwise. Any shape -> same shape, in the input's dtype."""
 
-    def __init__(self):
-        self._cache_out = None
-        self._bufs = {}
-
     def forward(self, x):
-        x = _as_float_array(x)
-        out = _buffer(self._bufs, "out", x.shape, x.dtype)
-        # against an array of zeros, not the scalar 0: NumPy's SIMD loop is then ~4x faster
-        np.maximum(x, _constant(self._bufs, 0, x.shape, x.dtype), out=out)
-        self._cache_out = out
+        out = np.maximum(_as_float_array(x), 0)
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad_out):
         """``grad_out`` where the input was positive, 0 elsewhere."""
-        out = self._cache_out
-        if out is None:
-            raise RuntimeError("ReLU.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_out = None
+        out = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
-        grad_in = _buffer(self._bufs, "grad", out.shape, out.dtype)
-        np.multiply(grad_out, out > 0, out=grad_in)
-        return grad_in
+        return grad_out * (out > 0)
 
 
 class LeakyReLU(Module):
@@ -329,18 +255,15 @@ class LeakyReLU(Module):
 
     def __init__(self, alpha=0.01):
         self.alpha = float(alpha)
-        self._cache_x = None
 
     def forward(self, x):
         x = _as_float_array(x)
-        self._cache_x = x
+        self.save_for_backward(x)
         return F.leaky_relu(x, self.alpha)
 
     def backward(self, grad_out):
-        x = self._cache_x
-        if x is None:
-            raise RuntimeError("LeakyReLU.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_x = None
+        """``grad_out`` where the input was positive, ``alpha * grad_out`` elsewhere."""
+        x = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
         return np.where(x > 0, grad_out, grad_out * self.alpha).astype(x.dtype, copy=False)
@@ -352,20 +275,14 @@ class LeakyReLU(Module):
 class Sigmoid(Module):
     """Logistic sigmoid, numerically stable. Any shape -> same shape."""
 
-    def __init__(self):
-        self._cache_out = None
-
     def forward(self, x):
         out = F.sigmoid(_as_float_array(x))
-        self._cache_out = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad_out):
         """``grad_out * s (1 - s)`` with ``s`` the forward output."""
-        s = self._cache_out
-        if s is None:
-            raise RuntimeError("Sigmoid.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_out = None
+        s = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
         return (grad_out * (s * (1.0 - s))).astype(s.dtype, copy=False)
@@ -374,20 +291,14 @@ class Sigmoid(Module):
 class Tanh(Module):
     """Hyperbolic tangent. Any shape -> same shape."""
 
-    def __init__(self):
-        self._cache_out = None
-
     def forward(self, x):
         out = np.tanh(_as_float_array(x))
-        self._cache_out = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad_out):
         """``grad_out * (1 - t^2)`` with ``t`` the forward output."""
-        t = self._cache_out
-        if t is None:
-            raise RuntimeError("Tanh.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_out = None
+        t = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
         return (grad_out * (1.0 - t * t)).astype(t.dtype, copy=False)
@@ -400,18 +311,15 @@ class GELU(Module):
         if approximate not in ("none", "tanh"):
             raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
-        self._cache_x = None
 
     def forward(self, x):
         x = _as_float_array(x)
-        self._cache_x = x
+        self.save_for_backward(x)
         return F.gelu(x, self.approximate)
 
     def backward(self, grad_out):
-        x = self._cache_x
-        if x is None:
-            raise RuntimeError("GELU.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_x = None
+        """``grad_out * gelu'(x)``."""
+        x = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
         return (grad_out * F.gelu_grad(x, self.approximate)).astype(x.dtype, copy=False)
@@ -423,22 +331,15 @@ class GELU(Module):
 class SiLU(Module):
     """Sigmoid linear unit (swish) ``x * sigmoid(x)``. Any shape -> same shape."""
 
-    def __init__(self):
-        self._cache_x = None
-        self._cache_s = None
-
     def forward(self, x):
         x = _as_float_array(x)
         s = F.sigmoid(x)
-        self._cache_x, self._cache_s = x, s
+        self.save_for_backward(x, s)
         return x * s
 
     def backward(self, grad_out):
-        """``grad_out * s (1 + x (1 - s))``."""
-        x, s = self._cache_x, self._cache_s
-        if x is None:
-            raise RuntimeError("SiLU.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_x = self._cache_s = None
+        """``grad_out * s (1 + x (1 - s))`` with ``s = sigmoid(x)``."""
+        x, s = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
         return (grad_out * (s * (1.0 + x * (1.0 - s)))).astype(x.dtype, copy=False)
@@ -476,26 +377,10 @@ class Sequential(Module):
 
         Returns the gradient wrt the input when ``needs_input_grad`` is True, else ``None``.
         """
-        modules = self._modules
-        for i in range(len(modules) - 1, -1, -1):
-            m = modules[i]
-            need = True if i else self.needs_input_grad
-            if m.needs_input_grad == need:
-                grad_out = m.backward(grad_out)
-            else:  # e.g. the first layer, or a nested Sequential: tell it for this call only
-                saved = vars(m).get("needs_input_grad")
-                m.needs_input_grad = need
-                try:
-                    grad_out = m.backward(grad_out)
-                finally:
-                    if saved is None:
-                        del m.needs_input_grad
-                    else:
-                        m.needs_input_grad = saved
-            if grad_out is None:
-                if i:
-                    raise RuntimeError(f"module {i} ({type(m).__name__}) returned no input gradient")
-                return None
+        for i in reversed(range(len(self._modules))):
+            module = self._modules[i]
+            module.needs_input_grad = i > 0 or self.needs_input_grad  # the first one: only if asked
+            grad_out = module.backward(grad_out)
         return grad_out
 
     def named_children(self):

@@ -9,13 +9,9 @@ class Parameter:
 
     Optimizers update ``data`` in place; ``Module.backward`` accumulates (``+=``) into ``grad``;
     ``zero_grad()`` resets ``grad`` to zeros.
-
-    ``zero_grad()`` only marks the gradient as zero: the buffer is zero-filled the first time
-    ``grad`` is read, unless a layer's backward overwrites it first (``write_grad``). That saves
-    one pass over every weight per training step and is invisible from outside.
     """
 
-    __slots__ = ("data", "_grad", "_grad_is_zero")
+    __slots__ = ("data", "_grad")
 
     def __init__(self, data, dtype=None):
         data = np.asarray(data, dtype=dtype)
@@ -23,50 +19,29 @@ class Parameter:
             data = data.astype(np.float64)
         self.data = np.ascontiguousarray(data)
         self._grad = np.zeros_like(self.data)
-        self._grad_is_zero = False  # the buffer really holds zeros already
 
-    # -- gradient ----------------------------------------------------------------------------
     @property
     def grad(self):
         """Gradient of the loss wrt ``data``: an array of ``data``'s shape and dtype."""
-        if self._grad_is_zero:
-            self._grad.fill(0)
-            self._grad_is_zero = False
         return self._grad
 
     @grad.setter
     def grad(self, value):
-        value = np.asarray(value, dtype=self.data.dtype)
+        value = np.array(value, dtype=self.data.dtype)  # a copy, in data's dtype
         if value.shape != self.data.shape:
             raise ValueError(f"grad of shape {value.shape} does not match data of shape {self.data.shape}")
-        self._grad = np.array(value, copy=True)
-        self._grad_is_zero = False
+        self._grad = value
 
     def zero_grad(self):
-        """Set the gradient to zero (lazily: see the class docstring)."""
+        """Set the gradient to zero (a fresh array when ``data`` was replaced by one of another shape)."""
         if self._grad.shape != self.data.shape or self._grad.dtype != self.data.dtype:
-            self._grad = np.zeros_like(self.data)  # data was replaced by an array of another kind
-        self._grad_is_zero = True
+            self._grad = np.zeros_like(self.data)
+        else:
+            self._grad.fill(0)
 
     def accumulate_grad(self, value):
-        """``grad += value``; a ``value`` of ``data``'s shape (used by custom modules)."""
-        if self._grad_is_zero:
-            np.copyto(self._grad, value)
-            self._grad_is_zero = False
-        else:
-            np.add(self._grad, value, out=self._grad)
-
-    def grad_buffer(self):
-        """``(buffer, is_zero)``: the raw gradient array and whether it is logically zero.
-
-        For layers' backward passes: when ``is_zero`` the layer writes its gradient into the buffer
-        (e.g. ``np.matmul(..., out=buffer)``) instead of adding, then calls ``mark_grad_written()``.
-        """
-        return self._grad, self._grad_is_zero
-
-    def mark_grad_written(self):
-        """Record that the gradient buffer now holds real values (after a write into ``grad_buffer()``)."""
-        self._grad_is_zero = False
+        """``grad += value`` for a ``value`` of ``data``'s shape (what a custom module's backward does)."""
+        self._grad += value
 
     # -- array-like conveniences ---------------------------------------------------------------
     @property

@@ -115,28 +115,23 @@ class Dropout(Module):
     def __init__(self, p=0.5, rng=None):
         self.p = _check_p(p)
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        self._cache_mask = None   # the last training-mode mask, for backward
-        self._cache_ready = None  # "mask" or "identity" after a forward, None after a backward
 
     def forward(self, x):
         """``x`` any shape -> same shape: ``x * mask`` in training mode, ``x`` itself in eval mode."""
         x = _as_float_array(x)
         if not self.training or self.p == 0.0:
-            self._cache_mask, self._cache_ready = None, "identity"
+            self.save_for_backward(None)  # no mask: the identity
             return x
         out, mask = dropout_forward(x, self.p, self.rng, training=True)
-        self._cache_mask, self._cache_ready = mask, "mask"
+        self.save_for_backward(mask)
         return out
 
     def backward(self, grad_out):
         """``grad_out * mask`` of the last forward (``grad_out`` itself after an eval-mode forward)."""
-        ready, mask = self._cache_ready, self._cache_mask
-        if ready is None:
-            raise RuntimeError("Dropout.backward() needs a forward() first (each forward() serves one backward())")
-        self._cache_mask = self._cache_ready = None
+        mask = self.saved_for_backward()
         if not self.needs_input_grad:
             return None
-        if ready == "identity":
+        if mask is None:
             return _as_float_array(grad_out)
         return dropout_backward(grad_out, mask).astype(mask.dtype, copy=False)
 

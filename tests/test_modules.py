@@ -78,8 +78,9 @@ def test_nested_sequential_gradients_and_first_layer_skip():
     x = rng.standard_normal((6, 3))
     check_module(model, x, rng=rng)
     model.forward(x)
-    assert model.backward(np.ones((6, 2), np.float32)) is None  # inner got its input gradient anyway
-    assert inner.needs_input_grad is False and "needs_input_grad" not in vars(model[0])
+    assert model.backward(np.ones((6, 2), np.float32)) is None
+    assert model[0].needs_input_grad is False  # the network's input: no gradient computed
+    assert inner.needs_input_grad is True and inner[0].needs_input_grad is True  # inner's input is model[1]'s output
 
 
 def test_check_module_catches_a_wrong_backward():
@@ -180,19 +181,6 @@ def test_outputs_are_not_overwritten_by_later_calls():
     np.testing.assert_array_equal(h2, np.maximum(x2, 0))
 
 
-def test_training_loop_reuses_buffers():
-    """Steady state: the same arrays come back step after step (no allocation per step)."""
-    rng = np.random.default_rng(11)
-    model = mlp(rng)
-    x = rng.standard_normal((8, 4)).astype(np.float32)
-    seen = []
-    for _ in range(6):
-        out = model(x)
-        seen.append(id(out))
-        model.backward(np.ones_like(out))
-    assert len(set(seen[2:])) <= 2
-
-
 # ------------------------------------------------------------------------------ Sequential
 def test_sequential_container_protocol():
     rng = np.random.default_rng(12)
@@ -218,10 +206,18 @@ def test_first_layer_skips_input_gradient_but_slices_do_not_break_the_model():
     model = mlp(rng, dtype=np.float64)
     x = rng.standard_normal((3, 4))
     g = np.ones((3, 3))
+    returned = {}
+    for i in (0, 2):
+        def spy(grad_out, module=model[i], backward=model[i].backward, i=i):
+            returned[i] = backward(grad_out)
+            return returned[i]
+        model[i].backward = spy
     model(x)
     assert model.backward(g) is None
-    assert not any(key[0] == "dx" for key in model[0]._bufs)  # the input-layer dX was never computed
-    assert any(key[0] == "dx" for key in model[2]._bufs)
+    assert returned[0] is None  # the input-layer dX was never computed
+    assert returned[2].shape == (3, 6)
+    for i in (0, 2):
+        del model[i].backward
     tail = model[2:]  # shares modules: its first layer (model[2]) must keep computing dX for model
     tail(model[:2](x))
     assert tail.backward(g) is None

@@ -127,21 +127,3 @@ def test_trajectory_matches_torch(case, dtype):
     for p, t in zip(params, tparams):
         assert p.data.dtype == dtype
         np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=tol, atol=tol, err_msg=case)
-
-
-@pytest.mark.parametrize("blas", [True, False], ids=["blas-axpy", "numpy-only"])
-def test_plain_sgd_with_and_without_numpys_blas(blas, monkeypatch):
-    from nnlib import optim
-
-    if not blas:
-        monkeypatch.setattr(optim, "_AXPY", {})
-    for dtype in (np.float32, np.float64):
-        params = _params(dtype)
-        start = [p.data.copy() for p in params]
-        grads = _grads(0, [p.shape for p in params], dtype)
-        opt = SGD(params, lr=0.25)
-        _set_grads(params, grads)
-        opt.step()
-        for p, s, g in zip(params, start, grads):
-            np.testing.assert_allclose(p.data, s - 0.25 * g, rtol=1e-6)
-            np.testing.assert_array_equal(p.grad, g)  # the gradient is left as it was
