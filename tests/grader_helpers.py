@@ -350,10 +350,8 @@ def place_submission(course: Path, student: str, kind: str, lesson: str = "tiny"
 
 
 def autograde(course: Path, lesson: str = "tiny", env: dict | None = None):
-    """The course's autograde command when it exists, else nbgrader's own (sandboxed by the config)."""
-    if (course / "grader" / "autograde.py").exists():
-        return run([sys.executable, "-m", "grader", "autograde", lesson], course, env)
-    return run([sys.executable, "-m", "nbgrader", "autograde", lesson, "--force"], course, env)
+    """``python -m grader autograde LESSON`` in the course copy."""
+    return run([sys.executable, "-m", "grader", "autograde", lesson], course, env)
 
 
 def page_text(page: Path) -> str:
