@@ -50,7 +50,7 @@ test: $(TEST_STAMP) system-deps ## install the test extras and run the whole tes
 
 # Everything but the slow, browser, sandbox and PostgreSQL tests: under 2 minutes.
 test-fast: $(TEST_STAMP) ## the quick tests (no slow, browser, sandbox or PostgreSQL tests)
-	$(PY) -m pytest -m "not slow and not browser and not sandbox and not postgres" -p no:randomly $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow and not browser and not sandbox and not postgres" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## ruff: lint and formatting check (config in pyproject.toml)
 	$(VENV)/bin/ruff check .
