@@ -55,6 +55,10 @@ def capstone():
     assert all(float(b) == bar for b in bars), f"the test cell uses several bars: {bars}"
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert f"accuracy ≥ {bars[0]}" in text, f"the lesson text does not announce the bar {bar}"
+    limits = re.findall(r"elapsed < (\d+)", cells["test_train_digits"].source)
+    assert limits and all(float(t) == TIME_LIMIT_S for t in limits), \
+        f"the train_digits test cell's time limits {limits} differ from the lesson's {TIME_LIMIT_S:g} s"
+    assert f"under **{TIME_LIMIT_S:g} s**" in text, f"the lesson text does not state the {TIME_LIMIT_S:g} s limit"
     _, _, X_test, y_test = namespace["digits_split"]()
     return namespace["train_digits"], bar, X_test, y_test
 

@@ -51,6 +51,15 @@ WRONG = {
         ("def prepare(X, y, rng):\n    X = X.reshape(len(X), -1) // 255\n    idx = rng.permutation(len(X))\n"
          "    n_val = len(X) // 10\n    return X[idx[n_val:]], X[idx[:n_val]], y[idx[n_val:]], y[idx[:n_val]]\n",
          "integer division: every pixel becomes 0"),
+        ("def prepare(X, y, rng):\n    X = np.asarray(X) / 255.0\n    idx = rng.permutation(len(X))\n"
+         "    n_val = len(X) // 10\n    return X[idx[n_val:]], X[idx[:n_val]], y[idx[n_val:]], y[idx[:n_val]]\n",
+         "does not flatten (N, 28, 28) images"),
+        ("def prepare(X, y, rng):\n    X = X.reshape(len(X), -1) / 255.0\n    idx = np.random.permutation(len(X))\n"
+         "    n_val = len(X) // 10\n    return X[idx[n_val:]], X[idx[:n_val]], y[idx[n_val:]], y[idx[:n_val]]\n",
+         "global np.random instead of rng"),
+        ("def prepare(X, y, rng):\n    X = X.reshape(len(X), -1) / 255.0\n    rng.shuffle(y)\n    idx = rng.permutation(len(X))\n"
+         "    n_val = len(X) // 10\n    return X[idx[n_val:]], X[idx[:n_val]], y[idx[n_val:]], y[idx[:n_val]]\n",
+         "shuffles y in place: modifies the input and misaligns the labels"),
     ],
     "build_model": [
         ("def build_model(rng):\n    return Sequential(Linear(784, 256, rng=rng), ReLU(), Linear(256, 128, rng=rng), ReLU(),\n"
