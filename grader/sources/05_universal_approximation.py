@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 from nnlib.testing import (assert_close, assert_shape, assert_equal, assert_true, assert_float_array,
                            assert_unchanged, call, snapshot)
 from nnlib import relu
-from nnlib.widgets import fit_explorer, fit_error
+from nnlib.widgets import fit_error
 
 rng = np.random.default_rng(0)
 
@@ -35,8 +35,8 @@ rng = np.random.default_rng(0)
 # | (1, 1) | 2 | 2 | 1 | 0 |
 #
 # Now find output weights $W_2 = (u_1, u_2)$ and $b_2$ so that $u_1 h_1 + u_2 h_2 + b_2$ is the last column
-# **exactly**. Check the row $(1, 1)$ carefully: a version of this network that is copied around the web
-# uses output weights $(1, -1)$, which gives $2 - 1 = 1$ there instead of $0$.
+# **exactly**: one equation per row of the table. Check the row $(1, 1)$ carefully, it is the one
+# that decides $u_2$.
 #
 # ### Exercise: `xor_network()`
 #
@@ -66,13 +66,16 @@ W1_x, b1_x, W2_x, b2_x = params
 assert_shape(W1_x, (2, 2), hint="W1: (hidden, in) = (2, 2)", what="W1")
 assert_shape(b1_x, (2,), hint="b1: (2,)", what="b1")
 assert_shape(W2_x, (1, 2), hint="W2: (out, hidden) = (1, 2), a row, not (2,) or (2, 1)", what="W2")
-assert_shape(b2_x, (1,), hint="b2: (1,), e.g. np.array([0.0]), not a plain number", what="b2")
+assert_shape(b2_x, (1,), hint="b2: an array of shape (1,), not a plain number", what="b2")
 X_x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 W1_x, b1_x, W2_x, b2_x = (np.asarray(p, dtype=float) for p in (W1_x, b1_x, W2_x, b2_x))
+assert_true(bool(np.all(np.isfinite(np.concatenate([W1_x.ravel(), b1_x, W2_x.ravel(), b2_x])))),
+            hint="all weights must be finite", what="xor_network's weights")
 out = np.maximum(X_x @ W1_x.T + b1_x, 0.0) @ W2_x.T + b2_x
 assert_shape(out, (4, 1), what="network output")
 assert_close(out, [[0.0], [1.0], [1.0], [0.0]], rtol=0.0, atol=1e-12,
-             hint="outputs must be exactly 0, 1, 1, 0; check (1, 1): with h = (2, 1), output weights (1, -1) give 1",
+             hint="outputs must be exactly 0, 1, 1, 0 for (0,0), (0,1), (1,0), (1,1), with no threshold afterwards: "
+                  "work out the hidden values h of each row (section 1's table) and the output u1 h1 + u2 h2 + b2",
              what="relu(X @ W1.T + b1) @ W2.T + b2")
 ### BEGIN HIDDEN TESTS
 X_perm = np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -86,9 +89,26 @@ assert_close(out_one, [[0.0]], rtol=0.0, atol=1e-12, hint="XOR(1, 1) = 0 exactly
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Why does it work? The hidden layer **moves the points**: in the hidden space $(h_1, h_2)$ the inputs
-# $(0,1)$ and $(1,0)$ land on the same point, and the four inputs become separable by a line, which is all
-# the output neuron can draw (lesson 02).
+# A warning about a version of this network that is copied around the web: it uses the same hidden
+# weights (all ones) and output weights $(1, -2)$, but hidden biases $-0.5$ and $-1.5$ instead of $0$
+# and $-1$. Then $h = (\text{relu}(s - 0.5), \text{relu}(s - 1.5))$, and the outputs for $(0,0), (0,1), (1,0), (1,1)$
+# are $0, 0.5, 0.5, 0.5$: at $(1, 1)$, $h = (1.5, 0.5)$ and $1.5 - 2 \cdot 0.5 = 0.5$, not $0$. A threshold
+# afterwards does **not** fix it: $(0, 1)$ and $(1, 1)$ give the same output $0.5$, so any threshold puts
+# them on the same side (at best the network computes OR). The cell checks these numbers.
+
+# %%
+W1_web, b1_web = np.ones((2, 2)), np.array([-0.5, -1.5])
+W2_web, b2_web = np.array([[1.0, -2.0]]), np.array([0.0])
+X_web = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+out_web = relu(X_web @ W1_web.T + b1_web) @ W2_web.T + b2_web
+print("web version's outputs for (0,0), (0,1), (1,0), (1,1):", out_web[:, 0])
+assert np.allclose(out_web[:, 0], [0.0, 0.5, 0.5, 0.5]), "the text says 0, 0.5, 0.5, 0.5"
+assert out_web[1, 0] == out_web[3, 0], "(0, 1) and (1, 1) coincide: no threshold can separate them"
+
+# %% [markdown]
+# Why does your network work? The hidden layer **moves the points**: in the hidden space $(h_1, h_2)$ the
+# inputs $(0,1)$ and $(1,0)$ land on the same point, and the four inputs become separable by a line, which
+# is all the output neuron can draw (lesson 02).
 
 # %%
 try:
@@ -164,7 +184,7 @@ plt.show()
 #
 # `x`: float array of any shape; `left < peak < right` numbers (the hat need **not** be symmetric).
 # Return a float array of the same shape: 0 outside `[left, right]`, 1 at `peak`, linear in between.
-# Build it from ReLUs (`np.maximum(t, 0)`) as above; do not modify `x`.
+# Build it from ReLUs as above; do not modify `x`.
 
 # %% answer id=hat
 def hat(x, left, peak, right):
@@ -181,10 +201,23 @@ def hat(x, left, peak, right):
     ### END SOLUTION
 
 # %% tests id=test_hat points=2
-out = call(hat, np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0]), 0.0, 1.0, 2.0)
+x_t = np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+before = snapshot(x_t)
+out = call(hat, x_t, 0.0, 1.0, 2.0)
+assert_unchanged(before, [x_t], hint="hat must not change x")
 assert_float_array(out)
 assert_close(out, [0.0, 0.0, 0.5, 1.0, 0.5, 0.0, 0.0], atol=1e-12,
              hint="0 outside [left, right], 1 at the peak, straight lines in between")
+x_a = np.array([-0.5, 0.0, 1.5, 3.0, 50.0])
+before = snapshot(x_a)
+out_a = call(hat, x_a, -1.0, 0.0, 3.0)
+assert_unchanged(before, [x_a], hint="hat must not change x (work on new arrays)")
+assert_close(out_a, [0.5, 1.0, 0.5, 0.0, 0.0], atol=1e-12,
+             hint="asymmetric hat on [-1, 3] with its peak at 0: it rises over 1 unit and falls over 3 "
+                  "(two different slopes), and stays 0 far to the right (section 3: three slope changes)")
+out_2d = call(hat, np.array([[0.25, 1.0], [1.75, 5.0]]), 0.0, 1.0, 2.0)
+assert_shape(out_2d, (2, 2), hint="any shape: a 2-D x gives a 2-D result")
+assert_close(out_2d, [[0.25, 1.0], [0.25, 0.0]], atol=1e-12)
 ### BEGIN HIDDEN TESTS
 xa = np.array([-2.0, -1.0, -0.5, 0.0, 1.5, 3.0, 4.0, 100.0])
 assert_close(call(hat, xa, -1.0, 0.0, 3.0), [0.0, 0.0, 0.5, 1.0, 0.5, 0.0, 0.0, 0.0], atol=1e-12,
@@ -213,8 +246,10 @@ assert_close(call(hat, xs, 0.5, 1.0, 4.0), ref, rtol=1e-9, atol=1e-12, hint="pie
 #
 # $$g(x) = f(a) + m_0\,\text{relu}(x - x_0) + \sum_{k=1}^{n-1} (m_k - m_{k-1})\,\text{relu}(x - x_k), \qquad a \le x \le b.$$
 #
-# In network form, for inputs `x` of shape `(N, 1)`: `W1` is a column of ones `(n, 1)`, `b1[k] = -x_k`,
-# `W2` holds the slope changes `(1, n)`, and `b2 = [f(a)]`. For a smooth $f$ the maximum error is at most
+# To write $g$ as the network `relu(x @ W1.T + b1) @ W2.T + b2` (inputs `x` of shape `(N, 1)`), read the
+# parameters off the formula: which input weight and bias make hidden unit $k$'s pre-activation
+# $x - x_k$? Which output weights and output bias turn the hidden values into the sum? For a smooth $f$
+# the maximum error is at most
 # $\frac{h^2}{8}\max|f''|$: doubling the number of units divides the error by 4. This is the universal
 # approximation theorem in one dimension, with a construction instead of an existence proof.
 #
@@ -253,6 +288,7 @@ params = call(fit_relu_network, np.sin, 0.0, 2 * np.pi, 8)
 assert_true(isinstance(params, (tuple, list)) and len(params) == 4, hint="return (W1, b1, W2, b2)", what="fit_relu_network")
 for p, shape, name in zip(params, [(8, 1), (8,), (1, 8), (1,)], ["W1", "b1", "W2", "b2"]):
     assert_shape(p, shape, hint="shapes (n_hidden, 1), (n_hidden,), (1, n_hidden), (1,)", what=name)
+    assert_float_array(np.asarray(p), what=name)
 knots = np.linspace(0.0, 2 * np.pi, 9)
 assert_close(net_t(knots[:, None], params), np.sin(knots)[:, None], rtol=1e-9, atol=1e-9,
              hint="the network must equal f at the n_hidden + 1 knots np.linspace(a, b, n_hidden + 1)",
@@ -261,6 +297,15 @@ x_dense = np.linspace(0.0, 2 * np.pi, 2001)[:, None]
 err = float(np.max(np.abs(net_t(x_dense, call(fit_relu_network, np.sin, 0.0, 2 * np.pi, 32)) - np.sin(x_dense))))
 assert_true(err < 5e-3, hint=f"with 32 units the max error on [0, 2 pi] should be below 5e-3, got {err:.3g}",
             what="approximation of sin")
+sq_t = lambda x: x ** 2
+p_t = call(fit_relu_network, sq_t, 1.0, 3.0, 4)
+x_t = np.linspace(1.0, 3.0, 801)[:, None]
+assert_close(net_t(x_t, p_t), np.interp(x_t[:, 0], [1.0, 1.5, 2.0, 2.5, 3.0], [1.0, 2.25, 4.0, 6.25, 9.0])[:, None],
+             rtol=1e-9, atol=1e-9, hint="x**2 on [1, 3] with 4 units: the knots start at a = 1, not at 0; the network "
+                                        "is f(a) at a and straight between the knots", what="fit of x**2 on [1, 3]")
+p_1 = call(fit_relu_network, sq_t, 0.0, 1.0, 1)
+assert_close(net_t(np.array([[0.0], [0.5], [1.0]]), p_1), [[0.0], [0.5], [1.0]], rtol=1e-9, atol=1e-12,
+             hint="n_hidden = 1: one unit, the straight line from (a, f(a)) to (b, f(b))", what="fit with n_hidden = 1")
 ### BEGIN HIDDEN TESTS
 lin = lambda x: 3.0 * x - 1.0
 x_lin = np.linspace(-2.0, 1.0, 601)[:, None]
@@ -291,8 +336,11 @@ assert_true(err_cos < 3.0 ** 2 / 64 ** 2 / 8 + 1e-9, hint=f"cos on [1, 4] with 6
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The error falls like $1/n^2$. The figure uses `nnlib.widgets.fit_error`, which measures the same
-# construction; drag the slider in the explorer below to watch the fit improve unit by unit.
+# The error falls like $1/n^2$: from 8 units on, each doubling of the units divides it by about 4 (with
+# only 2 or 4 units the factor is irregular: it depends on where the few knots fall on the sine). The
+# cell prints the factors and checks them, and that every error stays below the bound $h^2/8$. The figure uses
+# `nnlib.widgets.fit_error`, which measures the library's copy of the same construction; the explorer
+# after it draws **your** `fit_relu_network`: drag the slider to watch the fit improve unit by unit.
 
 # %%
 units = np.array([2, 4, 8, 16, 32, 64, 128])
@@ -303,9 +351,38 @@ ax.loglog(units, (2 * np.pi / units) ** 2 / 8, "k--", lw=1, label="bound h²/8")
 ax.set_xlabel("hidden units"); ax.set_ylabel("max error"); ax.legend(fontsize=8)
 ax.set_title("one hidden layer: error ~ 1/n²")
 plt.show()
+factors = np.array(errors[:-1]) / np.array(errors[1:])
+print("error divided by, per doubling of the units:", np.round(factors, 2))
+assert np.all((factors[2:] > 3.5) & (factors[2:] < 4.5)), "the text says: about 4 per doubling from 8 units on"
+assert np.all(np.array(errors) <= (2 * np.pi / units) ** 2 / 8 + 1e-12), "the text says: below h^2/8"
 
 # %%
-fit_explorer(f=np.sin, a=0, b=2 * np.pi)
+import ipywidgets as widgets
+
+def draw_your_fit(n_hidden):
+    """Your fit_relu_network on sin over [0, 2 pi], its knots and its maximum error."""
+    try:
+        W1_f, b1_f, W2_f, b2_f = (np.asarray(p, dtype=float) for p in fit_relu_network(np.sin, 0.0, 2 * np.pi, n_hidden))
+    except NotImplementedError:
+        print("implement fit_relu_network above to see your fit here")
+        return
+    x_f = np.linspace(0.0, 2 * np.pi, 1001)[:, None]
+    y_f = (relu(x_f @ W1_f.T + b1_f) @ W2_f.T + b2_f)[:, 0]
+    knots_f = np.linspace(0.0, 2 * np.pi, n_hidden + 1)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.plot(x_f[:, 0], np.sin(x_f[:, 0]), color="0.5", lw=3, label="sin")
+    ax.plot(x_f[:, 0], y_f, color="tab:red", lw=1.5, label=f"your network, {n_hidden} units")
+    ax.plot(knots_f, np.sin(knots_f), "k.", ms=6, label="knots")
+    ax.set_title(f"your fit_relu_network: max error {np.max(np.abs(y_f - np.sin(x_f[:, 0]))):.3g}")
+    ax.legend(loc="best", fontsize=8)
+    plt.show()
+
+try:
+    fit_relu_network(np.sin, 0.0, 2 * np.pi, 4)
+    widgets.interact(draw_your_fit, n_hidden=widgets.IntSlider(value=4, min=1, max=64, description="hidden units",
+                                                               continuous_update=False))
+except NotImplementedError:
+    print("implement fit_relu_network above to explore your fit with a slider")
 
 # %% [markdown]
 # ## 5. Depth versus width
@@ -313,10 +390,10 @@ fit_explorer(f=np.sin, a=0, b=2 * np.pi)
 # A one-hidden-layer ReLU network on a line with $n$ units is piecewise linear with **at most $n + 1$
 # pieces** (each unit adds one kink). Depth does better. The **tent map** on $[0, 1]$,
 #
-# $$T(x) = \begin{cases} 2x & x \le \tfrac12 \\ 2 - 2x & x > \tfrac12 \end{cases}
-# \;=\; 2\,\text{relu}(x) - 4\,\text{relu}\!\left(x - \tfrac12\right) \quad (0 \le x \le 1),$$
+# $$T(x) = \begin{cases} 2x & x \le \tfrac12 \\ 2 - 2x & x > \tfrac12 \end{cases} \quad (0 \le x \le 1),$$
 #
-# needs only two ReLUs and maps $[0, 1]$ onto itself, up and back down. Composing it, $T \circ T$ goes up and
+# needs only two ReLUs (section 3's idea: a ramp for the rising slope, and a second ramp where the slope
+# changes, weighted by the size of that change) and maps $[0, 1]$ onto itself, up and back down. Composing it, $T \circ T$ goes up and
 # down twice, $T^{\circ 3}$ four times: **$T^{\circ d}$ has $2^d$ linear pieces from only $2d$ units** in $d$
 # layers. A one-hidden-layer network needs at least $2^d - 1$ units for the same function
 # (Telgarsky, 2016, turned this into a proof that some deep networks cannot be approximated by
@@ -340,9 +417,17 @@ def tent(x):
     ### END SOLUTION
 
 # %% tests id=test_tent points=1
-out = call(tent, np.array([0.0, 0.25, 0.5, 0.75, 1.0]))
+x_t = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+before = snapshot(x_t)
+out = call(tent, x_t)
+assert_unchanged(before, [x_t], hint="tent must not change x")
 assert_float_array(out)
-assert_close(out, [0.0, 0.5, 1.0, 0.5, 0.0], atol=1e-12, hint="T(x) = 2x for x <= 1/2 and 2 - 2x after: 2 relu(x) - 4 relu(x - 1/2)")
+assert_close(out, [0.0, 0.5, 1.0, 0.5, 0.0], atol=1e-12,
+             hint="up with slope 2 from (0, 0) to (1/2, 1), then down with slope -2 to (1, 0): at 1/2 the slope "
+                  "changes by -4 (section 3)")
+out_2d = call(tent, np.array([[0.1, 0.4], [0.6, 0.9]]))
+assert_shape(out_2d, (2, 2), hint="any shape: a 2-D x gives a 2-D result")
+assert_close(out_2d, [[0.2, 0.8], [0.8, 0.2]], atol=1e-12)
 ### BEGIN HIDDEN TESTS
 xs = np.linspace(0.0, 1.0, 1025)
 assert_close(call(tent, xs), np.where(xs <= 0.5, 2 * xs, 2 - 2 * xs), rtol=1e-12, atol=1e-12,
@@ -374,12 +459,20 @@ def pieces_t(values, grid):
     slopes = np.diff(np.asarray(values, dtype=float)) / np.diff(grid)
     return int(np.sum(np.abs(np.diff(slopes)) > 1e-6)) + 1
 
-out = call(compose_tent, np.array([0.0, 0.125, 0.25, 0.375, 0.5, 0.75, 1.0]), 2)
+x_t = np.array([0.0, 0.125, 0.25, 0.375, 0.5, 0.75, 1.0])
+before = snapshot(x_t)
+out = call(compose_tent, x_t, 2)
+assert_unchanged(before, [x_t], hint="compose_tent must not change x")
 assert_float_array(out)
 assert_close(out, [0.0, 0.5, 1.0, 0.5, 0.0, 1.0, 0.0], atol=1e-12, hint="depth 2 is T(T(x)): up and down twice")
+assert_close(call(compose_tent, np.array([0.25, 0.5, 0.75]), 1), [0.5, 1.0, 0.5], atol=1e-12,
+             hint="depth 1 is the tent map itself, applied once")
 grid_t = np.linspace(0.0, 1.0, 2 ** 10 + 1)
 assert_equal(pieces_t(call(compose_tent, grid_t, 3), grid_t), 8, hint="depth 3 has 2**3 = 8 linear pieces",
              what="number of linear pieces of compose_tent(x, 3)")
+out_2d = call(compose_tent, np.array([[0.1, 0.3], [0.7, 0.95]]), 2)
+assert_shape(out_2d, (2, 2), hint="any shape: a 2-D x gives a 2-D result")
+assert_close(out_2d, [[0.4, 0.8], [0.8, 0.2]], atol=1e-12)
 ### BEGIN HIDDEN TESTS
 for d in range(1, 7):
     y_ref = grid_t.copy()
@@ -416,6 +509,9 @@ try:
     ax2.set_title("depth buys pieces exponentially")
     fig.tight_layout()
     plt.show()
+    counted = [pieces_t(compose_tent(x_fine, d), x_fine) for d in range(1, 5)]
+    print("linear pieces of your compose_tent at depth 1..4:", counted)
+    assert counted == [2, 4, 8, 16], "the legend says 2**d pieces at depth d: check compose_tent against its test"
 except NotImplementedError:
     plt.close("all")
     print("implement tent and compose_tent above to see this")
