@@ -1,103 +1,57 @@
-"""`python -m grader autograde [LESSON] [--student ID] [--workers N] [--unsafe]`: grade submissions in parallel.
+"""`python -m grader autograde [LESSON] [--student ID] [--workers N | --scheduler ADDRESS] [--force] [--unsafe]`.
 
-Every (student, lesson) submission under the course's submitted folder is graded by nbgrader's own
-Autograde converter (the preprocessors of ``grader/nbgrader_config.py``: every kernel runs in the
-bubblewrap sandbox), each in a worker process (default: one per CPU core). Gradebook writes are
-made safe for concurrent workers by a busy timeout on SQLite and by re-grading a submission whose
-database write still lost the race (any other database works through nbgrader's own SQLAlchemy
-code, unchanged).
+Grades every (student, lesson) submission under the course's submitted folder, one Dask task per
+submission (:mod:`grader.distribute`: the task, what it carries, the one gradebook writer):
 
-Each submission gets a status (see :mod:`grader.status`) stored in the gradebook database:
-``ok``, ``late``, ``flagged: <reasons>`` (:mod:`grader.flags`), ``failed: <reason>`` (timeout,
-kernel died, memory limit, invalid notebook JSON, missing notebook, misnamed notebook, sandbox
-unavailable, nbgrader error) or ``missing``. A broken submission never stops the others.
-Re-grading is idempotent: it always replaces the previous grades and status (nbgrader ``--force``).
+* no option: an embedded Dask ``LocalCluster`` sized to the machine (``--workers N`` processes, default
+  one per CPU core, one thread each), started and stopped by this command;
+* ``--scheduler tcp://host:8786`` (or ``NNFS_DASK_SCHEDULER``): the tasks go to a running Dask
+  scheduler; its workers need the course's Python environment and bubblewrap, not this machine's
+  files.
 
-The course is the folder holding ``nbgrader_config.py``: ``--course-dir``, else the current folder
-when it has one, else the repository root. Extra nbgrader options: ``--set Execute.timeout=10``. Exit status: 0 when every submission got a status (whatever it
-is), 2 when nothing could be graded (no sandbox without --unsafe, unknown lesson, no gradebook).
+Each submission is graded by nbgrader's own Autograde converter with the course's preprocessors
+(``grader/nbgrader_config.py``: every kernel runs in the bubblewrap sandbox) and gets a status
+(:mod:`grader.status`): ``ok``, ``late`` (nbgrader's due date against the submission's timestamp),
+``flagged: <reasons>`` (:mod:`grader.flags`), ``failed: <reason>`` (timeout, kernel died, memory
+limit, invalid notebook JSON, missing or misnamed notebook, sandbox unavailable, nbgrader error) or
+``missing``. A broken submission never stops the others.
+
+Only what changed is graded: a submission whose recorded status carries its current fingerprint
+(same files, same lesson version) is skipped, so a second run after three new submissions grades
+those three. ``--force`` grades everything again. Results are written as they arrive, so a run that
+stops (Ctrl+C, a lost scheduler) keeps what was graded and the next run grades the rest.
+
+Prints one progress bar for the class (students x lessons), the Dask dashboard's address when the
+dashboard is available, and a summary at the end. Exit status: 0 when every submission got a
+status (whatever it is); 2 when nothing could be graded (no sandbox without --unsafe, unknown
+lesson, bad options); 3 when the scheduler was lost (what was graded is kept).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import random
+import statistics
 import sys
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from grader.course import Course, CourseError, course_root
+from grader.course import add_arguments as add_course_arguments
 
 # ---------------------------------------------------------------------------------------------
-# configuration
+# reading what nbgrader left behind
 
 
-def course_dir(path: str | None = None) -> Path:
-    """The course folder: ``path``, else the current folder if it has nbgrader_config.py, else the repo."""
-    if path:
-        return Path(path).resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "nbgrader_config.py").exists() else REPO
+def load_config(course: Path | str | None = None, overrides: list[str] | None = None):
+    """The Config nbgrader would use in ``course`` (kept for callers of the old name: grader.course)."""
+    from grader.course import load_config as _load
+
+    return _load(course_root(course), overrides)
 
 
-def load_config(course: Path, overrides: list[str] | None = None):
-    """The traitlets Config nbgrader would use from ``course`` (its nbgrader_config.py + overrides)."""
-    from traitlets.config import Config
-    from traitlets.config.loader import KVArgParseConfigLoader, PyFileConfigLoader
-
-    config = Config()
-    try:
-        from jupyter_core.paths import jupyter_config_path
-        folders = list(reversed(jupyter_config_path()))
-    except Exception:  # pragma: no cover
-        folders = []
-    for folder in [*folders, str(course)]:
-        if os.path.exists(os.path.join(folder, "nbgrader_config.py")):
-            loader = PyFileConfigLoader("nbgrader_config.py", path=folder)
-            config.merge(loader.load_config())
-    if overrides:
-        config.merge(KVArgParseConfigLoader(list(overrides)).load_config())
-    if "root" not in config.CourseDirectory:
-        config.CourseDirectory.root = str(course)
-    return config
-
-
-def make_coursedir(config):
-    from nbgrader.coursedir import CourseDirectory
-    return CourseDirectory(config=config)
-
-
-def _worker_db_url(db_url: str) -> str:
-    """SQLite: wait up to 60 s for a lock instead of failing at once (other URLs unchanged)."""
-    if db_url.startswith("sqlite:") and "timeout=" not in db_url:
-        return db_url + ("&" if "?" in db_url else "?") + "timeout=60"
-    return db_url
-
-
-# ---------------------------------------------------------------------------------------------
-# one submission
-
-_STATE: dict = {}
-
-
-def _init_worker(course: str, overrides: list[str], env: dict) -> None:
-    import warnings
-    os.environ.update(env)
-    # nbgrader's own submission code trips SQLAlchemy autoflush warnings: noise on the progress bar
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-    config = load_config(Path(course), overrides)
-    coursedir = make_coursedir(config)
-    coursedir.db_url = _worker_db_url(coursedir.db_url)
-    config.CourseDirectory.db_url = coursedir.db_url
-    _STATE.update(config=config, coursedir=coursedir)
-
-
-def _notebook_path(coursedir, folder_kind: str, student: str, lesson: str, notebook: str) -> str:
-    folder = coursedir.format_path(getattr(coursedir, folder_kind), student, lesson)
-    return os.path.join(folder, f"{notebook}.ipynb")
-
-
-def _classify_failure(text: str) -> str:
+def classify_failure(text: str) -> str:
     """A short reason from nbgrader's log/traceback of a failed autograde."""
     if "SandboxUnavailable" in text:
         return "sandbox unavailable"
@@ -109,11 +63,12 @@ def _classify_failure(text: str) -> str:
         return "timeout (a cell ran too long and ignored the interrupt)"
     if "NotJSONError" in text or "does not appear to be JSON" in text:
         return "invalid notebook JSON"
-    if "SchemaTooOldError" in text or "SchemaTooNewError" in text or "metadata" in text and "nbgrader" in text and "ValidationError" in text:
+    if "SchemaTooOldError" in text or "SchemaTooNewError" in text or (
+            "metadata" in text and "nbgrader" in text and "ValidationError" in text):
         return "nbgrader error: invalid nbgrader cell metadata"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     errors = [ln for ln in lines if ln.startswith("[ERROR]") and "There was an error processing" not in ln
-              and "Please see" not in ln and "There was an error processing assignment" not in ln]
+              and "Please see" not in ln]
     exc = [ln for ln in lines if ln.split(":")[0].endswith(("Error", "Exception"))]
     last = (exc or errors or lines or ["unknown error"])[-1]
     return "nbgrader error: " + last.replace("[ERROR] ", "")[:200]
@@ -124,16 +79,8 @@ def _cell_name(cell, index: int) -> str:
     return grade_id or f"#{index}"
 
 
-def _remove_stale(coursedir, student: str, lesson: str) -> None:
-    """Drop an earlier autograded copy, so a re-grade ends as a first grade would (idempotent)."""
-    import shutil
-    folder = coursedir.format_path(coursedir.autograded_directory, student, lesson)
-    if os.path.isdir(folder):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _executed_problems(path: str) -> list[str]:
-    """Timeouts and memory errors recorded in the executed notebook's outputs."""
+def executed_problems(path: str) -> list[str]:
+    """Timeouts, memory errors and broken course imports recorded in an executed notebook's outputs."""
     try:
         with open(path, encoding="utf-8") as f:
             nb = json.load(f)
@@ -158,252 +105,235 @@ def _executed_problems(path: str) -> list[str]:
     return problems
 
 
-def grade_one(student: str, lesson: str, notebooks: list[str], duedate=None) -> dict:
-    """Autograde one submission in this (worker) process; returns a SubmissionStatus as a dict.
-
-    ``notebooks``: the lesson's notebook names in the gradebook; ``duedate``: the lesson's due
-    date (naive UTC datetime, as nbgrader stores it) or None.
-    """
-    from dataclasses import asdict
-    from nbgrader.converters import Autograde
-    from nbgrader.utils import capture_log
-
-    from grader import flags
-    from grader.status import SubmissionStatus
-
-    coursedir, config = _STATE["coursedir"], _STATE["config"]
-    start = time.monotonic()
-
-    def done(kind: str, reason: str = "", **extra) -> dict:
-        status = SubmissionStatus(student=student, lesson=lesson, kind=kind, reason=reason,
-                                  seconds=round(time.monotonic() - start, 3), **extra)
-        return asdict(status)
-
-    folder = coursedir.format_path(coursedir.submitted_directory, student, lesson)
-    if not os.path.isdir(folder):
-        _remove_stale(coursedir, student, lesson)
-        return done("missing")
-
-    # the notebooks themselves: present, named right, valid JSON
-    present = sorted(p.name for p in Path(folder).glob("*.ipynb"))
-    expected = [f"{n}.ipynb" for n in notebooks]
-    missing = [e for e in expected if e not in present]
-    if missing:
-        others = [p for p in present if p not in expected]
-        _remove_stale(coursedir, student, lesson)
-        if others:
-            return done("failed", f"misnamed notebook (submitted {', '.join(others)}; expected {', '.join(missing)})")
-        return done("failed", f"missing notebook ({', '.join(missing)} not in the submission)")
-    for name in expected:
-        try:
-            with open(os.path.join(folder, name), encoding="utf-8") as f:
-                nb = json.load(f)
-            if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-                raise ValueError("not a notebook: no list of cells")
-        except Exception as err:
-            _remove_stale(coursedir, student, lesson)
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            return done("failed", f"invalid notebook JSON ({name}: {type(err).__name__}: {first[:120]})")
-
-    # grade with nbgrader, retrying when a concurrent gradebook write won the race
-    result: dict = {}
-    for attempt in range(6):
-        coursedir.assignment_id, coursedir.student_id = lesson, student
-        app = Autograde(coursedir=coursedir, config=config)
-        app.force = True
-        app.create_student = True
-        result = capture_log(app)
-        text = (result.get("log") or "") + (result.get("error") or "")
-        if result["success"] or "database is locked" not in text:
-            break
-        time.sleep(random.uniform(0.2, 1.0) * (attempt + 1))
-    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-
-    # late, as nbgrader counts it: the submission's timestamp against the lesson's due date
-    seconds_late = 0.0
-    timestamp = coursedir.get_existing_timestamp(folder)
-    if timestamp is not None and duedate is not None:
-        seconds_late = max(0.0, (timestamp - duedate).total_seconds())
-    late = seconds_late > 0
-
-    flag_reasons: list[str] = []
-    for name in notebooks:
-        source = os.path.join(coursedir.format_path(coursedir.source_directory, ".", lesson), f"{name}.ipynb")
-        try:
-            flag_reasons += flags.analyze_notebook(os.path.join(folder, f"{name}.ipynb"),
-                                                   source if os.path.exists(source) else None)
-        except Exception as err:  # a notebook we cannot analyse is itself suspicious
-            flag_reasons.append(f"{name}: could not be analysed ({type(err).__name__})")
-
-    common = dict(late=late, seconds_late=seconds_late, flags=flag_reasons)
-    if not result["success"]:
-        detail = text.strip()[-3000:]
-        return done("failed", _classify_failure(text), graded=False, detail=detail, **common)
-    problems: list[str] = []
-    for name in notebooks:
-        problems += _executed_problems(_notebook_path(coursedir, "autograded_directory", student, lesson, name))
-    if problems:
-        reason = problems[0] if len(problems) == 1 else f"{problems[0]} (+{len(problems) - 1} more)"
-        if "memory" in problems[0]:
-            reason = reason.replace("memory limit in", "memory limit (MemoryError) in")
-        return done("failed", reason, graded=True, **common)
-    if flag_reasons:
-        return done("flagged", "; ".join(flag_reasons), graded=True, **common)
-    return done("ok", graded=True, **common)
-
-
-def _grade_job(job):
-    student, lesson, notebooks, duedate = job
-    try:
-        return grade_one(student, lesson, notebooks, duedate)
-    except Exception as err:  # never lose a submission to a grader bug
-        import traceback
-        from dataclasses import asdict
-        from grader.status import SubmissionStatus
-        return asdict(SubmissionStatus(student=student, lesson=lesson, kind="failed",
-                                       reason=f"grader error: {type(err).__name__}: {err}"[:300],
-                                       detail=traceback.format_exc()[-3000:]))
-
-
 # ---------------------------------------------------------------------------------------------
 # the class
 
 
-def plan(coursedir, lesson: str | None = None, student: str | None = None):
+def plan(course: Course, lesson: str | None = None, student: str | None = None):
     """(students, {lesson: [notebook names]}) to grade, from the gradebook and the submitted folder."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with course.gradebook() as gb:
         lessons = {a.name: sorted(n.name for n in a.notebooks) for a in gb.assignments}
         students = {s.id for s in gb.students}
-    submitted = Path(coursedir.root) / coursedir.submitted_directory
-    if submitted.is_dir():
-        students |= {p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    if course.submitted.is_dir():
+        students |= {p.name for p in course.submitted.iterdir() if p.is_dir() and not p.name.startswith(".")}
     if lesson is not None:
         if lesson not in lessons:
-            raise SystemExit(f"autograde: lesson {lesson!r} is not in the gradebook "
-                             f"(known: {', '.join(sorted(lessons)) or 'none'}); release it first "
-                             f"(python -m grader release {lesson}).")
+            raise CourseError(f"lesson {lesson!r} is not in the gradebook "
+                              f"(known: {', '.join(sorted(lessons)) or 'none'}); release it first "
+                              f"(python -m grader release {lesson}).")
         lessons = {lesson: lessons[lesson]}
     if student is not None:
         students = {student}
     return sorted(students), dict(sorted(lessons.items()))
 
 
-def autograde(course: Path | str | None = None, lesson: str | None = None, student: str | None = None,
-              workers: int | None = None, unsafe: bool = False, overrides: list[str] | None = None,
-              progress: bool = True) -> list:
-    """Grade the class (or one lesson / one student); returns the SubmissionStatus list.
+@dataclass
+class Run:
+    """What one ``autograde`` run did."""
 
-    Statuses are saved in the gradebook database as they arrive (:class:`grader.status.StatusStore`).
-    Raises :class:`grader.sandbox.SandboxUnavailable` when bubblewrap is unusable and not ``unsafe``.
-    """
-    from nbgrader.api import Gradebook
+    statuses: list = field(default_factory=list)      # SubmissionStatus of everything recorded this run
+    skipped: list = field(default_factory=list)       # (student, lesson) already graded, unchanged
+    total: int = 0                                    # students x lessons
+    elapsed: float = 0.0
+    cluster: str = ""
+    dashboard: str | None = None
+    lost: str | None = None                           # why the scheduler was lost, if it was
 
-    from grader import sandbox
-    from grader.status import StatusStore, SubmissionStatus
 
-    course = course_dir(str(course) if course else None)
-    overrides = list(overrides or [])
-    env = {}
+@contextlib.contextmanager
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="autograde", unit="nb", file=sys.stderr, dynamic_ncols=True)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def sandbox_settings(course: Course, unsafe: bool) -> tuple[dict[str, str], list[str]]:
+    """(environment for the tasks, instructor-side folders every kernel must not see)."""
+    from grader import distribute, sandbox
+
+    env = {k: os.environ[k] for k in distribute.TASK_ENV if k in os.environ}
     if unsafe:
         env[sandbox.UNSAFE_ENV] = "1"
-        os.environ[sandbox.UNSAFE_ENV] = "1"
-    sandbox.require()
+    hide = sandbox.course_hidden_paths(course.config)
+    hide += [str(p) for p in (course.state, course.submitted, course.autograded, course.source)
+             if str(p) not in hide]
+    return env, hide
 
-    config = load_config(course, overrides)
-    coursedir = make_coursedir(config)
-    students, lessons = plan(coursedir, lesson, student)
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:  # created here, not raced for by workers
-        for sid in students:
-            gb.update_or_create_student(sid)
-        duedates = {name: gb.find_assignment(name).duedate for name in lessons}
-    store = StatusStore(coursedir.db_url)
 
-    jobs = [(s, l, nbs, duedates[l]) for l, nbs in lessons.items() for s in students]
-    n = len(jobs)
-    workers = max(1, min(workers or len(os.sched_getaffinity(0)), n or 1))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=n, desc="autograde", unit="nb", file=sys.stderr, dynamic_ncols=True)
-    statuses: list[SubmissionStatus] = []
+def autograde(course_dir: Path | str | None = None, lesson: str | None = None, student: str | None = None,
+              workers: int | None = None, unsafe: bool = False, overrides: list[str] | None = None,
+              progress: bool = True, scheduler: str | None = None, force: bool = False,
+              log=None) -> Run:
+    """Grade the class (or one lesson / one student) on Dask; returns a :class:`Run`.
 
-    def record(data: dict) -> None:
-        status = SubmissionStatus(**data)
-        store.save(status)
-        statuses.append(status)
-        if bar is not None:
-            bar.set_postfix_str(f"{status.student}/{status.lesson}: {status.label}"[:60])
-            bar.update(1)
+    Statuses, grades and autograded notebooks are saved as results arrive. Raises
+    :class:`grader.sandbox.SandboxUnavailable` when bubblewrap is unusable (here for a LocalCluster,
+    on any worker of a scheduler) and not ``unsafe``; :class:`grader.course.CourseError` for an
+    unknown lesson. A lost scheduler ends the run early with ``Run.lost`` set. Never changes this
+    process's environment (``unsafe`` travels with the tasks).
+    """
+    from grader import distribute, sandbox
+    from grader.distribute import GradeResult, GradebookWriter, Submission
+    from grader.status import SubmissionStatus
 
-    try:
-        if workers == 1:
-            _init_worker(str(course), overrides, env)
-            for job in jobs:
-                record(_grade_job(job))
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
+    log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+    started = time.monotonic()
+    scheduler = scheduler or os.environ.get(distribute.SCHEDULER_ENV) or None
+    if scheduler and workers:
+        raise CourseError("--workers sizes the embedded LocalCluster; with --scheduler the cluster's own "
+                          "workers grade (start more `dask worker` processes to grow it)")
+    course = Course.load(course_dir, overrides)
+    if not scheduler:
+        ok, why = sandbox.available()
+        if not ok and not (unsafe or sandbox.unsafe_allowed()):
+            raise sandbox.SandboxUnavailable(sandbox.UNAVAILABLE_HELP.format(why=why))
+    if unsafe or sandbox.unsafe_allowed():
+        unsafe = True
 
-            import nbgrader.converters  # noqa: F401  imported once, inherited by the forked workers
-            ctx = mp.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(str(course), overrides, env)) as pool:
-                futures = {pool.submit(_grade_job, job): job for job in jobs}
-                for future in as_completed(futures):
-                    try:
-                        record(future.result())
-                    except Exception as err:  # a worker process died
-                        s, l = futures[future][:2]
-                        record(dict(student=s, lesson=l, kind="failed",
-                                    reason=f"grader error: worker died ({type(err).__name__})"))
-    finally:
-        if bar is not None:
-            bar.close()
-        store.close()
-    statuses.sort(key=lambda st: (st.lesson, st.student))
-    return statuses
+    students, lessons = plan(course, lesson, student)
+    env, hide = sandbox_settings(course, unsafe)
+    run = Run(total=len(students) * len(lessons))
+    with GradebookWriter(course) as writer:
+        packages = {name: distribute.make_package(course, writer.gb, name, env, hide) for name in lessons}
+        recorded = {} if force else writer.store.load()
+        todo: list[Submission] = []
+        missing: list[GradeResult] = []
+        for name, package in packages.items():
+            for sid in students:
+                sub = distribute.read_submission(course, sid, name, package.digest)
+                if sub is None:
+                    fp = f"missing:{package.digest}"
+                    old = recorded.get((sid, name))
+                    if old is not None and old.kind == "missing" and old.fingerprint == fp:
+                        run.skipped.append((sid, name))
+                    else:
+                        status = SubmissionStatus(student=sid, lesson=name, kind="missing", fingerprint=fp)
+                        missing.append(GradeResult(status=asdict(status), fingerprint=fp))
+                    continue
+                exists = all((writer.autograded_folder(sid, name) / f"{nb}.ipynb").is_file()
+                             for nb in package.notebooks)
+                if force or distribute.needs_grading(recorded.get((sid, name)), sub.fingerprint, exists):
+                    todo.append(sub)
+                else:
+                    run.skipped.append((sid, name))
+
+        with _progress_bar(run.total, progress) as bar:
+            def record(result: GradeResult) -> None:
+                status = writer.write(result)
+                run.statuses.append(status)
+                if bar is not None:
+                    bar.set_postfix_str(f"{status.student}/{status.lesson}: {status.label}"[:60])
+                    bar.update(1)
+
+            if bar is not None and run.skipped:
+                bar.update(len(run.skipped))
+            for result in missing:
+                record(result)
+            if todo:
+                try:
+                    with distribute.connect(scheduler, workers) as (client, description):
+                        run.cluster = description
+                        run.dashboard = distribute.dashboard(client)
+                        log(f"autograde: {len(todo)} submission(s) to grade on a {description}"
+                            + (f"; dashboard: {run.dashboard}" if run.dashboard else "")
+                            + (f"; {len(run.skipped)} already graded" if run.skipped else ""))
+                        if scheduler:
+                            _require_sandbox_on_workers(client, unsafe)
+                        distribute.fan_out(client, packages, todo, record)
+                except distribute.SchedulerLost as err:
+                    run.lost = str(err)
+    run.statuses.sort(key=lambda st: (st.lesson, st.student))
+    run.elapsed = time.monotonic() - started
+    return run
+
+
+def _require_sandbox_on_workers(client, unsafe: bool) -> None:
+    from grader import distribute, sandbox
+
+    found = distribute.probe_workers(client)
+    if not found:
+        raise distribute.SchedulerLost("the Dask scheduler has no workers: start `dask worker <scheduler address>` "
+                                       "on the grading machines")
+    broken = {address: why for address, (ok, why) in found.items() if not ok}
+    if broken and not unsafe:
+        listed = "; ".join(f"{a}: {w}" for a, w in sorted(broken.items()))
+        raise sandbox.SandboxUnavailable(sandbox.UNAVAILABLE_HELP.format(why=f"on worker(s) {listed}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# the command
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student (default: everyone)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="parallel worker processes (default: one per CPU core)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes of the embedded Dask LocalCluster (default: one per CPU core)")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="grade on a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                            "(default: $NNFS_DASK_SCHEDULER, else an embedded LocalCluster)")
+    parser.add_argument("--force", action="store_true",
+                        help="grade every submission again, even those graded since they last changed")
     parser.add_argument("--unsafe", action="store_true",
-                        help="grade even where the bubblewrap sandbox is unavailable (student code runs with your rights)")
-    parser.add_argument("--course-dir", metavar="PATH", default=None,
-                        help="folder with the course's nbgrader_config.py (default: here, else the repository)")
+                        help="grade even where the bubblewrap sandbox is unavailable (student code runs with "
+                             "the worker's rights)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--set", dest="nbgrader_options", action="append", default=[], metavar="Class.trait=value",
-                        help="extra nbgrader configuration, e.g. --set Execute.timeout=10 (repeatable)")
+    add_course_arguments(parser)
+
+
+def summary(run: Run) -> str:
+    """The end-of-run report: counts, failures and flags with their reasons, time."""
+    counts: dict[str, int] = {}
+    for st in run.statuses:
+        counts[st.kind] = counts.get(st.kind, 0) + 1
+    kinds = ("ok", "late", "flagged", "failed", "missing")
+    lines = [f"graded {len(run.statuses)} submission(s): "
+             + (", ".join(f"{counts[k]} {k}" for k in kinds if k in counts) or "nothing to do")]
+    if run.skipped:
+        lines.append(f"already graded (unchanged, skipped): {len(run.skipped)}; --force grades them again")
+    if run.lost:
+        lines.append(f"STOPPED: {run.lost}")
+        left = run.total - len(run.statuses) - len(run.skipped)
+        lines.append(f"  {len(run.statuses)} result(s) saved; {left} submission(s) not graded: run the same "
+                     "command again (with a running scheduler) to grade only those")
+    rows = [(st.student, st.lesson, st.label) for st in run.statuses
+            if st.kind in ("failed", "flagged", "late")]
+    if rows:
+        w1 = max(7, *(len(r[0]) for r in rows))
+        w2 = max(6, *(len(r[1]) for r in rows))
+        lines.append(f"  {'student':<{w1}}  {'lesson':<{w2}}  status")
+        lines += [f"  {s:<{w1}}  {le:<{w2}}  {label}" for s, le, label in sorted(rows, key=lambda r: (r[1], r[0]))]
+    executed = [st.seconds for st in run.statuses if st.kind != "missing" and st.seconds > 0.05]
+    timing = f"time: {run.elapsed:.1f} s" + (f" on a {run.cluster}" if run.cluster else "")
+    if executed:
+        timing += (f"; per notebook: median {statistics.median(executed):.2f} s, "
+                   f"max {max(executed):.2f} s ({len(executed)} executed)")
+    lines.append(timing)
+    return "\n".join(lines)
 
 
 def run(args) -> int:
     from grader.sandbox import SandboxUnavailable
-    started = time.monotonic()
+
     try:
-        options = ["--" + o.lstrip("-") for o in args.nbgrader_options]
-        statuses = autograde(args.course_dir, args.lesson, args.student, args.workers, args.unsafe,
-                             options, progress=not args.no_progress)
+        result = autograde(args.course_dir, args.lesson, args.student, args.workers, args.unsafe,
+                           args.set, progress=not args.no_progress, scheduler=args.scheduler, force=args.force)
     except SandboxUnavailable as err:
         print(f"autograde: {err}", file=sys.stderr)
         return 2
-    except SystemExit as err:
-        print(err, file=sys.stderr)
+    except CourseError as err:
+        print(f"autograde: {err}", file=sys.stderr)
         return 2
-    elapsed = time.monotonic() - started
-    executed = sum(1 for st in statuses if st.kind != "missing" and st.seconds > 0.05)
-    workers = max(1, min(args.workers or len(os.sched_getaffinity(0)), len(statuses)))
-    print(f"autograde: {len(statuses)} submission(s) in {elapsed:.1f} s with {workers} worker(s)"
-          + (f", {elapsed / executed:.2f} s per executed notebook" if executed else ""), file=sys.stderr)
-    counts: dict[str, int] = {}
-    for st in statuses:
-        counts[st.kind] = counts.get(st.kind, 0) + 1
-    print(f"graded {len(statuses)} submission(s): "
-          + ", ".join(f"{counts[k]} {k}" for k in ("ok", "late", "flagged", "failed", "missing") if k in counts))
-    for st in statuses:
-        if st.kind in ("failed", "flagged") or st.late:
-            print(f"  {st.student:<16} {st.lesson:<24} {st.label}")
+    print(summary(result))
+    if result.lost:
+        print(f"autograde: {result.lost}; what was graded is saved, re-run to grade the rest", file=sys.stderr)
+        return 3
     return 0

@@ -17,12 +17,19 @@ A status reads (the ``status`` column of ``python -m grader export``):
                             nbgrader error, ...)
 * ``missing``               no submission
 
-``failed`` and ``flagged`` take ``; late`` at the end when the submission was also late.
+``failed`` and ``flagged`` take ``; late`` at the end when the submission was also late. Lateness is
+nbgrader's own: the submission's ``timestamp.txt`` against the lesson's due date in the gradebook
+(``SubmittedAssignment.total_seconds_late``, extensions included).
+
+Each status also records the ``fingerprint`` of what was graded (the lesson's version and the
+submission's exact files, :func:`grader.distribute.fingerprint`): the next ``python -m grader
+autograde`` skips a submission whose status carries its current fingerprint. The status row is
+written after the grades and the autograded folder, so it marks a grading as complete.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 
 TABLE = "nnfs_autograde_status"
@@ -45,10 +52,16 @@ class SubmissionStatus:
     seconds: float = 0.0            # wall time spent grading it
     graded_at: str = ""
     detail: str = ""                # log excerpt for failures
+    fingerprint: str = ""           # what was graded (lesson version + submitted files)
+    worker: str = ""                # the Dask worker that graded it
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown status kind {self.kind!r}")
+        if self.kind == "ok" and self.late:
+            self.kind = "late"
+        elif self.kind == "late":
+            self.late = True
         if not self.graded_at:
             self.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -58,16 +71,20 @@ class SubmissionStatus:
         if self.kind in ("failed", "flagged"):
             text = f"{self.kind}: {self.reason}"
             return text + ("; late" if self.late else "")
-        if self.kind == "ok" and self.late:
-            return "late"
         return self.kind
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
+    def from_dict(cls, data: dict) -> "SubmissionStatus":
+        """From :func:`dataclasses.asdict` output; keys this version does not know are ignored."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @classmethod
     def from_json(cls, text: str) -> "SubmissionStatus":
-        return cls(**json.loads(text))
+        return cls.from_dict(json.loads(text))
 
 
 def _engine(db_url: str):
