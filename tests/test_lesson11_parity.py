@@ -6,7 +6,9 @@ The locked setup cell and the answer cells of ``solutions/11_pytorch/11_pytorch.
 * ``pick_device`` follows cuda > mps > cpu, checked at call time (availability monkeypatched);
 * ``torch_mlp`` has the nnlib layout and ``copy_from_nnlib`` makes it compute nnlib's function to 1e-5;
 * ``torch_gradients`` (autograd) matches nnlib's hand-written backprop (module ``backward``) on the same weights;
-* ``train_torch`` trains in place on the CPU and reports one mean loss per epoch.
+* ``train_torch`` trains in place on the CPU and reports one mean loss per epoch;
+* ``Value`` (the scalar autograd engine) agrees with its twin ``nnlib.autograd.Value`` and with torch.autograd,
+  value for value, on the same expressions, and its graph draws with ``nnlib.autograd.draw_graph``.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ torch = pytest.importorskip("torch")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "solutions" / "11_pytorch" / "11_pytorch.ipynb"
-ANSWERS = ("pick_device", "torch_mlp", "copy_from_nnlib", "torch_gradients", "train_torch")
+ANSWERS = ("Value", "pick_device", "torch_mlp", "copy_from_nnlib", "torch_gradients", "train_torch")
 
 
 def _code(source: str) -> str:
@@ -135,3 +137,47 @@ def test_train_torch_trains_in_place_on_cpu(lesson):
     with torch.no_grad():
         accuracy = (model(torch.as_tensor(X_new)).argmax(dim=1).numpy() == y_new).mean()
     assert accuracy >= 0.9
+
+
+EXPRESSIONS = [
+    (lambda a, b: ((a * b).tanh() + (a / b).exp() - (b ** 2).log()) / (1 - a), [0.3, -1.2]),
+    (lambda a, b: (a * b).relu() * a + 2 / b - 3 * a ** -2, [-1.5, -2.0]),
+    (lambda a, b, c: a * b + a * c - (-a) + (a + 1).log(), [0.5, -1.5, 2.0]),
+    (lambda a: (lambda b: b * b.tanh() + b)(a * 3), [0.4]),
+    (lambda a: a.relu(), [0.0]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(EXPRESSIONS)))
+def test_value_matches_nnlib_twin_and_torch(lesson, index):
+    from nnlib.autograd import Value as Twin
+
+    f, xs = EXPRESSIONS[index]
+    results = []
+    for cls in (lesson["Value"], Twin):
+        leaves = [cls(x) for x in xs]
+        out = f(*leaves)
+        out.backward()
+        results.append((float(out.data), [float(v.grad) for v in leaves]))
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    out = f(*tensors)
+    out.backward()
+    want = (out.item(), [0.0 if t.grad is None else t.grad.item() for t in tensors])
+    for data, grads in results:
+        assert data == pytest.approx(want[0], rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(want[1], rel=1e-12, abs=1e-12)
+
+
+def test_value_graph_draws(lesson):
+    import matplotlib.pyplot as plt
+    from nnlib.autograd import draw_graph
+
+    Value = lesson["Value"]
+    a, b = Value(2.0), Value(-3.0)
+    e = (a * b + a).tanh()
+    e.backward()
+    ax = draw_graph(e)
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text() and "data" not in t.get_text())
+    assert labels == ["*", "+", "tanh"]
+    assert a.grad == pytest.approx(-0.0026819, abs=1e-7) and b.grad == pytest.approx(0.0026819, abs=1e-7)
+    plt.close(ax.figure)
