@@ -11,13 +11,14 @@ a loss has ``forward(pred, target) -> float`` and ``backward() -> grad``; an opt
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from nnlib.data import minibatches
 
-__all__ = ["History", "fit", "evaluate", "predict", "accuracy"]
+__all__ = ["History", "fit", "evaluate", "evaluation_mode", "predict", "accuracy"]
 
 
 @dataclass
@@ -69,12 +70,26 @@ def accuracy(scores, labels):
     return float(np.mean(predicted == labels))
 
 
+@contextmanager
+def evaluation_mode(model):
+    """``with evaluation_mode(model):`` the model in evaluation mode (``model.eval()``: dropout off),
+    its previous mode restored afterwards, as PyTorch code does around a validation pass."""
+    was_training = getattr(model, "training", None)
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        yield model
+    finally:
+        if was_training is not None and hasattr(model, "train"):
+            model.train(was_training)
+
+
 def evaluate(model, loss, X, y, batch_size=1024):
     """Mean loss and accuracy of ``model`` on ``(X, y)``, computed in batches of ``batch_size``.
 
     ``X`` ``(N, in_features)``; ``y`` ``(N,)`` integer labels or ``(N, out_features)`` targets.
     Returns ``(loss, accuracy)`` as floats; accuracy is ``nan`` for a regression target.
-    No gradient is computed and no parameter changes.
+    Runs in evaluation mode (dropout off); no gradient is computed and no parameter changes.
     """
     n = len(X)
     if n == 0:
@@ -82,28 +97,30 @@ def evaluate(model, loss, X, y, batch_size=1024):
     classify = _is_classification(y)
     total_loss = 0.0
     correct = 0
-    for xb, yb in minibatches(X, y, batch_size, shuffle=False):
-        out = model.forward(xb)
-        total_loss += float(loss.forward(out, yb)) * len(xb)
-        if classify:
-            correct += int(np.count_nonzero(out.argmax(axis=1) == yb))
+    with evaluation_mode(model):
+        for xb, yb in minibatches(X, y, batch_size, shuffle=False):
+            out = model.forward(xb)
+            total_loss += float(loss.forward(out, yb)) * len(xb)
+            if classify:
+                correct += int(np.count_nonzero(out.argmax(axis=1) == yb))
     return total_loss / n, (correct / n if classify else float("nan"))
 
 
 def predict(model, X, batch_size=1024, threshold=0.0):
     """Predicted class indices ``(N,)`` int64 for ``X`` ``(N, in_features)``.
 
-    The class is the argmax of the model's output ``(N, C)``. A model with a single output
+    Runs in evaluation mode (dropout off). The class is the argmax of the model's output ``(N, C)``. A model with a single output
     column is read as a binary classifier: class 1 where the output exceeds ``threshold``
     (0.0 for a logit, use 0.5 for a sigmoid output).
     """
     parts = []
-    for start in range(0, len(X), batch_size):
-        out = model.forward(X[start:start + batch_size])
-        if out.ndim == 2 and out.shape[1] > 1:
-            parts.append(out.argmax(axis=1))
-        else:
-            parts.append((out.reshape(len(out)) > threshold))
+    with evaluation_mode(model):
+        for start in range(0, len(X), batch_size):
+            out = model.forward(X[start:start + batch_size])
+            if out.ndim == 2 and out.shape[1] > 1:
+                parts.append(out.argmax(axis=1))
+            else:
+                parts.append((out.reshape(len(out)) > threshold))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate(parts).astype(np.int64)
@@ -136,6 +153,8 @@ def fit(model, loss, optimizer, X, y, epochs, batch_size, rng, X_val=None, y_val
         bar = tqdm(epoch_range, desc="training", unit="epoch")
         epoch_range = bar
     n = len(X)
+    if hasattr(model, "train"):
+        model.train()  # training mode (dropout on); evaluate() switches to evaluation mode and back
     forward, backward = model.forward, model.backward
     loss_forward, loss_backward = loss.forward, loss.backward
     zero_grad, step = optimizer.zero_grad, optimizer.step

@@ -160,3 +160,22 @@ def test_history_reads_like_a_dict():
     assert h["loss"] == [1.0, 0.5] and "val_loss" in h and len(h) == 2
     with pytest.raises(KeyError):
         h["nope"]
+
+
+def test_evaluate_and_predict_run_in_evaluation_mode_and_restore_it():
+    from nnlib import Dropout
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((64, 4)).astype(np.float32), rng.integers(0, 3, 64)
+    plain = Sequential(Linear(4, 8, rng=np.random.default_rng(1)), ReLU(), Linear(8, 3, rng=np.random.default_rng(2)))
+    dropped = Sequential(Linear(4, 8, rng=np.random.default_rng(1)), ReLU(), Dropout(0.5, rng=3),
+                         Linear(8, 3, rng=np.random.default_rng(2)))
+    loss = CrossEntropyLoss()
+    assert evaluate(dropped, loss, X, y) == evaluate(plain, loss, X, y)  # dropout off: the same network
+    np.testing.assert_array_equal(predict(dropped, X), predict(plain, X))
+    assert dropped.training and dropped[2].training  # the training mode is back
+    dropped.eval()
+    evaluate(dropped, loss, X, y)
+    assert not dropped[2].training  # ...and so is the evaluation mode
+    fit(dropped, loss, SGD(dropped.parameters(), lr=0.1), X, y, epochs=1, batch_size=16, rng=rng, progress=False)
+    assert dropped[2].training  # fit trains in training mode
