@@ -318,9 +318,9 @@ def _check(name, f, xs, hint):
 _TABLE = "revisit the row of section 1's table for this operation"
 _CASES = [
     ("a * b", lambda a, b: a * b, [1.5, -2.0], f"{_TABLE} (a * b): each input gets its own share"),
-    ("a - b", lambda a, b: a - b, [1.5, -2.0], "write a - b with operations whose derivatives you already have"),
-    ("a / b", lambda a, b: a / b, [1.5, -2.0], "write a / b with a product and a power (section 1)"),
-    ("-a", lambda a: -a, [0.7], "-a is a product with a constant"),
+    ("a - b", lambda a, b: a - b, [1.5, -2.0], "revisit how section 1 builds a - b from operations you already have"),
+    ("a / b", lambda a, b: a / b, [1.5, -2.0], "revisit how section 1 builds a / b from operations you already have"),
+    ("-a", lambda a: -a, [0.7], "revisit how section 1 builds -a from an operation you already have"),
     ("2 + a", lambda a: 2 + a, [0.7], "2 + a calls a.__radd__(2)"),
     ("a - 3", lambda a: a - 3, [0.7], "a plain number on the right must become a Value (see __add__)"),
     ("2 * a", lambda a: 2 * a, [0.7], "2 * a calls a.__rmul__(2)"),
