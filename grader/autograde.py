@@ -138,6 +138,7 @@ class Run:
     cluster: str = ""
     dashboard: str | None = None
     lost: str | None = None                           # why the scheduler was lost, if it was
+    write_seconds: float = 0.0                        # time the one writer spent on the results
 
 
 @contextlib.contextmanager
@@ -226,7 +227,9 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
 
         with _progress_bar(run.total, progress) as bar:
             def record(result: GradeResult) -> None:
+                began = time.perf_counter()
                 status = writer.write(result)
+                run.write_seconds += time.perf_counter() - began
                 run.statuses.append(status)
                 if bar is not None:
                     bar.set_postfix_str(f"{status.student}/{status.lesson}: {status.label}"[:60])
@@ -316,6 +319,8 @@ def summary(run: Run) -> str:
     if executed:
         timing += (f"; per notebook: median {statistics.median(executed):.2f} s, "
                    f"max {max(executed):.2f} s ({len(executed)} executed)")
+    if run.statuses:
+        timing += f"; gradebook writes: {1000 * run.write_seconds / len(run.statuses):.0f} ms per result"
     lines.append(timing)
     return "\n".join(lines)
 

@@ -110,10 +110,16 @@ class StatusStore:
     """Read and write statuses in the gradebook database at ``db_url``."""
 
     def __init__(self, db_url: str):
-        from sqlalchemy import MetaData
+        from sqlalchemy import MetaData, inspect
+        from sqlalchemy.exc import DBAPIError
+
         self.engine = _engine(db_url)
         self.table = _table(MetaData())
-        self.table.create(self.engine, checkfirst=True)
+        try:
+            self.table.create(self.engine, checkfirst=True)
+        except DBAPIError:   # another process created it between the check and the CREATE
+            if not inspect(self.engine).has_table(TABLE):
+                raise
 
     def save(self, status: SubmissionStatus) -> None:
         """Insert or replace the status of (student, lesson); re-grading overwrites it."""
