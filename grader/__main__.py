@@ -22,6 +22,8 @@ COMMANDS = {
     "report": "per-exercise class statistics as a table and a figure",
     "check": "(students) run a notebook's visible tests and print a per-exercise table",
     "submit": "(students, no server) check a lesson and write the one file to upload to Canvas/Moodle",
+    "roster": "(hub) import, list or remove the students and instructors who may log in",
+    "hub": "(hub, as root) run the course's JupyterHub: accounts, roles, exchange, formgrader service",
 }
 
 
