@@ -59,12 +59,15 @@ def capstone():
     assert limits and all(float(t) == TIME_LIMIT_S for t in limits), \
         f"the train_digits test cell's time limits {limits} differ from the lesson's {TIME_LIMIT_S:g} s"
     assert f"under **{TIME_LIMIT_S:g} s**" in text, f"the lesson text does not state the {TIME_LIMIT_S:g} s limit"
+    quoted = re.search(r"held-out accuracy \*\*([0-9., ]+)\*\*", text)
+    assert quoted, "the lesson text quotes no measured accuracies for the reference solution"
+    measured = [float(v) for v in quoted.group(1).split(",")]
     _, _, X_test, y_test = namespace["digits_split"]()
-    return namespace["train_digits"], bar, X_test, y_test
+    return namespace["train_digits"], bar, X_test, y_test, measured
 
 
 def test_held_out_split_is_fixed_and_balanced(capstone):
-    _, _, X_test, y_test = capstone
+    _, _, X_test, y_test, _ = capstone
     assert X_test.shape == (1000, 784)
     assert np.bincount(y_test, minlength=10).tolist() == [100] * 10
 
@@ -72,7 +75,7 @@ def test_held_out_split_is_fixed_and_balanced(capstone):
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_train_digits_clears_the_bar(capstone, seed):
-    train_digits, bar, X_test, y_test = capstone
+    train_digits, bar, X_test, y_test, measured = capstone
     from threadpoolctl import threadpool_limits
 
     start = time.perf_counter()
@@ -81,4 +84,6 @@ def test_train_digits_clears_the_bar(capstone, seed):
     elapsed = time.perf_counter() - start
     accuracy = float(np.mean(np.asarray(model.forward(X_test)).argmax(axis=1) == y_test))
     assert accuracy >= bar, f"seed {seed}: held-out accuracy {accuracy:.3f} below the lesson's bar {bar}"
+    assert abs(accuracy - measured[seed]) <= 0.003, \
+        f"seed {seed}: held-out accuracy {accuracy:.3f}, the lesson text quotes {measured[seed]:.3f}"
     assert elapsed < TIME_LIMIT_S, f"seed {seed}: training took {elapsed:.1f} s (limit {TIME_LIMIT_S} s)"
