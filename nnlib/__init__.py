@@ -43,6 +43,7 @@ _EXPORTS = {
     **{name: "diagnostics" for name in ("activation_stds", "gradient_stds", "layer_signals")},
     **{name: "regularization" for name in ("l2_penalty", "dropout_forward", "dropout_backward", "Dropout")},
     "Value": "autograd",
+    "draw_graph": "autograd",
 }
 
 _SUBMODULES = (
