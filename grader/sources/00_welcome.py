@@ -124,7 +124,7 @@ before = snapshot(data)
 call(count_positive, data)
 assert_unchanged(before, [data], hint="count without changing x: the caller's array must be left as it was")
 ### BEGIN HIDDEN TESTS
-assert_equal(call(count_positive, [0, 0, 0.0]), 0, hint="zero is not strictly positive: use > 0, not >= 0")
+assert_equal(call(count_positive, [0, 0, 0.0]), 0, hint="zero is not strictly positive")
 assert_equal(call(count_positive, (0.5, -0.5, 2.0)), 2, hint="x may be a tuple")
 assert_equal(call(count_positive, np.array([[1.0, -2.0, 0.0], [4.0, 5.0, -6.0]])), 3,
              hint="x may be 2-D: count over every entry, not over rows")

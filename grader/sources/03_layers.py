@@ -160,7 +160,7 @@ sq.weight = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 3.0]])
 sq.bias = np.array([0.0, 1.0, 2.0])
 X3 = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 assert_close(call(sq.forward, X3), X3 @ sq.weight.T + sq.bias,
-             hint="square weights: X @ weight.T, not X @ weight (rows of weight are neurons)", what="forward(X)")
+             hint="square weights: rows of weight are neurons (out, in)", what="forward(X)")
 X32 = X_t.astype(np.float32)
 assert_close(call(layer.forward, X32), X_t @ (np.arange(15.0).reshape(5, 3) / 10.0).T
              + np.array([1.0, -1.0, 0.0, 0.5, 2.0]), rtol=1e-5, atol=1e-6, what="forward(float32 X)")
