@@ -39,15 +39,15 @@ class SourceError(ValueError):
 
 def lesson_ids() -> list[str]:
     """Every lesson id with a source file, in course order."""
-    return sorted(p.stem for p in SOURCES.glob("*.py") if not p.name.startswith("_"))
+    return sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
 
 
 def check_lesson_ids(lessons: list[str]) -> list[str]:
-    """``lessons`` (every lesson when empty); an unknown id raises one line naming the known ones."""
+    """``lessons`` (every lesson when empty); an id without a source raises one line naming the lessons."""
     from grader.course import UnknownLesson
 
     known = lesson_ids()
-    unknown = [lesson for lesson in lessons if lesson not in known]
+    unknown = [lesson for lesson in lessons if not (SOURCES / f"{lesson}.py").is_file()]
     if unknown:
         raise UnknownLesson(f"unknown lesson {', '.join(map(repr, unknown))} (lessons: {', '.join(known)})")
     return list(lessons) or known
