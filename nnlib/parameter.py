@@ -27,6 +27,8 @@ class Parameter:
 
     @grad.setter
     def grad(self, value):
+        if value is self._grad:  # `p.grad += g` updated the array in place: nothing to store
+            return
         value = np.array(value, dtype=self.data.dtype)  # a copy, in data's dtype
         if value.shape != self.data.shape:
             raise ValueError(f"grad of shape {value.shape} does not match data of shape {self.data.shape}")

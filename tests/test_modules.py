@@ -360,3 +360,12 @@ def test_modules_match_torch_forward_and_backward(act, dtype):
     for (name, p), (tname, tp) in zip(model.named_parameters(), twin.named_parameters()):
         assert name == tname
         np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=tol, atol=tol, err_msg=name)
+
+
+def test_parameter_grad_in_place_update_keeps_the_array():
+    p = Parameter(np.zeros((2, 3), np.float32))
+    grad = p.grad
+    p.grad += 1.0  # the getter's array, updated in place: the setter keeps it (no copy)
+    assert p.grad is grad and p.grad.sum() == 6
+    p.grad = np.full((2, 3), 2.0)  # a new value: copied, in data's dtype
+    assert p.grad is not grad and p.grad.dtype == np.float32
