@@ -4,9 +4,10 @@
 code cell whose text is not exactly a cell of the instructor's source notebook (locked cells are
 skipped: nbgrader restores their text before running them), and returns short
 reasons such as ``"cell relu: assigns np.allclose (attribute of the imported module np)"``.
-Autograding marks such submissions ``flagged: <reasons>`` for a human to look at; the score is
-left as nbgrader computed it (the test helpers in nnlib.testing are built so that these tricks
-earn nothing, the flag makes the attempt visible).
+Autograding marks such submissions ``flagged: <reasons>`` for a human to look at; a flag is a second
+line for review and never changes a score: the score is what nbgrader computed from the test cells,
+which (with the two-process grader, :mod:`grader.preprocessors.trusted_execute`) ran in a trusted
+kernel that the student's code cannot reach, so a zero computed there stays a zero.
 
 Flagged:
 
@@ -107,23 +108,20 @@ class _Visitor(ast.NodeVisitor):
             self.reasons.append(text)
 
     # imports -------------------------------------------------------------------------------
-    def _import(self, module: str, alias: str, binds_module: bool) -> None:
+    def _import(self, module: str, alias: str) -> None:
         top = module.split(".")[0]
         if top in FORBIDDEN_MODULES:
             self.flag(FORBIDDEN_MODULES[top])
-        if module in ("os", "sys") or binds_module:
-            self.imported[alias] = module
-        else:
-            self.imported[alias] = module
+        self.imported[alias] = module
         if alias in self.protected and self.protected[alias] != module:
             self.flag(f"rebinds {alias}, which the locked cells imported, to {module}")
 
     def visit_Import(self, node):
         for a in node.names:
             if a.asname:
-                self._import(a.name, a.asname, True)
+                self._import(a.name, a.asname)
             else:
-                self._import(a.name.split(".")[0], a.name.split(".")[0], True)
+                self._import(a.name.split(".")[0], a.name.split(".")[0])
                 top = a.name.split(".")[0]
                 if a.name.split(".")[0] != a.name and top in FORBIDDEN_MODULES:
                     self.flag(FORBIDDEN_MODULES[top])
@@ -142,7 +140,7 @@ class _Visitor(ast.NodeVisitor):
                 self.flag(f"imports os.{a.name}")
             if module == "sys" and a.name == "modules":
                 self.flag("touches sys.modules")
-            self._import(f"{module}.{a.name}", name, False)
+            self._import(f"{module}.{a.name}", name)
         self.generic_visit(node)
 
     # assignments -----------------------------------------------------------------------------
@@ -211,20 +209,20 @@ class _Visitor(ast.NodeVisitor):
         self._target(node.target, "assigns")
         self.generic_visit(node)
 
-    def _defines(self, name: str, kind: str) -> None:
+    def _defines(self, name: str) -> None:
         if name in self.protected:
             self.flag(f"redefines {name}, which the locked cells imported")
 
     def visit_FunctionDef(self, node):
         if node.name in HOOKS:
             self.flag(f"defines {node.name} (a comparison/conversion hook)")
-        self._defines(node.name, "function")
+        self._defines(node.name)
         self.generic_visit(node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node):
-        self._defines(node.name, "class")
+        self._defines(node.name)
         for stmt in node.body:
             if isinstance(stmt, ast.Assign):
                 for t in stmt.targets:

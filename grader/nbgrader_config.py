@@ -132,9 +132,12 @@ c.Autograde.sanitize_preprocessors = [
 
 # Autograding runs every kernel in the bubblewrap sandbox (grader/sandbox.py): our CLI, plain
 # `nbgrader autograde` and formgrader's button all build their preprocessors from this list,
-# nbgrader's own with Execute replaced. Validate (students) keeps nbgrader's plain Execute.
+# nbgrader's own with Execute replaced. TrustedExecute runs the student's cells in the sandboxed
+# kernel and, for the lessons in grader/trusted/policy.py (NNFS_TWO_PROCESS overrides), the lesson's
+# own cells (setup, tests, hidden tests) in a trusted kernel; other lessons run in the sandboxed
+# kernel alone. Validate (students) keeps nbgrader's plain Execute.
 c.Autograde.autograde_preprocessors = [
-    "grader.preprocessors.SandboxedExecute",
+    "grader.preprocessors.TrustedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -164,6 +164,7 @@ def course_hidden_paths(config=None) -> list[str]:
     :func:`build_command`. ``config=None`` loads the configuration of the current course folder.
     """
     paths: list = list(default_hidden_paths())
+    files: list = []
     try:
         from grader.course import Course, course_root, load_config
 
@@ -174,12 +175,17 @@ def course_hidden_paths(config=None) -> list[str]:
             root = Path(config.CourseDirectory.get("root", os.getcwd())) if "CourseDirectory" in config else Path.cwd()
         course = Course(root=Path(root), config=config)
         paths += [course.state, course.source, course.submitted, course.autograded, course.feedback,
-                  course.exchange, _sqlite_folder(course.gradebook_url)]
+                  course.exchange]
+        db_folder = _sqlite_folder(course.gradebook_url)
+        if db_folder and os.path.realpath(db_folder) not in (os.path.realpath(course.course_root), str(REPO)):
+            paths.append(db_folder)
+        elif db_folder:
+            files.append(course.gradebook_url[len("sqlite:///"):].split("?", 1)[0])   # masked: reads as empty
         if course.assignment_dir != course.course_root:
             paths.append(course.assignment_dir)
     except Exception:  # a broken configuration hides the defaults; it never opens the sandbox
         paths.append(REPO / "state")
-    return _existing_dirs(str(p) if p else None for p in paths)
+    return _existing_dirs(str(p) if p else None for p in paths) + [os.path.realpath(f) for f in files if os.path.isfile(f)]
 
 
 def default_hidden_paths() -> list[str]:
@@ -230,7 +236,7 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
 
     ``workdir`` (the submission's working folder) and ``socket_dir`` (the kernel's ipc sockets and
     connection file) are the only writable places besides a private ``/tmp``; every folder in
-    ``hide`` is covered by an empty tmpfs; every file in ``mask`` (by default the notebooks in
+    ``hide`` is covered by an empty tmpfs (a file in ``hide`` reads as empty); every file in ``mask`` (by default the notebooks in
     ``workdir``: nbgrader writes the notebook it is grading there, hidden tests included) reads as
     empty and cannot be written; the interpreter, its packages and nnlib stay readable.
     """
@@ -258,6 +264,7 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
     # every file in mask, and the system's password hashes (grading often runs as root), read as empty
     masked = [p for p in (notebooks_in(workdir) if mask is None else mask) if os.path.isfile(p)]
     masked += [p for p in SYSTEM_SECRETS if os.path.isfile(p)]
+    masked += [p for p in hide if p and os.path.isfile(p)]   # files named in hide (a gradebook beside the course)
     if masked:
         empty = os.path.join(socket_dir, "empty")
         with open(empty, "w"):

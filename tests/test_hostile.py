@@ -59,7 +59,7 @@ def _writer_code(course) -> str:
     gradebook = str(course.path("gradebook.db"))
     targets = [str(course.path("source", "ex", "ex.ipynb")), str(course.path("evil.txt")),
                str(REPO / "grader" / "evil.txt"), str(course.path("submitted", "honest", "ex", "evil.txt")),
-               "/work/evil.txt"]
+               "/usr/evil.txt"]     # outside every course folder: read-only in the sandbox on any machine
     return "\n".join([
         "import sqlite3, json",
         "wrote = {}",
@@ -233,7 +233,7 @@ def test_writing_outside_changes_nothing(graded):
         str(course.path("evil.txt")): "written",
         str(REPO / "grader" / "evil.txt"): "written",
         str(course.path("submitted", "honest", "ex", "evil.txt")): "ERR FileNotFoundError",
-        "/work/evil.txt": "ERR OSError",
+        "/usr/evil.txt": "ERR OSError",
     }
     for path in wrote:
         assert path == "db" or not os.path.exists(path) or open(path).read() != "pwned", path
@@ -357,6 +357,146 @@ def test_every_status_recorded_and_nothing_else_touched(graded):
     assert not course.path("evil.txt").exists()
     assert not (REPO / "grader" / "evil.txt").exists()
     assert "graded 32 submission(s)" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Tampering with the kernel that runs the tests (issue 10). Every attack pairs a WRONG square with
+# a trick that made it pass when the test cells ran in the student's own kernel; with the two-process
+# grader (grader/preprocessors/trusted_execute.py) the test cells run in a trusted kernel, so each
+# scores 0 on test_square. count_positive is right in every one of them.
+
+WRONG_SQUARE = WRONG["square"]
+
+ATTACKS = {
+    # IPython's own hooks
+    "custom_exc": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n" + WRONG_SQUARE,
+    "ast_transformer": (
+        "import ast\n"
+        "class Quiet(ast.NodeTransformer):\n"
+        "    def visit_Assert(self, node):\n        return None\n"
+        "    def visit_Call(self, node):\n"
+        "        if getattr(node.func, 'id', '').startswith('assert_'):\n"
+        "            return ast.Constant(None)\n"
+        "        return self.generic_visit(node)\n"
+        "get_ipython().ast_transformers.append(Quiet())\n" + WRONG_SQUARE),
+    "input_transformer": (
+        "def _blank_tests(lines):\n"
+        "    return ['pass\\n'] if any('assert_' in l for l in lines) else lines\n"
+        "get_ipython().input_transformers_cleanup.append(_blank_tests)\n" + WRONG_SQUARE),
+    "run_cell_events": (
+        "def _forget(result):\n    result.error_in_exec = None\n    result.error_before_exec = None\n"
+        "get_ipython().events.register('post_run_cell', _forget)\n"
+        "get_ipython().events.register('pre_run_cell', lambda info: None)\n" + WRONG_SQUARE),
+    "display_hook": (
+        "import sys\n"
+        "get_ipython().showtraceback = lambda *a, **k: None\n"
+        "sys.excepthook = lambda *a: None\n"
+        "get_ipython().displayhook.write_output_prompt = lambda *a, **k: None\n" + WRONG_SQUARE),
+    # the process itself
+    "settrace": (
+        "import sys\n"
+        "def _tracer(frame, event, arg):\n"
+        "    if event == 'call' and frame.f_code.co_name.startswith('assert_'):\n"
+        "        frame.f_globals['_builtin_isinstance'] = lambda *a: True\n"
+        "    return None\n"
+        "sys.settrace(_tracer)\nsys.setprofile(lambda *a: None)\n" + WRONG_SQUARE),
+    "thread": (
+        "import threading, time\n"
+        "def _keep_patching():\n"
+        "    while True:\n"
+        "        globals()['assert_close'] = lambda *a, **k: None\n"
+        "        time.sleep(0.001)\n"
+        "threading.Thread(target=_keep_patching, daemon=True).start()\n" + WRONG_SQUARE),
+    "message_sender": (
+        "_kernel = get_ipython().kernel\n"
+        "_send = _kernel.session.send\n"
+        "def _quiet_send(stream, msg_or_type, content=None, *a, **k):\n"
+        "    kind = msg_or_type if isinstance(msg_or_type, str) else msg_or_type.get('msg_type')\n"
+        "    if kind == 'error':\n        return None\n"
+        "    if kind == 'execute_reply' and isinstance(content, dict) and content.get('status') == 'error':\n"
+        "        content = {'status': 'ok', 'execution_count': content.get('execution_count'), 'user_expressions': {}, 'payload': []}\n"
+        "    return _send(stream, msg_or_type, content, *a, **k)\n"
+        "_kernel.session.send = _quiet_send\n" + WRONG_SQUARE),
+    # the tests' own tools
+    "helpers_rebound": "assert_close = lambda *a, **k: None\ncall = lambda f, *a, **k: [1.0, 4.0]\n" + WRONG_SQUARE,
+    "helpers_code_swapped": "assert_close.__code__ = (lambda *a, **k: None).__code__\n" + WRONG_SQUARE,
+    "private_alias": (
+        "import nnlib.testing as _t\n"
+        "_t._abs = lambda x: x * 0\n_t._broadcast_arrays = lambda a, b: (b, b)\n" + WRONG_SQUARE),
+    "numpy_constructors": (
+        "import numpy\n_orig = numpy.asarray\n"
+        "def _cooked(x, *a, **k):\n    return _orig(x, *a, **k) / 2\n"
+        "numpy.asarray = _cooked\nnumpy.array = lambda x, *a, **k: _orig(x, *a, **k)\n" + WRONG_SQUARE),
+}
+
+
+def _with_cells(course, extra_after: dict[str, list[str]], answers: dict[str, str], move_tests_first: bool = False):
+    nb = filled(course.release("ex"), answers)
+    cells = []
+    for cell in nb["cells"]:
+        cells.append(cell)
+        for source in extra_after.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"), []):
+            cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                          "source": source})
+    if move_tests_first:
+        tests = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("test_")]
+        cells = tests + [c for c in cells if c not in tests]
+    nb["cells"] = cells
+    return nb
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    if not ok:
+        pytest.skip(f"bubblewrap sandbox unavailable: {why}")
+    from grader_helpers import nbgrader
+    course = make_course(tmp_path_factory.mktemp("attacks") / "course")
+    submit(course, "honest", answers=CORRECT)
+    submit(course, "wrong", answers=WRONG)
+    for name, code in ATTACKS.items():
+        submit(course, name, answers={"square": code, "count_positive": COUNT_OK})
+    # an IPython extension written and loaded through magics (the static checks skip magic cells)
+    ext = ("%%writefile nnfs_quiet_ext.py\n"
+           "def load_ipython_extension(ip):\n"
+           "    ip.set_custom_exc((BaseException,), lambda *a, **k: None)\n"
+           "    ip.showtraceback = lambda *a, **k: None\n")
+    submit(course, "extension", notebook=_with_cells(course, {"square": [ext, "%load_ext nnfs_quiet_ext"]},
+                                                      {"square": WRONG_SQUARE, "count_positive": COUNT_OK}))
+    # the notebook's shape: test cells moved before the setup cell; a cell after the setup rebinding the helpers
+    submit(course, "tests_first", notebook=_with_cells(course, {}, {"square": WRONG_SQUARE, "count_positive": COUNT_OK},
+                                                        move_tests_first=True))
+    rebind = "def assert_close(*a, **k):\n    pass\ndef assert_equal(*a, **k):\n    pass"
+    submit(course, "rebind_cell", notebook=_with_cells(course, {"setup": [rebind]},
+                                                        {"square": WRONG_SQUARE, "count_positive": COUNT_OK}))
+    result = nbgrader(course, "autograde", "ex", check=False)    # plain nbgrader, as formgrader's button
+    assert result.returncode == 0, result.stderr[-4000:]
+    from nbgrader.api import Gradebook
+    grades = {}
+    with Gradebook(course.db_url, "nnfs-test") as gb:
+        for student in gb.students:
+            sub = gb.find_submission_notebook("ex", "ex", student.id)
+            grades[student.id] = {g.name: g.auto_score for g in sub.grades if g.name.startswith("test_")}
+    return course, grades
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", [*ATTACKS, "extension", "tests_first", "rebind_cell"])
+def test_tampering_with_the_kernel_earns_nothing(attacked, attack):
+    _, grades = attacked
+    assert grades[attack]["test_square"] == 0.0, grades[attack]
+    assert grades["honest"] == {"test_square": 2.0, "test_count_positive": 3.0}   # same run, untouched
+    assert grades["wrong"] == {"test_square": 0.0, "test_count_positive": 0.0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", ["custom_exc", "ast_transformer", "input_transformer", "run_cell_events",
+                                    "display_hook", "settrace", "thread", "message_sender", "helpers_rebound",
+                                    "helpers_code_swapped", "private_alias", "numpy_constructors", "extension",
+                                    "tests_first", "rebind_cell"])
+def test_the_honest_part_of_a_tampered_notebook_still_counts(attacked, attack):
+    """count_positive is right in every attack: its 3 points stay (the trick only costs the trickster)."""
+    _, grades = attacked
+    assert grades[attack]["test_count_positive"] == 3.0, grades[attack]
 
 
 # ---------------------------------------------------------------------------------------------

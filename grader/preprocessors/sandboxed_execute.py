@@ -90,5 +90,7 @@ class SandboxedExecute(Execute):
                 shutil.rmtree(folder, ignore_errors=True)
                 self._socket_dir = None
 
-    # nbclient binds the sync wrapper to its own coroutine at class creation: rebind it here.
+    # nbclient binds the sync wrappers to its own coroutines at class creation: rebind them here
+    # (setup_kernel calls start_new_kernel: without this, the override above would never run).
+    start_new_kernel = run_sync(async_start_new_kernel)
     _cleanup_kernel = run_sync(_async_cleanup_kernel)

@@ -1,0 +1,247 @@
+"""The student's side of the channel: runs inside the sandboxed kernel, serves the trusted side.
+
+The sandbox hides ``grader/``, so the grading preprocessor sends this file's text (with
+:mod:`grader.trusted.channel` prepended) into the kernel once, as a private module
+``_nnfs_agent``; each lesson cell that the trusted side runs is accompanied, in the student's
+kernel, by one ``_nnfs_agent.serve(path)`` execution that answers its requests until it says
+"end". Nothing here is trusted: a student who tampers with it only changes what data the trusted
+side receives, and the trusted side decides every grade from that data.
+
+Requests (``{"op": ...}``): ``describe`` names; ``call`` a handle (under the "own code" rule of
+:func:`nnlib.testing.own_code` for the exercises the trusted side names); ``getattr``/``setattr``/
+``getitem``/``len``/``iter``/``next``/``binop``/``unary``/``repr``/``asarray``/``bool``/``drop``;
+``end``. While a call runs, the student's code may call back a trusted function (``callback``).
+"""
+import socket as _socket
+import sys as _sys
+import warnings as _warnings
+
+_STATE = {"ns": None, "handles": {}, "next": 1, "sock": None, "tags": {}}
+
+
+def install(namespace) -> None:
+    """Remember the user namespace whose names the trusted side asks for."""
+    _STATE["ns"] = namespace
+
+
+def _handle(obj, tag=None) -> int:
+    hid = _STATE["next"]
+    _STATE["next"] += 1
+    _STATE["handles"][hid] = obj
+    if tag:
+        _STATE["tags"][hid] = tag
+    return hid
+
+
+def _resolve_reference(module, qualname):
+    import importlib
+
+    if module.split(".")[0] not in ("numpy", "math", "nnlib", "builtins"):
+        raise ChannelError(f"reference to {module} is not allowed")
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class _Callback:
+    """A trusted function handed to student code: calling it asks the trusted side."""
+
+    def __init__(self, hid):
+        self._hid = hid
+
+    def __call__(self, *args, **kwargs):
+        reply = _rpc({"op": "callback", "h": self._hid}, args, kwargs)
+        return reply
+
+
+def _encoder():
+    # never references: a student's `relu = nnlib.relu` must stay a handle to the student's object
+    return Encoder(lambda obj: _handle(obj))
+
+
+def _decoder(blobs):
+    return Decoder(blobs, lambda hid: _callback_or_handle(hid), _resolve_reference)
+
+
+def _callback_or_handle(hid):
+    if hid < 0:                      # negative ids: objects that live on the trusted side
+        return _Callback(-hid)
+    try:
+        return _STATE["handles"][hid]
+    except KeyError:
+        raise ChannelError(f"unknown handle {hid}") from None
+
+
+def _send(message, values=()):
+    enc = _encoder()
+    message = dict(message)
+    if values:
+        message["values"] = [enc.encode(v) for v in values]
+    send(_STATE["sock"], message, enc.blobs)
+
+
+def _rpc(message, args, kwargs):
+    """A request to the trusted side (a callback); serves nested requests until its reply comes."""
+    enc = _encoder()
+    message = dict(message, args=[enc.encode(a) for a in args],
+                   kwargs={k: enc.encode(v) for k, v in kwargs.items()})
+    send(_STATE["sock"], message, enc.blobs)
+    while True:
+        reply, blobs = recv(_STATE["sock"])
+        if "op" in reply:
+            _serve_one(reply, blobs)
+            continue
+        if "error" in reply:
+            raise decode_error(reply["error"])
+        return _decoder(blobs).decode(reply.get("value"))
+
+
+def _arrays(value, path=(), out=None):
+    """(path, array) of every array in an argument structure (to send back what a call changed)."""
+    out = [] if out is None else out
+    if type(value) is np.ndarray:
+        out.append((path, value, value.tobytes()))
+    elif type(value) in (list, tuple):
+        for i, v in enumerate(value):
+            _arrays(v, path + (i,), out)
+    elif type(value) is dict:
+        for k, v in value.items():
+            _arrays(v, path + (k,), out)
+    return out
+
+
+def _call(fn, args, kwargs, exercises):
+    from nnlib.testing import own_code
+
+    watched = _arrays(list(args)) + _arrays(kwargs, ("kw",))
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        with own_code(exercises, fn):
+            result = fn(*args, **kwargs)
+    changed = [[list(path), arr] for path, arr, before in watched if arr.tobytes() != before]
+    warned = [[w.category.__name__, str(w.message)[:500]] for w in caught]
+    return result, changed, warned
+
+
+_BINOPS = {"add", "sub", "mul", "truediv", "floordiv", "pow", "matmul", "mod",
+           "radd", "rsub", "rmul", "rtruediv", "rfloordiv", "rpow", "rmatmul", "rmod",
+           "lt", "le", "gt", "ge", "eq", "ne"}
+_UNARY = {"neg", "pos", "abs", "float", "int", "bool", "index"}
+
+
+def _serve_one(message, blobs):
+    op = message.get("op")
+    try:
+        dec = _decoder(blobs)
+        ns = _STATE["ns"]
+        if op == "describe":
+            found = {}
+            for name in message.get("names", []):
+                if name in ns:
+                    found[name] = ns[name]
+            enc = _encoder()
+            out = {}
+            for name, value in found.items():
+                out[name] = enc.encode(value)
+            send(_STATE["sock"], {"value": {"dict": [[k, v] for k, v in out.items()]}}, enc.blobs)
+            return
+        target = _callback_or_handle(int(message["h"])) if "h" in message else None
+        tag = _STATE["tags"].get(int(message.get("h", 0)))
+        if op == "call":
+            args = [dec.decode(a) for a in message.get("args", [])]
+            kwargs = {str(k): dec.decode(v) for k, v in message.get("kwargs", {}).items()}
+            exercises = [str(e) for e in message.get("exercises", [])] + ([tag] if tag else [])
+            result, changed, warned = _call(target, args, kwargs, exercises)
+            states = [_jsonable_state(g.bit_generator.state) for g in dec.generators]
+            enc = Encoder(lambda obj: _handle(obj, exercises[0] if exercises else None))
+            reply = {"value": enc.encode(result), "changed": [[p, enc.encode(a)] for p, a in changed],
+                     "warnings": warned, "rng": states}
+            send(_STATE["sock"], reply, enc.blobs)
+            return
+        if op == "getattr":
+            name = str(message["name"])
+            if name.startswith("__"):
+                raise AttributeError(name)
+            value = getattr(target, name)
+            enc = Encoder(lambda obj: _handle(obj, tag))
+            send(_STATE["sock"], {"value": enc.encode(value)}, enc.blobs)
+            return
+        if op == "setattr":
+            setattr(target, str(message["name"]), dec.decode(message["value"]))
+            result = None
+        elif op == "getitem":
+            result = target[dec.decode(message["key"])]
+        elif op == "len":
+            result = len(target)
+        elif op == "iter":
+            result = iter(target)
+        elif op == "next":
+            try:
+                result = next(target)
+            except StopIteration:
+                send(_STATE["sock"], {"stop": True}, [])
+                return
+        elif op == "binop" and message.get("name") in _BINOPS:
+            import operator
+
+            name = message["name"]
+            other = dec.decode(message["other"])
+            if name.startswith("r") and name[1:] in _BINOPS:
+                result = getattr(operator, name[1:])(other, target)
+            else:
+                result = getattr(operator, name)(target, other)
+        elif op == "unary" and message.get("name") in _UNARY:
+            import operator
+
+            name = message["name"]
+            result = {"neg": operator.neg, "pos": operator.pos, "abs": abs, "float": float, "int": int,
+                      "bool": bool, "index": operator.index}[name](target)
+        elif op == "repr":
+            result = repr(target)[:2000]
+        elif op == "asarray":
+            arr = np.asarray(target)
+            if arr.dtype.kind not in ARRAY_KINDS:
+                arr = np.asarray(target, dtype=float)
+            result = np.array(arr)
+        elif op == "drop":
+            _STATE["handles"].pop(int(message["h"]), None)
+            result = None
+        else:
+            raise ChannelError(f"unknown request {op!r}")
+        enc = Encoder(lambda obj: _handle(obj, tag))
+        send(_STATE["sock"], {"value": enc.encode(result)}, enc.blobs)
+    except (ChannelError, OSError):
+        raise
+    except BaseException as err:   # noqa: BLE001 - every student error goes back as data
+        if isinstance(err, KeyboardInterrupt):
+            raise
+        send(_STATE["sock"], {"error": encode_error(err)}, [])
+
+
+def serve(path: str) -> None:
+    """Answer the trusted side's requests until it says "end" (one lesson cell)."""
+    import time as _time
+
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    deadline = _time.monotonic() + 30
+    while True:   # the trusted side creates the socket when its cell starts
+        try:
+            sock.connect(path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if _time.monotonic() > deadline:
+                raise
+            _time.sleep(0.002)
+    _STATE["sock"] = sock
+    try:
+        while True:
+            message, blobs = recv(sock)
+            if message.get("op") == "end":
+                return
+            _serve_one(message, blobs)
+    except ChannelError:
+        return
+    finally:
+        _STATE["sock"] = None
+        sock.close()
