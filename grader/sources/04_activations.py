@@ -137,6 +137,11 @@ activation_curves(["step", "sigmoid", "tanh"], ax=axes[0], title="saturating act
 activation_curves(["relu", "leaky_relu", "gelu", "silu"], z_range=(-3, 3), ax=axes[1], title="ReLU and friends")
 fig.tight_layout()
 plt.show()
+from nnlib.functional import gelu as library_gelu, silu as library_silu   # the library's copies, for the table
+z_fine = np.linspace(-6, 6, 120001)
+print(f"lowest value of GELU: {library_gelu(z_fine).min():.3f}, of SiLU: {library_silu(z_fine).min():.3f}")
+assert abs(library_gelu(z_fine).min() + 0.17) < 0.005 and abs(library_silu(z_fine).min() + 0.28) < 0.005, \
+    "the table says: about -0.17 and -0.28"
 
 # %% [markdown]
 # ## 3. Sigmoid, computed safely
@@ -157,6 +162,8 @@ plt.show()
 # $-|z|$, or compute each half of the array separately with boolean masks.
 
 # %%
+print(f"largest float64: {np.finfo(np.float64).max:.3g} = e^{np.log(np.finfo(np.float64).max):.1f}")
+assert abs(np.log(np.finfo(np.float64).max) - 709.8) < 0.05
 z_big = np.array([-1000.0, 0.0, 1000.0])
 with np.errstate(over="raise"):
     try:

@@ -3,6 +3,7 @@
 CORRECT = {
     "mse": [
         "def mse(y_pred, y_true):\n    return np.mean((y_pred - y_true) ** 2)\n",
+        "def mse(y_pred, y_true):\n    return float(np.sum(np.square(np.asarray(y_pred, float) - y_true))) / np.size(y_pred)\n",
         "def mse(y_pred, y_true):\n    d = np.ravel(y_pred) - np.ravel(y_true)\n    return float(d @ d) / d.size\n",
         "def mse(y_pred, y_true):\n    total = 0.0\n    flat_p, flat_t = np.ravel(y_pred), np.ravel(y_true)\n"
         "    for a, b in zip(flat_p, flat_t):\n        total += (float(a) - float(b)) ** 2\n    return total / len(flat_p)\n",
@@ -67,6 +68,8 @@ WRONG = {
          "divides by the number of rows instead of all elements"),
         ("def mse(y_pred, y_true):\n    return np.mean(np.abs(y_pred - y_true))\n",
          "mean absolute error instead of squared"),
+        ("def mse(y_pred, y_true):\n    y_pred -= y_true\n    return float(np.mean(y_pred ** 2))\n",
+         "subtracts in place (modifies y_pred)"),
     ],
     "mse_grad": [
         ("def mse_grad(y_pred, y_true):\n    return 2 * (y_pred - y_true) / len(y_pred)\n",
@@ -75,6 +78,10 @@ WRONG = {
          "forgets the factor 2"),
         ("def mse_grad(y_pred, y_true):\n    return 2 * (y_true - y_pred) / y_pred.size\n",
          "sign flipped"),
+        ("def mse_grad(y_pred, y_true):\n    return 2 * (y_pred - y_true) // y_pred.size\n",
+         "floor division: integer results"),
+        ("def mse_grad(y_pred, y_true):\n    y_pred -= y_true\n    return 2.0 * y_pred / y_pred.size\n",
+         "subtracts in place (modifies y_pred)"),
     ],
     "binary_cross_entropy": [
         ("def binary_cross_entropy(p, y, eps=1e-7):\n"
@@ -108,6 +115,14 @@ WRONG = {
         ("def cross_entropy(probs, targets, eps=1e-7):\n    probs = np.clip(probs, eps, 1 - eps)\n"
          "    picked = probs[np.arange(len(probs)), targets]\n    return -np.mean(np.log(picked))\n",
          "handles integer labels only"),
+        ("def cross_entropy(probs, targets, eps=1e-7):\n    np.clip(probs, eps, 1 - eps, out=probs)\n"
+         "    if targets.ndim == 1:\n        targets = np.eye(probs.shape[1])[targets]\n"
+         "    return -np.sum(targets * np.log(probs)) / probs.shape[0]\n",
+         "clips probs in place (modifies the input)"),
+        ("def cross_entropy(probs, targets, eps=1e-7):\n    probs = np.clip(probs, 1e-7, 1 - 1e-7)\n"
+         "    if targets.ndim == 1:\n        targets = np.eye(probs.shape[1])[targets]\n"
+         "    return -np.sum(targets * np.log(probs)) / probs.shape[0]\n",
+         "hard-codes 1e-7 and ignores eps"),
     ],
     "log_softmax": [
         ("def log_softmax(z, axis=-1):\n    e = np.exp(z - z.max(axis=axis, keepdims=True))\n"
@@ -140,5 +155,13 @@ WRONG = {
          "    lse = m + np.log(np.sum(np.exp(logits - m), axis=1))\n"
          "    return np.mean(lse - logits[np.arange(len(labels)), labels])\n",
          "one global max: a row far below it underflows to log(0)"),
+        ("def cross_entropy_from_logits(logits, labels):\n    logits -= logits.max(axis=1, keepdims=True)\n"
+         "    lse = np.log(np.sum(np.exp(logits), axis=1))\n"
+         "    return np.mean(lse - logits[np.arange(len(labels)), labels])\n",
+         "shifts the logits in place (modifies the input)"),
+        ("def cross_entropy_from_logits(logits, labels):\n    m = logits.max(axis=1, keepdims=True)\n"
+         "    lse = m[:, 0] + np.log(np.sum(np.exp(logits - m), axis=1))\n"
+         "    return np.sum(lse - logits[np.arange(len(labels)), labels]) / logits.size\n",
+         "divides by N * C instead of N"),
     ],
 }
