@@ -64,8 +64,23 @@ def draw_graph():
     ax.text(5.5, 4.0, "forward: values (green) left to right · backward: gradients (red) right to left",
             ha="center", fontsize=10)
     plt.show()
+    return nodes
 
-draw_graph()
+drawn = draw_graph()
+
+# The drawn numbers, recomputed: forward values, and each gradient by the chain rule and by central differences.
+x_, w_, b_, y_ = 2.0, 1.5, -1.0, 1.0
+q_ = w_ * x_; z_ = q_ + b_; a_ = max(z_, 0.0); L_ = (a_ - y_) ** 2
+dL_da = 2 * (a_ - y_); dL_dz = dL_da * (z_ > 0); dL_dq = dL_db = dL_dz
+chain = {"x": dL_dq * w_, "w": dL_dq * x_, "b": dL_db, "q": dL_dq, "z": dL_dz, "a": dL_da, "L": 1.0}
+loss_of = lambda x, w, b: (max(w * x + b, 0.0) - y_) ** 2
+central = {"x": (loss_of(x_ + 1e-6, w_, b_) - loss_of(x_ - 1e-6, w_, b_)) / 2e-6,
+           "w": (loss_of(x_, w_ + 1e-6, b_) - loss_of(x_, w_ - 1e-6, b_)) / 2e-6,
+           "b": (loss_of(x_, w_, b_ + 1e-6) - loss_of(x_, w_, b_ - 1e-6)) / 2e-6}
+print("forward:", {"q": q_, "z": z_, "a": a_, "L": L_})
+print("chain rule:", chain, " central differences:", {k: round(v, 6) for k, v in central.items()})
+assert all(drawn[k][3] == v for k, v in {"x": x_, "w": w_, "b": b_, "q": q_, "z": z_, "a": a_, "L": L_}.items())
+assert all(drawn[k][4] == v for k, v in chain.items()) and all(abs(central[k] - chain[k]) < 1e-6 for k in central)
 
 # %% [markdown]
 # Reading the red numbers from right to left:
@@ -787,6 +802,7 @@ for name, err in errors_bug.items():
     print(f"{name}: relative error {err:.2e}")
 buggy_parameter = max(errors_bug, key=errors_bug.get)
 print("the bug is in the gradient of", buggy_parameter)
+assert sorted(errors_bug.values())[-2] < 1e-6 < 1e-3 < errors_bug[buggy_parameter]  # one far off, three fine
 # dW2 multiplies G2 with the PRE-activation Z1; layer 2's input is H1 = relu(Z1). The other three pass:
 # dW2 is an output, nothing downstream uses it (G1 is built from W2 and G2, not from dW2).
 ### END SOLUTION
