@@ -9,11 +9,13 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraint
 LESSON ?=
 STUDENT ?=
 LAB_PORT ?= 8888
+HUB_IP ?= 127.0.0.1
+HUB_PORT ?= 8000
 
 COURSE_STAMP := $(VENV)/.course-installed
 TEST_STAMP   := $(VENV)/.test-installed
 
-.PHONY: help lab instructor test test-fast lint lesson release grade feedback export report check bench system-deps setup clean
+.PHONY: hub help lab instructor test test-fast lint lesson release grade feedback export report check bench system-deps setup clean
 
 help: ## list the commands
 	@echo "nn-from-scratch: make <target>"
@@ -40,6 +42,10 @@ lab: setup ## (students) set up once, then open the lessons in JupyterLab
 
 instructor: setup ## (instructors) JupyterLab with the instructor's tools (Formgrader, Create Assignment)
 	$(PY) -m grader lab --instructor --port $(LAB_PORT)
+
+hub: $(COURSE_STAMP) ## (instructors, as root) JupyterHub for a class on this server: PAM logins, formgrader service [HUB_IP=127.0.0.1 HUB_PORT=8000]
+	PY=$(PY) bash grader/hub/install.sh
+	$(PY) -m grader hub --ip $(HUB_IP) --port $(HUB_PORT)
 
 system-deps: ## install bubblewrap, chromium and postgresql when missing (as root; CI runs this)
 	@bash .ci/system-deps.sh
