@@ -13,13 +13,17 @@ Two modes, both one fresh kernel per lesson (nbclient, errors allowed, a time li
   pass, a CORRECT variant that does not pass, a WRONG variant that passes its own test cell (or an
   ``ALSO_FAILS`` cell), a WRONG variant that fails only by writing to stderr (COURSE_SPEC: a
   warning is never how a test fails), malformed variants files, and exercises without any WRONG
-  variant (a test never shown to fail).
+  variant (a test never shown to fail). A WRONG variant is first run against the VISIBLE part of
+  its test cell (what the student's release shows): it must fail there already, unless it is
+  marked hidden-only (below); only then is the whole cell run. So this one pass also proves
+  COURSE_SPEC's "Visible tests cover every kind of requirement" on every variant, at no extra
+  kernel cost; and the release's test cells must equal the solution's visible parts.
 
 * **release** (``--release``): run ``lessons/<id>/<id>.ipynb`` as a student receives it. The kernel
   must survive, no test cell may pass on the blank notebook, and no cell other than test and
   answer cells may raise anything but ``NotImplementedError`` (demos degrade gracefully).
 
-* **visible** (``--visible``): COURSE_SPEC "Visible tests cover every kind of requirement", measured.
+* **visible** (``--visible``): the same measurement on its own (for a course author's quick look).
   Run the solution notebook with every test cell cut to its *visible* part (the source without its
   ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` block, exactly what the student's release
   notebook shows), then every variant against the visible part of its own test cell only. A WRONG
@@ -493,7 +497,9 @@ def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, time
     cells = _notebook_cells(nb)
     if mode == "visible":  # the solution notebook as the release shows its tests: hidden blocks removed
         cells = [(label, role, gid, visible_part(src) if role == "tests" else src) for label, role, gid, src in cells]
-        _compare_release_tests(lesson_id, cells, root, report)
+    # the release's test cells must be exactly the visible parts the variants are judged against
+    _compare_release_tests(lesson_id, [(label, role, gid, visible_part(src) if role == "tests" else src)
+                                       for label, role, gid, src in cells], root, report)
     answers = {gid: src for _, role, gid, src in cells if role == "answer" and gid}
     tests = {gid: src for _, role, gid, src in cells if role == "tests" and gid}
     only = set(exercises) if exercises else None
@@ -566,7 +572,7 @@ def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, time
                     v.problems.append("could not restore the solution in a fresh kernel")
                     break
                 alive = True
-            alive = _run_variant(kernel, v, v.source, answers, tests, others)
+            alive = _run_variant(kernel, v, v.source, answers, tests, others, visible_first=mode == "variants")
             if mode == "visible":
                 _judge_visible(v)
     finally:
@@ -612,7 +618,8 @@ def _judge_visible(v: VariantResult) -> None:
                           f"({v.own.error or 'stderr'}): remove the mark")
 
 
-def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, tests: dict, others: bool) -> bool:
+def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, tests: dict, others: bool,
+                 visible_first: bool = False) -> bool:
     name, own_id = v.exercise, f"test_{v.exercise}"
     v.answer, _ = kernel.run(source, f"{v.kind} {name}#{v.index}", "variant")
     if v.answer.died:
@@ -623,7 +630,25 @@ def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, 
         if v.kind == "CORRECT":
             v.problems.append(msg)
     if own_id in tests:
-        v.own, _ = kernel.run(tests[own_id], own_id, "tests", own_id)
+        full = tests[own_id]
+        visible = visible_part(full)
+        if v.kind == "WRONG" and visible_first and visible.strip() != full.strip():
+            # The student's release shows only the visible part: a wrong answer must fail there
+            # already. When it does, the whole cell fails too (the visible part is its prefix).
+            v.own, _ = kernel.run(visible, f"{own_id} (visible part)", "tests", own_id)
+            if v.own.died:
+                v.problems.append(f"{own_id}: the kernel died")
+                return False
+            if v.own.passed and not v.hidden_only:
+                v.problems.append(f"a wrong answer passes the VISIBLE part of {own_id} (models: {v.note}); "
+                                  "make a visible test catch it, or mark the variant hidden-only with the reason")
+            elif not v.own.passed and v.hidden_only:
+                v.problems.append(f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own_id}: "
+                                  "remove the mark")
+            if v.own.passed:
+                v.own, _ = kernel.run(full, own_id, "tests", own_id)
+        else:
+            v.own, _ = kernel.run(full, own_id, "tests", own_id)
         if v.own.died:
             v.problems.append(f"{own_id}: the kernel died")
             return False

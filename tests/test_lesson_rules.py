@@ -10,8 +10,9 @@ Fast (no kernel), on the lesson sources ``grader/sources/<id>.py``:
   only in the hidden part;
 - the detectors themselves, on known positive and negative examples.
 
-Slow (``@pytest.mark.slow``): ``lesson_harness.check_visible`` per lesson: every WRONG variant of
-tests/lesson_cases fails the VISIBLE part of its test cell (unless marked "hidden-only: <reason>").
+That every WRONG variant of tests/lesson_cases fails the VISIBLE part of its test cell (unless
+marked "hidden-only: <reason>") is proven by the variants harness itself, in the same kernel pass
+as the rest (tests/test_lessons.py, ``lesson_harness.check_lesson``).
 """
 from __future__ import annotations
 
@@ -282,13 +283,3 @@ def test_split_test_source_matches_nbgrader():
     assert lesson_harness.wrong_entry_ok(("src", "note"))
     assert not lesson_harness.wrong_entry_ok(("src", "note", "hidden only"))
     assert not lesson_harness.wrong_entry_ok(("src", "note", "hidden-only:   "))
-
-
-# ----------------------------------------------------------------------------- slow: visible mode of the harness
-
-@pytest.mark.slow
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_wrong_variants_fail_visibly(lesson):
-    """Every WRONG variant fails the visible part of its test (one kernel per lesson)."""
-    report = lesson_harness.check_visible(lesson)
-    assert report.ok, "\n" + report.format()

@@ -485,7 +485,10 @@ CORRECT = {"double": ["def double(x):\\n    return x + x\\n",
                       "def double(x):\\n    import sys; sys.stderr.write('careful\\\\n'); return x + x\\n"]}
 WRONG = {"double": [("def double(x):\\n    return 3 * x\\n", "times three"),
                     ("def double(x):\\n    import sys; sys.stderr.write('oops\\\\n'); return 2 * x\\n", "warns only"),
-                    ("def double(x):\\n    return 2 * x\\n", "not actually wrong")],
+                    ("def double(x):\\n    return 2 * x\\n", "not actually wrong"),
+                    ("def double(x):\\n    return 2 * x if x > 0 else 0\\n", "zero for negatives"),
+                    ("def double(x):\\n    return 2 * x if x > 0 else 0.0\\n", "zero for negatives",
+                     "hidden-only: the visible test never shows a negative input")],
          "quad": [("def quad(x):\\n    return 4 * x + 1\\n", "off by one")],
          "triple": [("def triple(x):\\n    return x\\n", "not an exercise")]}
 ALSO_FAILS = {"double": ["test_quad"]}
@@ -507,6 +510,8 @@ def toy_course(tmp_path_factory):
             cell.source = "def double(x):\n    return 2 * x"  # left the answer in: the test passes
         if lesson_harness.grade_id(cell) == "quad":
             cell.source = "def quad(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+        if lesson_harness.grade_id(cell) in ("test_double", "test_quad"):
+            cell.source = lesson_harness.visible_part(cell.source)  # what nbgrader releases
     # the demo print(quad(3)) raises NotImplementedError on the blank (allowed); this one a NameError
     blank.cells.append(nbformat.v4.new_code_cell("undefined_name", id="broken-demo"))
     (root / "lessons" / "99_toy").mkdir(parents=True)
@@ -527,7 +532,13 @@ def test_harness_flags_bad_variants(toy_course):
     assert "WRONG double#2: ALSO_FAILS lists test_quad, but it passes" in problems
     assert "double#0" not in problems and "CORRECT double#0" not in problems
     assert "quad#0" not in problems
-    assert len(report.all_problems) == 5, problems
+    # judged on the visible part first: an unmarked wrong answer that only a hidden test catches
+    assert "WRONG double#3: a wrong answer passes the VISIBLE part of test_double" in problems
+    # the same mistake marked hidden-only with a reason: accepted (only ALSO_FAILS, which quad(1) cannot see)
+    assert "WRONG double#4: ALSO_FAILS lists test_quad, but it passes" in problems
+    assert [p for p in report.all_problems if "double#4" in p and "ALSO_FAILS" not in p] == []
+    assert "WRONG double#2: a wrong answer passes the VISIBLE part of test_double" in problems
+    assert len(report.all_problems) == 9, problems
     wrong0 = next(v for v in report.variants if v.kind == "WRONG" and v.index == 0 and v.exercise == "double")
     assert wrong0.own.error.startswith("AssertionError") and not wrong0.own.passed
     assert not wrong0.others["test_quad"].passed
