@@ -7,6 +7,12 @@
 # prevents most bugs in deep learning code: **always know the shape of every array**.
 #
 # You will write: `dot`, `matmul`, `matmul_shape` and `linear`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=01_linear_algebra` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/01_linear_algebra.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
@@ -109,6 +115,9 @@ u_t, v_t = np.array([1.0, -2.0, 0.5]), np.array([2.0, 1.0, 4.0])
 before = snapshot(u_t, v_t)
 call(dot, u_t, v_t)
 assert_unchanged(before, [u_t, v_t], hint="dot must not change u or v")
+d32 = call(dot, np.array([1.0, 2.0, 3.0], dtype=np.float32), np.array([0.5, -1.0, 2.0], dtype=np.float32))
+assert_close(d32, 4.5, rtol=1e-5,
+             hint="float32 vectors must work too: expected 0.5 - 2 + 6 = 4.5 (section 1's sum of products)")
 ### BEGIN HIDDEN TESTS
 assert_raises(ValueError, dot, np.array([4.0]), np.array([1.0, 2.0, 3.0, 5.0]),
               hint="vectors of different lengths (the first shorter): raise ValueError")
@@ -380,12 +389,15 @@ before = snapshot(X1, W1, b1)
 Y1 = call(linear, X1, W1, b1)
 assert_unchanged(before, [X1, W1, b1])
 assert_float_array(Y1)
+assert_shape(Y1, (5, 3), hint="X (batch=5, in=7) with W (out=3, in=7) must give (batch, out) = (5, 3)")
 assert_close(Y1, X1 @ W1.T + b1, rtol=1e-9, atol=1e-12, hint="row i is the layer applied to sample X[i] (section 5)")
 X2, W2, b2 = r.normal(size=(3, 4)), r.normal(size=(3, 4)), np.array([1.0, 2.0, 3.0])
 assert_close(call(linear, X2, W2, b2), X2 @ W2.T + b2, rtol=1e-9, atol=1e-12,
              hint="with batch == out the bias must still be added to every row (b[j] to column j), not down columns")
 X3 = r.normal(size=(1, 4))
-assert_close(call(linear, X3, W1[:, :4], b1), X3 @ W1[:, :4].T + b1, rtol=1e-9, hint="a batch of one sample: (1, in) -> (1, out)")
+Y3 = call(linear, X3, W1[:, :4], b1)
+assert_shape(Y3, (1, 3), hint="a batch of one sample: (1, in) -> (1, out)")
+assert_close(Y3, X3 @ W1[:, :4].T + b1, rtol=1e-9, hint="a batch of one sample: (1, in) -> (1, out)")
 W4, b4 = r.normal(size=(1, 7)), np.array([0.5])
 assert_close(call(linear, X1, W4, b4), X1 @ W4.T + b4, rtol=1e-9, hint="one output: (batch, in) -> (batch, 1)")
 X5, W5, b5 = X1.astype(np.float32), W1.astype(np.float32), b1.astype(np.float32)

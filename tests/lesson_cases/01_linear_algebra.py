@@ -29,6 +29,9 @@ CORRECT = {
 
 WRONG = {
     "dot": [
+        ("def dot(u, v):\n    if u.dtype != np.float64 or v.dtype != np.float64:\n        raise ValueError('need float64 vectors')\n"
+         "    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v))\n",
+         "validates too strictly: rejects float32 vectors"),
         ("def dot(u, v):\n    if len(u) != len(v):\n        raise ValueError('lengths differ')\n    return np.sum(u * v)\n",
          "no 1-D check: 2-D arrays of equal shape give a number instead of ValueError"),
         ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1:\n        raise ValueError('not 1-D')\n    return sum(a * b for a, b in zip(u, v))\n",
