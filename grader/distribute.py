@@ -569,11 +569,20 @@ class GradebookWriter:
         return status
 
     def _write_grades(self, status, result: GradeResult) -> None:
+        from nbgrader.api import MissingEntry
+
         gb = self.gb
         try:
             gb.update_or_create_student(status.student)
-            kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
-            sub = gb.update_or_create_submission(status.lesson, status.student, **kwargs)
+            if status.graded:
+                kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
+                sub = gb.update_or_create_submission(status.lesson, status.student, **kwargs)
+            else:   # not gradable as submitted: no scores, and none left over from an earlier version
+                try:
+                    sub = gb.find_submission(status.lesson, status.student)
+                except MissingEntry:
+                    gb.db.commit()
+                    return
             for snb in sub.notebooks:
                 data = result.notebooks.get(snb.name) if status.graded else None
                 grades = (data or {}).get("grades", {})
@@ -668,7 +677,8 @@ def dashboard(client) -> str | None:
     """The dashboard's address, when the scheduler serves one."""
     try:
         info = client.scheduler_info()
-        if "dashboard" not in info.get("services", {}):
+        # the scheduler's HTTP server always runs; its dashboard pages need bokeh on the scheduler
+        if "dashboard" not in info.get("services", {}) or not client.run_on_scheduler(_has_dashboard):
             return None
         return client.dashboard_link
     except Exception:
@@ -702,7 +712,7 @@ def fan_out(client, packages: dict[str, LessonPackage], submissions: list[Submis
             sub = futures[future]
             try:
                 result = future.result()
-            except (FutureCancelledError, _CancelledError()) as err:
+            except (FutureCancelledError, *_cancelled_errors()) as err:
                 raise SchedulerLost(_lost_message(client, err)) from err
             except Exception as err:   # e.g. KilledWorker: the task killed workers again and again
                 on_result(_infrastructure_failure(sub, err))
@@ -713,7 +723,7 @@ def fan_out(client, packages: dict[str, LessonPackage], submissions: list[Submis
             client.cancel(list(futures) + list(lesson_futures.values()))
 
 
-def _CancelledError():
+def _cancelled_errors() -> tuple[type, ...]:
     import asyncio
     import concurrent.futures
     return (asyncio.CancelledError, concurrent.futures.CancelledError)

@@ -1,11 +1,13 @@
-"""The gradebook on a REAL PostgreSQL server: setup, parallel autograde, export and report.
+"""The gradebook on a REAL PostgreSQL server: setup, autograde on Dask, export, report, concurrent writes.
 
 Starts a private PostgreSQL (initdb into a temporary folder, listening only on a Unix socket in
 that folder, no TCP), creates a database, points the course at it with
 ``NNFS_DB_URL=postgresql://...`` and grades a small class of a temporary course copy through
-``python -m grader autograde --workers 2``; scores are checked through nbgrader's Gradebook API,
-``python -m grader export`` and ``python -m grader report``. The server is stopped and its folder
-removed in a finalizer.
+``python -m grader autograde --workers 2`` (a Dask LocalCluster; the instructor's process writes the
+gradebook); scores are checked through nbgrader's Gradebook API, ``python -m grader export`` and
+``python -m grader report``. Then many grading results are written at once, each twice, by four
+processes into one PostgreSQL gradebook: one row per submission, the right scores. The server is
+stopped and its folder removed in a finalizer.
 
 PostgreSQL refuses to run as root: as root, the server runs as the system user ``nnfs-pg``
 (created when absent, no login shell) which owns the temporary folder. Skips, saying why, where
@@ -27,7 +29,7 @@ import pytest
 
 from grader_helpers import ensure_system_user
 
-from grader_helpers import EXPECTED, autograde, place_submission, run, tiny_course
+from grader_helpers import EXPECTED, place_submission, run, tiny_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -97,15 +99,13 @@ def test_autograde_export_and_report_on_postgres(postgres_url, tmp_path):
     kinds = ["right", "hidden_fail", "visible_fail", "blank"]
     for kind in kinds:
         place_submission(course, kind, kind)
-    broken = course / "grader" / "submitted" / "broken" / "tiny"
+    from grader.course import Course
+    broken = Course.load(course).submitted / "broken" / "tiny"
     broken.mkdir(parents=True)
     (broken / "tiny.ipynb").write_text('{"cells": [ this is not JSON')
     (broken / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
 
-    if (course / "grader" / "autograde.py").exists():
-        run([sys.executable, "-m", "grader", "autograde", "tiny", "--workers", "2", "--no-progress"], course, env)
-    else:
-        autograde(course, env=env)
+    run([sys.executable, "-m", "grader", "autograde", "tiny", "--workers", "2", "--no-progress"], course, env)
 
     # nothing went to SQLite: the gradebook is the server's
     assert not list(course.rglob("gradebook.db")), "a SQLite gradebook was created despite NNFS_DB_URL"
@@ -137,3 +137,69 @@ def test_autograde_export_and_report_on_postgres(postgres_url, tmp_path):
     assert square.split()[:6] == ["square", "3", "4", "2", "0", "2"], report
     assert "AssertionError: double(2) should be 4: multiply by two (x1)" in double
     assert "AssertionError: square of a larger number is wrong (x1)" in square
+
+
+# ---------------------------------------------------------------------------------------------
+# many tasks finishing at once: concurrent writers on one PostgreSQL gradebook
+
+
+def _write_all(args):
+    root, overrides, results = args
+    from grader import distribute
+    from grader.course import Course
+    with distribute.GradebookWriter(Course.load(root, overrides)) as writer:
+        for result in results:
+            writer.write(result)
+
+
+def test_many_results_written_at_once_on_postgres(postgres_url, tmp_path):
+    """24 results, each written twice (a task that ran twice), by 4 processes started together."""
+    import multiprocessing
+    from dataclasses import replace
+
+    import psycopg2
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, text
+
+    from grader import distribute
+    from grader.autograde import sandbox_settings
+    from grader.course import Course
+    from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, submit
+
+    if not bwrap_works()[0]:
+        pytest.skip("bubblewrap sandbox unavailable")
+    course = make_course(tmp_path / "course")
+    for student, answers in (("alice", CORRECT), ("bob", WRONG), ("carol", HALF)):
+        submit(course, student, "ex", answers)
+    model = Course.load(course.root)
+    with model.gradebook() as gb:
+        package = distribute.make_package(model, gb, "ex", *sandbox_settings(model, unsafe=False))
+    results = [distribute.grade_submission(package, distribute.read_submission(model, s, "ex", package.digest))
+               for s in ("alice", "bob", "carol")]
+    assert [r.status["kind"] for r in results] == ["ok", "ok", "ok"], [r.status for r in results]
+
+    host = postgres_url.split("host=", 1)[1]
+    admin = psycopg2.connect(dbname="postgres", user="nnfs", host=host)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("CREATE DATABASE nnfs_burst")
+    admin.close()
+    url = postgres_url.replace("/nnfs_grades?", "/nnfs_burst?")
+    with Gradebook(url, "nnfs-test") as gb:
+        distribute.register_lesson(gb, "ex", package.records)
+
+    burst = [replace(results[i % 3], status={**results[i % 3].status, "student": f"s{i:03d}"}) for i in range(24)]
+    shares = [burst[i::4] + burst[(i + 1) % 4::4] for i in range(4)]        # every result twice
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map(_write_all, [(str(course.root), [f"CourseDirectory.db_url={url}"], share) for share in shares])
+
+    with Gradebook(url, "nnfs-test") as gb:
+        got = {s.student.id: s.score for s in gb.find_assignment("ex").submissions}
+    assert got == {f"s{i:03d}": (5.0, 0.0, 2.0)[i % 3] for i in range(24)}
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM submitted_assignment")).scalar() == 24
+        assert conn.execute(text("SELECT COUNT(*) FROM (SELECT cell_id, notebook_id FROM grade "
+                                 "GROUP BY cell_id, notebook_id HAVING COUNT(*) > 1) d")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM nnfs_autograde_status")).scalar() == 24
+    engine.dispose()
