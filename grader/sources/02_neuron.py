@@ -11,6 +11,12 @@
 # it can never learn.
 #
 # You will write: `weighted_sum`, `step`, `neuron`, `and_gate`, `or_gate`, `nand_gate`, `perceptron_fit`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=02_neuron` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/02_neuron.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
@@ -144,6 +150,9 @@ out_t = call(step, z_t)
 assert_unchanged(before, [z_t], hint="build a new array; do not overwrite z")
 assert_shape(out_t, (2, 3), hint="2-D input -> 2-D output of the same shape (elementwise, not a loop over rows)")
 assert_close(out_t, [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]], hint="elementwise on every entry of a 2-D array")
+out_32 = call(step, np.array([-0.25, 0.0, 2.0], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array (float32 or float64) of 0.0s and 1.0s")
+assert_close(out_32, [0.0, 1.0, 1.0], hint="float32 input: expected [0, 1, 1], the same rule as for float64 (section 3)")
 ### BEGIN HIDDEN TESTS
 assert_close(call(step, np.array([0.0, -1e-12, 1e-300, 0.0])), [1.0, 0.0, 1.0, 1.0],
              hint="at exactly z = 0 the step is 1")

@@ -54,6 +54,8 @@ WRONG = {
         ("def weighted_sum(x, w, b):\n    x *= w\n    return float(np.sum(x) + b)\n", "multiplies x in place"),
     ],
     "step": [
+        ("def step(z):\n    if z.dtype != np.float64:\n        raise TypeError('step expects float64')\n    return np.where(z >= 0, 1.0, 0.0)\n",
+         "validates too strictly: rejects a float32 z"),
         ("def step(z):\n    return np.where(z > 0, 1.0, 0.0)\n", "uses > instead of >= (step(0) = 0)"),
         ("def step(z):\n    return z >= 0\n", "returns booleans instead of floats"),
         ("def step(z):\n    return np.array([1.0 if v >= 0 else 0.0 for v in z])\n", "loop over z: fails on 2-D input"),
