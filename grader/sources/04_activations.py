@@ -9,6 +9,12 @@
 #
 # You will write: `collapse_linear`, `sigmoid`, `relu`, `leaky_relu`, `silu`, `gelu`, `softmax`,
 # `sigmoid_grad`, `tanh_grad`, `relu_grad`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=04_activations` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/04_activations.ipynb`.
 
 # %% readonly id=setup
 import math
@@ -219,6 +225,10 @@ z_2d = np.array([[-1.0, 0.0], [1.0, 3.0]])
 out_2d = call(sigmoid, z_2d)
 assert_shape(out_2d, (2, 2), hint="elementwise: same shape as z")
 assert_close(out_2d[0], [0.2689414213699951, 0.5], hint="elementwise on a 2-D array")
+out_32 = call(sigmoid, np.array([-1.0, 0.0, 4.0], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array (float32 or float64)")
+assert_close(out_32, [0.2689414213699951, 0.5, 0.9820137900379085], rtol=1e-5,
+             hint="float32 input: expected sigmoid(-1) = 0.269, sigmoid(0) = 0.5, sigmoid(4) = 0.982")
 ### BEGIN HIDDEN TESTS
 big = np.array([-1000.0, -750.0, 750.0, 1000.0])
 out_big = call(sigmoid, big, warnings="fail",
@@ -264,6 +274,9 @@ assert_close(out, [0.0, 0.0, 0.0, 0.5, 3.0], hint="relu keeps positive values an
 out_2d = call(relu, np.array([[-1.0, 2.0], [40.0, -5.0]]))
 assert_shape(out_2d, (2, 2), hint="elementwise on a 2-D array (a loop over z visits rows)")
 assert_close(out_2d, [[0.0, 2.0], [40.0, 0.0]], hint="relu is not bounded above: relu(40) = 40")
+out_32 = call(relu, np.array([-1.5, 0.0, 2.0], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array (float32 or float64)")
+assert_close(out_32, [0.0, 0.0, 2.0], hint="float32 input: expected [0, 0, 2], the same rule as for float64")
 ### BEGIN HIDDEN TESTS
 z2 = np.array([[-1.0, 2.0, -3.0], [4.0, -5.0, 0.0]])
 before = snapshot(z2)
@@ -304,7 +317,9 @@ before = snapshot(z2)
 out2 = call(leaky_relu, z2)
 assert_unchanged(before, [z2])
 assert_shape(out2, (2, 2))
-assert_close(out2, [[-0.01, 2.0], [-3.0, 0.5]], hint="alpha * z for z < 0: the output is proportional to z, not a constant")
+assert_close(out2, [[-0.01, 2.0], [-3.0, 0.5]],
+             hint="default alpha = 0.01: expected -0.01 for z = -1 and -3.0 for z = -300; a negative input is "
+                  "scaled down, not replaced by a constant (section 2's leaky ReLU)")
 ### END HIDDEN TESTS
 
 # %% answer id=silu
@@ -330,8 +345,8 @@ assert_close(out_big, [0.0, 1000.0], hint="silu(1000) = 1000 and silu(-1000) = 0
              "sigmoid stably (section 3)")
 assert_shape(call(silu, np.array([[0.5, -1.0], [2.0, 3.0]])), (2, 2), hint="elementwise: same shape as z")
 ### BEGIN HIDDEN TESTS
-out_big = call(silu, np.array([-800.0, 900.0]))
-assert_close(out_big, [0.0, 900.0], hint="silu(900) = 900 and silu(-800) = 0, not nan")
+out_big = call(silu, np.array([-1500.0, -800.0, 900.0, 2000.0]))
+assert_close(out_big, [0.0, 0.0, 900.0, 2000.0], hint="silu(2000) = 2000 and silu(-1500) = 0, not nan (section 3)")
 z2 = np.array([[-4.0, -1.0], [0.5, 6.0]])
 before = snapshot(z2)
 out2 = call(silu, z2)
@@ -485,6 +500,10 @@ assert_close(call(softmax, np.array([[1000.0, 999.0], [0.0, 1.0]])), [[s1, 1 - s
 out_c = call(softmax, np.array([[0.0, 3.0], [1.0, 0.0]]), axis=0)
 assert_close(out_c, [[0.2689414213699951, 0.9525741268224334], [0.7310585786300049, 0.04742587317756678]],
              hint="axis=0: each column sums to 1; use the axis argument for every reduction")
+out_32 = call(softmax, np.array([[2.0, 0.0], [-1.0, -1.0]], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array (float32 or float64)")
+assert_close(out_32, [[0.8807970779778823, 0.11920292202211755], [0.5, 0.5]], rtol=1e-5,
+             hint="float32 input: expected rows [0.881, 0.119] and [0.5, 0.5], as in float64")
 ### BEGIN HIDDEN TESTS
 out_huge = call(softmax, np.array([1e4, 0.0, -1e4]))
 assert_close(out_huge, [1.0, 0.0, 0.0], hint="scores of +-1e4 must not overflow (section 5)")
@@ -546,7 +565,8 @@ assert_close(call(sigmoid_grad, np.array([-1000.0, 1000.0])), [0.0, 0.0],
              hint="for z = +-1000 the slope is 0, not nan: compute the sigmoid stably (section 3)")
 assert_shape(call(sigmoid_grad, np.array([[0.0, 1.0], [2.0, 3.0]])), (2, 2), hint="elementwise: same shape as z")
 ### BEGIN HIDDEN TESTS
-assert_close(call(sigmoid_grad, np.array([-900.0, 800.0])), [0.0, 0.0], hint="for huge |z| the slope is 0, not nan")
+assert_close(call(sigmoid_grad, np.array([-1500.0, -900.0, 800.0, 2000.0])), [0.0, 0.0, 0.0, 0.0],
+             hint="for huge |z| the slope is 0, not nan (section 3)")
 z2 = np.array([[-3.0, 0.5], [4.0, 0.0]])
 before = snapshot(z2)
 out2 = call(sigmoid_grad, z2)
@@ -605,6 +625,9 @@ assert_close(out, [0.0, 0.0, 0.0, 1.0, 1.0],
 out_2d = call(relu_grad, np.array([[1.0, -1.0], [0.0, 7.0]]))
 assert_shape(out_2d, (2, 2), hint="elementwise: same shape as z")
 assert_close(out_2d, [[1.0, 0.0], [0.0, 1.0]], hint="the slope is 1 (not z) for every positive z")
+out_32 = call(relu_grad, np.array([-0.5, 0.0, 4.0], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array of 1.0 and 0.0 (not booleans)")
+assert_close(out_32, [0.0, 0.0, 1.0], hint="float32 input: expected [0, 0, 1], the same rule as for float64")
 ### BEGIN HIDDEN TESTS
 assert_close(call(relu_grad, np.array([0.0, -0.0, 1e-300, -1e-300])), [0.0, 0.0, 1.0, 0.0],
              hint="at z == 0 (and -0.0) the gradient is 0")

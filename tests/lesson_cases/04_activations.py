@@ -69,6 +69,8 @@ WRONG = {
         ("def collapse_linear(W1, b1, W2, b2):\n    if W1.shape[0] == W1.shape[1] and W2.shape[0] == W2.shape[1]:\n        return W1 @ W2, W2 @ b1 + b2\n    return W2 @ W1, W2 @ b1 + b2\n", "multiplies in the wrong order (visible only with square matrices)"),
     ],
     "sigmoid": [
+        ("def sigmoid(z):\n    if z.dtype != np.float64:\n        raise TypeError('float64 only')\n    e = np.exp(-np.abs(z))\n"
+         "    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n", "validates too strictly: rejects a float32 z"),
         ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n", "naive formula: overflow warning at z = -1000"),
         ("def sigmoid(z):\n    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))\n", "np.where evaluates both branches: overflow warning"),
         ("def sigmoid(z):\n    return np.exp(z) / (1 + np.exp(z))\n", "the other naive form: inf/inf = nan at z = 1000"),
@@ -125,6 +127,8 @@ WRONG = {
         ("def tanh_grad(z):\n    return 1 - np.tanh(z) ** 2 if z.ndim == 1 else np.ones_like(z)\n", "only handles 1-D input"),
     ],
     "relu_grad": [
+        ("def relu_grad(z):\n    return (z > 0).astype(float) if z.dtype == np.float64 else (z > 0)\n",
+         "converts to float only for float64 input: booleans for float32"),
         ("def relu_grad(z):\n    return (z >= 0).astype(float)\n", "slope 1 at z == 0 (>= instead of >)"),
         ("def relu_grad(z):\n    return z > 0\n", "returns booleans"),
         ("def relu_grad(z):\n    return np.sign(z)\n", "sign(z): -1 for negative z"),
