@@ -8,6 +8,12 @@
 # more efficient than width.
 #
 # You will write: `xor_network`, `hat`, `fit_relu_network`, `tent`, `compose_tent`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=05_universal_approximation` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/05_universal_approximation.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
@@ -221,8 +227,9 @@ assert_close(out_2d, [[0.25, 1.0], [0.25, 0.0]], atol=1e-12)
 ### BEGIN HIDDEN TESTS
 xa = np.array([-2.0, -1.0, -0.5, 0.0, 1.5, 3.0, 4.0, 100.0])
 assert_close(call(hat, xa, -1.0, 0.0, 3.0), [0.0, 0.0, 0.5, 1.0, 0.5, 0.0, 0.0, 0.0], atol=1e-12,
-             hint="asymmetric hat: slope 1/(peak - left) going up, 1/(right - peak) coming down; "
-                  "and it must stay 0 far to the right (the third ReLU)")
+             hint="asymmetric hat on [-1, 3], peak at 0: expected 0.5 halfway up (x = -0.5) and halfway down "
+                  "(x = 1.5), and 0 from x = 3 on, even at x = 100; rising over 1 unit and falling over 3 needs "
+                  "two different slopes (section 3: three slope changes, one per ReLU)")
 assert_close(call(hat, np.array([2.0, 2.25, 2.5, 3.25, 4.0, 1e4]), 2.0, 2.5, 4.0), [0.0, 0.5, 1.0, 0.5, 0.0, 0.0],
              atol=1e-9, hint="a hat that does not start at 0")
 x2 = np.array([[0.25, 1.0], [1.75, 5.0]])
@@ -291,7 +298,8 @@ for p, shape, name in zip(params, [(8, 1), (8,), (1, 8), (1,)], ["W1", "b1", "W2
     assert_float_array(np.asarray(p), what=name)
 knots = np.linspace(0.0, 2 * np.pi, 9)
 assert_close(net_t(knots[:, None], params), np.sin(knots)[:, None], rtol=1e-9, atol=1e-9,
-             hint="the network must equal f at the n_hidden + 1 knots np.linspace(a, b, n_hidden + 1)",
+             hint="expected f's values at the n_hidden + 1 = 9 equally spaced knots from a to b, both ends "
+                  "included (section 4: one new slope per knot)",
              what="network at the knots")
 x_dense = np.linspace(0.0, 2 * np.pi, 2001)[:, None]
 err = float(np.max(np.abs(net_t(x_dense, call(fit_relu_network, np.sin, 0.0, 2 * np.pi, 32)) - np.sin(x_dense))))
@@ -319,7 +327,8 @@ for p, shape, name in zip(p_sq, [(6, 1), (6,), (1, 6), (1,)], ["W1", "b1", "W2",
     assert_float_array(np.asarray(p), what=name)
 k_sq = np.linspace(-1.0, 2.0, 7)
 assert_close(net_t(k_sq[:, None], p_sq), sq(k_sq)[:, None], rtol=1e-9, atol=1e-9,
-             hint="interpolate at np.linspace(a, b, n_hidden + 1), including both ends", what="fit of x**2 at the knots")
+             hint="x**2 on [-1, 2] with 6 units: expected f at the 7 equally spaced knots -1, -0.5, ..., 2, "
+                  "both ends included (section 4)", what="fit of x**2 at the knots")
 x_sq = np.linspace(-1.0, 2.0, 3001)[:, None]
 ref_sq = np.interp(x_sq[:, 0], k_sq, sq(k_sq))[:, None]
 assert_close(net_t(x_sq, p_sq), ref_sq, rtol=1e-9, atol=1e-9, hint="straight lines between the knots",
