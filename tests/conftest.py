@@ -1,12 +1,24 @@
-"""Shared pytest configuration: kept minimal on purpose (markers live in pyproject.toml).
+"""Shared pytest fixtures and configuration (markers live in pyproject.toml).
 
-Makes ``tests/`` and the repository root importable, so test modules can ``import lesson_harness``
-and ``import grader`` however pytest is started.
+- ``tests/`` and the repository root are importable, so test modules can ``import lesson_harness``
+  and ``import grader`` however pytest is started.
+- :func:`grader_cli`: ``python -m grader ...`` run in this process (no interpreter start, no second
+  import of nbgrader): what the quick tests of a command's output and exit status use. The slow
+  tests that need a real kernel keep their subprocess (``grader_helpers.run_grader``).
+- nbgrader asks ``alembic heads`` (a subprocess that imports nbgrader again, seconds of CPU) for
+  every gradebook it creates; the answer cannot change during a test run, so it is asked once.
+- A run of the suite must not leave a gradebook anywhere in the repository outside ``state/``:
+  checked once, at the end of the session, against what was there when it started.
 """
 from __future__ import annotations
 
+import functools
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -14,3 +26,90 @@ ROOT = TESTS.parent
 for path in (str(ROOT), str(TESTS)):
     if path not in sys.path:
         sys.path.insert(0, path)
+
+#: Environment variables of the course configuration: never inherited by a test's course.
+COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_UNSAFE")
+
+
+# --------------------------------------------------------------------------------------------
+# python -m grader, in this process
+
+
+@dataclass
+class CliResult:
+    """What ``subprocess.run(..., capture_output=True, text=True)`` would have returned."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def grader_cli(monkeypatch, capsys):
+    """``grader_cli(*argv, cwd=None, env=None)`` -> :class:`CliResult` of ``python -m grader ARGV``.
+
+    Runs ``grader.__main__.main`` here, from ``cwd`` (the command finds its course there, as from
+    a shell), with the course environment variables (``COURSE_ENV``) removed and ``env`` added for
+    this call only. Argument errors (argparse's SystemExit) come back as their exit status.
+    """
+    from grader.__main__ import main
+
+    for name in COURSE_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*argv, cwd: str | os.PathLike | None = None, env: dict | None = None) -> CliResult:
+        capsys.readouterr()  # start from empty buffers
+        with monkeypatch.context() as patch:
+            if cwd is not None:
+                patch.chdir(cwd)
+            for name, value in (env or {}).items():
+                patch.setenv(name, str(value))
+            try:
+                code = main([str(a) for a in argv])
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+        out = capsys.readouterr()
+        return CliResult(int(code or 0), out.out, out.err)
+
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# nbgrader's alembic head: asked once per run
+
+
+@pytest.fixture(autouse=True)
+def _alembic_head_asked_once():
+    """Once nbgrader.api is loaded, its ``get_alembic_version`` (a subprocess) is memoised.
+
+    Only a test that already imported nbgrader pays for the check (``sys.modules``); the first
+    gradebook of the run is stamped by the real subprocess, the later ones with its answer.
+    """
+    api = sys.modules.get("nbgrader.api")
+    if api is not None and not hasattr(api.get_alembic_version, "cache_info"):
+        api.get_alembic_version = functools.cache(api.get_alembic_version)
+    yield
+
+
+# --------------------------------------------------------------------------------------------
+# no stray gradebook left in the repository
+
+_PRUNE = {".git", ".venv", "node_modules", "state", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache"}
+
+
+def stray_gradebooks(root: Path = ROOT) -> set[Path]:
+    """Every ``gradebook.db`` under ``root`` outside ``state/`` (and the venv, .git and caches)."""
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _PRUNE]
+        if "gradebook.db" in files:
+            found.add(Path(folder) / "gradebook.db")
+    return found
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_stray_gradebook():
+    """Fails the session's last teardown when the run left a new gradebook outside ``state/``."""
+    before = stray_gradebooks()
+    yield
+    new = stray_gradebooks() - before
+    assert not new, f"the test run left gradebooks in the repository outside state/: {sorted(map(str, new))}"

@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: the test extra installs tomli
     import tomli as tomllib
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$")
@@ -30,7 +29,7 @@ def pyproject_requirements() -> set[tuple[str, str]]:
 
 
 def environment_requirements() -> set[tuple[str, str]]:
-    yaml = pytest.importorskip("yaml")
+    import yaml  # PyYAML comes with the test extra (JupyterLab needs it): never a reason to skip
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     reqs = set()
     for dep in env["dependencies"]:
@@ -83,6 +82,12 @@ def test_grader_cli_lists_every_command():
         assert command in out, f"`python -m grader --help` does not list {command}"
 
 
-def test_no_stray_gradebook_outside_state():
-    stray = [p for p in ROOT.rglob("gradebook.db") if ".venv" not in p.parts and p.parent != ROOT / "state"]
-    assert not stray, f"stray gradebooks: {stray}"
+def test_stray_gradebook_finder(tmp_path):
+    """conftest.py's end-of-session guard: finds a gradebook anywhere but state/ and the venv."""
+    from conftest import stray_gradebooks
+
+    for folder in ("state", ".venv/lib", "grader", "lessons/00_welcome", ""):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "gradebook.db").write_bytes(b"")
+    assert stray_gradebooks(tmp_path) == {tmp_path / "gradebook.db", tmp_path / "grader" / "gradebook.db",
+                                          tmp_path / "lessons" / "00_welcome" / "gradebook.db"}
