@@ -5,7 +5,6 @@ import hashlib
 import subprocess
 
 import pytest
-
 from grader_helpers import CORRECT, PYTHON, REPO, SOURCE, WRONG, grader_env
 
 from grader.notebooks import dumps, parse_source
@@ -83,13 +82,11 @@ def test_not_attempted_only(tmp_path):
                                           "count_positive       3  passed"]
 
 
-def test_unreadable_notebook(tmp_path):
+def test_unreadable_notebook(tmp_path, grader_cli):
     bad = tmp_path / "bad.ipynb"
     bad.write_text("{ not json")
-    result = subprocess.run([PYTHON, "-m", "grader", "check", str(bad)], cwd=REPO, capture_output=True,
-                            text=True, env=grader_env())
+    result = grader_cli("check", bad, cwd=REPO)
     assert result.returncode == 2
     assert "is not a readable notebook" in result.stderr
-    missing = subprocess.run([PYTHON, "-m", "grader", "check", str(tmp_path / "nope.ipynb")], cwd=REPO,
-                             capture_output=True, text=True, env=grader_env())
+    missing = grader_cli("check", tmp_path / "nope.ipynb", cwd=REPO)
     assert missing.returncode == 2 and "no notebook at" in missing.stderr

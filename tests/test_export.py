@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import pytest
-
-from grader_helpers import make_course, run_grader
+from grader_helpers import make_course
 
 from grader.status import StatusStore, SubmissionStatus
 
@@ -23,7 +22,7 @@ def _grade(gb, student, scores: dict, late_timestamp=None):
     gb.db.commit()
 
 
-def test_export_rows_are_exact(tmp_path):
+def test_export_rows_are_exact(tmp_path, grader_cli):
     from nbgrader.api import Gradebook
     course = make_course(tmp_path / "course", duedates={"ex": "2030-06-01 00:00:00 UTC"})
     with Gradebook(course.db_url, "nnfs-test") as gb:
@@ -53,7 +52,7 @@ def test_export_rows_are_exact(tmp_path):
     store.close()
 
     out = course.path("grades.csv")
-    result = run_grader(course, "export", "--output", str(out))
+    result = grader_cli("export", "--output", out, cwd=course.root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote 9 row(s) to {out} (3 failed or flagged: see the status column)"
     assert out.read_text() == (

@@ -5,7 +5,6 @@ import hashlib
 import json
 
 import pytest
-
 from grader_helpers import CORRECT, filled, make_course, run_grader
 
 
@@ -23,7 +22,7 @@ def test_submit_release_copy_runs_tests_and_writes_file_and_receipt(tmp_path):
     assert "not attempted" in got.stdout and "WARNING" not in got.stdout
 
 
-def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_cells(tmp_path):
+def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_cells(tmp_path, grader_cli):
     course = make_course(tmp_path / "course")
     nb = filled(course.release("ex"), CORRECT)
     cells = []
@@ -40,7 +39,7 @@ def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_
     fetched = course.root / "student" / "ex" / "ex.ipynb"
     fetched.parent.mkdir(parents=True)
     fetched.write_text(json.dumps(nb))
-    got = run_grader(course, "submit", "ex", "--no-run")
+    got = grader_cli("submit", "ex", "--no-run", cwd=course.root)
     assert got.returncode == 0, got.stderr + got.stdout
     assert f"your notebook is {fetched}" in got.stdout
     assert "test cell 'test_count_positive' is missing" in got.stdout
@@ -50,12 +49,13 @@ def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_
     assert "warning:       test cell 'test_count_positive'" in (course.root / "to-upload" / "ex.receipt.txt").read_text()
 
 
-def test_submit_unreadable_notebook_is_a_clear_error(tmp_path):
+def test_submit_unreadable_notebook_is_a_clear_error(tmp_path, grader_cli):
     course = make_course(tmp_path / "course")
     fetched = course.root / "student" / "ex" / "ex.ipynb"
     fetched.parent.mkdir(parents=True)
     fetched.write_text("{ not json")
-    got = run_grader(course, "submit", "ex")
+    got = grader_cli("submit", "ex", cwd=course.root)
     assert got.returncode == 2 and "is not a readable notebook" in got.stderr
     assert not (course.root / "to-upload").exists()
-    assert "unknown lesson 'nope'" in run_grader(course, "submit", "nope").stderr
+    unknown = grader_cli("submit", "nope", cwd=course.root)
+    assert unknown.returncode != 0 and "unknown lesson 'nope'" in unknown.stderr

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 
 import pytest
-from grader_helpers import TINY, run
+from grader_helpers import TINY
 
 from grader.notebooks import dumps, parse_source
 from grader.report import failure_message, format_table
@@ -40,11 +39,16 @@ def _error(ename, evalue):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
+    from conftest import COURSE_ENV
+
     from grader.course import Course
-    from grader.setup import copy_course
+    from grader.setup import copy_course, setup
 
     root = copy_course(tmp_path_factory.mktemp("report") / "course")
-    run([sys.executable, "-m", "grader", "setup"], root)
+    with pytest.MonkeyPatch.context() as patch:  # the test course only, whatever this shell has set
+        for name in COURSE_ENV:
+            patch.delenv(name, raising=False)
+        setup(Course.load(root))
     nb = parse_source(TINY, "tiny.py")
     (root / "solutions" / "tiny").mkdir(parents=True)
     (root / "solutions" / "tiny" / "tiny.ipynb").write_text(dumps(nb))
@@ -110,8 +114,9 @@ def test_lesson_stats_count_passes_partials_failures_and_messages(course):
                                   ("NameError: name 'np' is not defined", 1)]
 
 
-def test_command_prints_table_and_saves_csv_and_figure(course):
-    result = run([sys.executable, "-m", "grader", "report", "tiny"], course)
+def test_command_prints_table_and_saves_csv_and_figure(course, grader_cli):
+    result = grader_cli("report", "tiny", cwd=course)
+    assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "tiny: 6 submission(s)" in out
     lines = out.splitlines()
@@ -130,12 +135,12 @@ def test_command_prints_table_and_saves_csv_and_figure(course):
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png_path.stat().st_size > 5000
 
 
-def test_lesson_without_submissions_and_unknown_lesson(course, tmp_path):
+def test_lesson_without_submissions_and_unknown_lesson(course, grader_cli):
     from grader.course import Course
     from grader.report import lesson_stats
 
     assert lesson_stats(Course.load(course), "not_in_gradebook") == []
-    result = run([sys.executable, "-m", "grader", "report", "nope"], course, check=False)
+    result = grader_cli("report", "nope", "--course-dir", course)
     assert result.returncode == 2 and "unknown lesson 'nope'" in result.stderr
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from grader_helpers import TINY, run
 
-from grader.notebooks import ROOT, dumps, parse_source
+from grader.notebooks import dumps, parse_source
 
 SETUP = [sys.executable, "-m", "grader", "setup"]
 
@@ -26,6 +26,15 @@ def _course(tmp_path: Path, lessons: int = 1) -> Path:
         (root / "solutions" / name).mkdir(parents=True)
         (root / "solutions" / name / f"{name}.ipynb").write_text(dumps(parse_source(TINY, f"{name}.py")))
     return root
+
+
+def _identity(path: Path):
+    """Enough to tell whether a file was created or rewritten meanwhile (None when absent)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _cells(root: Path, lesson: str) -> dict:
@@ -73,19 +82,21 @@ def test_setup_creates_everything_and_is_idempotent(tmp_path):
     assert _cells(root, "tiny0")["test_double"] == 2.0
 
 
-def test_exchange_permissions_are_repaired_and_bad_exchange_is_refused(tmp_path):
+def test_exchange_permissions_are_repaired_and_bad_exchange_is_refused(tmp_path, grader_cli):
     root = _course(tmp_path, lessons=0)
     exchange = tmp_path / "exchange"
     exchange.mkdir(mode=0o755)
     os.chmod(exchange, 0o755)
-    out = run(SETUP, root, env={"NNFS_EXCHANGE": str(exchange)}).stdout
-    assert f"exchange {exchange} (fixed, mode 1777)" in out, out
+    good = grader_cli("setup", cwd=root, env={"NNFS_EXCHANGE": exchange})
+    assert good.returncode == 0, good.stderr
+    assert f"exchange {exchange} (fixed, mode 1777)" in good.stdout, good.stdout
     assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
     assert not (root / "state" / "exchange").exists()  # NNFS_EXCHANGE is honoured
+    assert (root / "state" / "submitted").is_dir()  # ...and the course is the one in the current folder
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    bad = run(SETUP, root, env={"NNFS_EXCHANGE": str(not_a_folder)}, check=False)
+    bad = grader_cli("setup", "--course-dir", root, env={"NNFS_EXCHANGE": not_a_folder})
     assert bad.returncode == 1
     assert "exists and is not a folder" in bad.stderr
     assert not_a_folder.read_text() == "x"  # nothing lost
@@ -94,14 +105,12 @@ def test_exchange_permissions_are_repaired_and_bad_exchange_is_refused(tmp_path)
 @pytest.mark.slow
 def test_nbgrader_from_the_course_root_makes_no_stray_gradebook(tmp_path):
     root = _course(tmp_path, lessons=1)
-    tmp_db = Path("/tmp/gradebook.db")
-    tmp_db_before = tmp_db.exists()
+    tmp_db = Path("/tmp/gradebook.db")  # nbgrader's default URL: sqlite:////tmp/gradebook.db
+    tmp_db_before = _identity(tmp_db)
     run(SETUP, root)
     for argv in (["db", "assignment", "list"], ["db", "student", "add", "s1"],
                  ["generate_assignment", "tiny0", "--force"]):
         run([sys.executable, "-m", "nbgrader", *argv], root)
     found = sorted(p.relative_to(root) for p in root.rglob("gradebook.db"))
     assert found == [Path("state/gradebook.db")], f"gradebooks under the course root: {found}"
-    assert tmp_db.exists() == tmp_db_before, "nbgrader left a gradebook in /tmp"
-    # ...and the real repository has none at its top level either
-    assert not (ROOT / "gradebook.db").exists(), f"stray {ROOT / 'gradebook.db'}"
+    assert _identity(tmp_db) == tmp_db_before, "nbgrader wrote a gradebook in /tmp"
