@@ -18,10 +18,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from grader_helpers import REPO, filled, make_course, run_grader
-from test_lms import Person, canvas_download, canvas_entry, canvas_gradebook, moodle_download, moodle_entry, \
-    moodle_worksheet
+from lms_files import (
+    Person,
+    canvas_download,
+    canvas_entry,
+    canvas_gradebook,
+    moodle_entry,
+    moodle_worksheet,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DUE = "2030-05-01 23:59:00 UTC"
@@ -30,7 +35,7 @@ FIRST = ["Ana", "Seán", "Mary Jane", "Li", "Zoë", "Jean-Luc", "Ngozi", "Åsa",
          "Omar", "Kiri", "Chloé", "Dmitri", "Aoife", "Yuki", "Björn", "Priya", "Tomás", "Grace"]
 LAST = ["García", "O'Brien", "van der Berg", "Wei", "Müller", "Picard", "Okafor", "Ek", "Smith", "D'Arcy",
         "Haddad", "Tane", "Lefèvre", "Ivanov", "Ní Bhriain", "Sato", "Lund", "Nair", "Núñez", "Hopper"]
-CLASS = [Person(f, l, f"s{n:02d}", 31000 + n, 7700100 + n) for n, (f, l) in enumerate(zip(FIRST, LAST))]
+CLASS = [Person(first, last, f"s{n:02d}", 31000 + n, 7700100 + n) for n, (first, last) in enumerate(zip(FIRST, LAST))]
 STRANGER = Person("Not", "Enrolled", "gone", 39999, 7709999)
 
 
@@ -140,6 +145,7 @@ def check_golden(produced: Path, name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_canvas_and_moodle_class_round_trip(tmp_path):
     sources = {lesson: (REPO / "grader" / "sources" / f"{lesson}.py").read_text()
                for lesson in ("00_welcome", "01_linear_algebra")}
