@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 
-from nnlib import (GELU, SGD, Adam, CrossEntropyLoss, LeakyReLU, Linear, MSELoss, ReLU, Sequential, SiLU,
-                   Sigmoid, Tanh)
+from nnlib import GELU, SGD, Adam, CrossEntropyLoss, LeakyReLU, Linear, MSELoss, ReLU, Sequential, Sigmoid, SiLU, Tanh
 from nnlib import functional as F
 
 ELEMENTWISE = [F.step, F.sigmoid, F.tanh, F.relu, F.leaky_relu, F.gelu, lambda z: F.gelu(z, approximate="tanh"),

@@ -194,7 +194,7 @@ def test_relu_grad_matches_finite_differences_away_from_zero(z):
 def test_every_derivative_matches_numerical_gradient(z):
     z = z[np.abs(z) > 1e-4]  # away from the kinks of relu and leaky relu
     for name, (f, df) in DERIVATIVES.items():
-        numeric = numerical_gradient(lambda v: np.sum(f(v)), z.copy())
+        numeric = numerical_gradient(lambda v, f=f: np.sum(f(v)), z.copy())
         err = np.max(np.abs(df(z) - numeric), initial=0.0)
         assert err < 1e-7, f"{name}_grad disagrees with central differences by {err:.2e}"
 

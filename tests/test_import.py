@@ -14,8 +14,8 @@ import json, sys, time
 t0 = time.perf_counter()
 import nnlib
 elapsed = time.perf_counter() - t0
-print(json.dumps({"elapsed": elapsed, "modules": sorted(m for m in sys.modules if m.split('.')[0] in %r)}))
-""" % (HEAVY,)
+print(json.dumps({"elapsed": elapsed, "modules": sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)}))
+""".replace("HEAVY)", repr(HEAVY) + ")")
 
 
 def _probe(code):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlib import GELU, LeakyReLU, Linear, Module, Parameter, ReLU, Sequential, SiLU, Sigmoid, Tanh
+from nnlib import GELU, LeakyReLU, Linear, Module, Parameter, ReLU, Sequential, Sigmoid, SiLU, Tanh
 from nnlib.gradcheck import check_module
 
 

@@ -57,8 +57,8 @@ def test_decision_boundary_draws_on_a_given_axes():
 
 def test_activation_curves_by_name_and_callable():
     ax = plot.activation_curves(["relu", np.abs], z_range=(-2, 3), n_points=11)
-    lines = [l for l in ax.get_lines() if len(l.get_xdata()) == 11]
-    assert [l.get_label() for l in lines] == ["relu", "absolute"]
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 11]
+    assert [line.get_label() for line in lines] == ["relu", "absolute"]
     np.testing.assert_allclose(lines[0].get_ydata(), np.maximum(np.linspace(-2, 3, 11), 0))
     with pytest.raises(ValueError, match="unknown activation"):
         plot.activation_curves(["no_such_activation"])
@@ -122,7 +122,7 @@ def test_plot_never_shows(monkeypatch):
 
 # ------------------------------------------------------------------ widgets
 
-widgets_mod = pytest.importorskip("nnlib.widgets")
+import nnlib.widgets as widgets_mod  # noqa: E402  (ipywidgets is a dependency of the course: never skipped)
 
 
 def _parts(box):
