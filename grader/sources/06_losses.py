@@ -15,6 +15,12 @@
 #
 # Along the way you will meet the two numerical traps of losses, $\log 0$ and $e^{1000}$,
 # and the standard ways around them: **clipping** and the **log-sum-exp trick**.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=06_losses` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/06_losses.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
@@ -88,6 +94,8 @@ out = call(mse, P_t, Y_t)
 assert_unchanged(before, [P_t, Y_t], what="mse")
 assert_shape(out, (), hint="one number for the whole batch, not one per column")
 assert_close(out, (4.0 + 16.0) / 6, hint="for a (2, 3) array, average over all 6 elements (not over the 2 rows)")
+out_32 = call(mse, np.array([0.5, 1.5, 2.0], dtype=np.float32), np.array([0.0, 1.0, 2.0], dtype=np.float32))
+assert_close(out_32, 1 / 6, rtol=1e-5, hint="float32 inputs: expected (0.25 + 0.25 + 0) / 3 = 0.1667, as in float64")
 ### BEGIN HIDDEN TESTS
 # 2-D: the mean runs over ALL elements and the result is one number
 P = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]])
@@ -146,6 +154,10 @@ assert_close(out, [[0.0, 4 / 6, 0.0], [8 / 6, 0.0, 0.0]],
 out_int = call(mse_grad, np.array([1, 2]), np.array([0, 0]))
 assert_float_array(out_int, hint="integer inputs still give a float gradient")
 assert_close(out_int, [1.0, 2.0], hint="integer inputs: the same formula, with true division")
+out_32 = call(mse_grad, np.array([1.5, 0.0], dtype=np.float32), np.array([0.5, 1.0], dtype=np.float32))
+assert_float_array(out_32, hint="float32 inputs must give a float array (float32 or float64)")
+assert_close(out_32, [1.0, -1.0], rtol=1e-5, hint="float32 inputs: expected [1, -1] (errors +1 and -1, n = 2), "
+                                                  "as in float64")
 ### BEGIN HIDDEN TESTS
 # 2-D: divide by the total number of elements (6), not by the number of rows (2)
 P = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]])
@@ -283,11 +295,13 @@ def binary_cross_entropy(p, y, eps=1e-7):
 # %% tests id=test_binary_cross_entropy points=2
 out = call(binary_cross_entropy, np.array([0.9, 0.2]), np.array([1.0, 0.0]))
 assert_close(out, -(np.log(0.9) + np.log(0.8)) / 2,
-             hint="mean of -log(p) where y = 1 and -log(1 - p) where y = 0")
+             hint="expected 0.164: the mean over the samples of minus the log of the probability the model gave "
+                  "to the label that actually occurred (section 2); here 0.9 for the first and 0.8 for the second")
 assert_close(call(binary_cross_entropy, np.array([0.5, 0.5, 0.5]), np.array([1.0, 0.0, 1.0])), np.log(2),
              hint="p = 0.5 costs log 2 whatever the label")
 assert_close(call(binary_cross_entropy, np.array([0.25]), np.array([0.0])), -np.log(0.75),
-             hint="for y = 0 the loss is -log(1 - p): do not forget the (1 - y) term")
+             hint="p = 0.25 with label y = 0: expected 0.288, minus the log of the 0.75 the model gave to "
+                  "label 0; section 2's formula has a term for each label")
 P_t = np.array([0.0, 1.0, 1.0, 0.0])
 Y_t = np.array([1.0, 0.0, 1.0, 0.0])
 before = snapshot(P_t, Y_t)
@@ -301,6 +315,9 @@ assert_close(call(binary_cross_entropy, np.array([0.0, 1.0]), np.array([1.0, 0.0
 assert_close(call(binary_cross_entropy, np.array([[0.9, 0.1], [0.3, 0.6]]), np.array([[1, 0], [1, 1]])),
              -(np.log(0.9) + np.log(0.9) + np.log(0.3) + np.log(0.6)) / 4,
              hint="2-D input with integer labels: mean over all 4 elements, one number")
+out_32 = call(binary_cross_entropy, np.array([0.8, 0.4], dtype=np.float32), np.array([1.0, 0.0], dtype=np.float32))
+assert_close(out_32, -(np.log(0.8) + np.log(0.6)) / 2, rtol=1e-5,
+             hint="float32 inputs: expected 0.367, the same loss as in float64")
 ### BEGIN HIDDEN TESTS
 # p exactly 0 and 1: clipped at both ends, finite, no warning
 P = np.array([[1.0, 0.0], [0.0, 0.5]])
@@ -405,6 +422,9 @@ assert_close(call(cross_entropy, P0, np.array([[1, 0, 0], [0, 0, 1]])), expected
              hint="one-hot targets with zero probabilities elsewhere: 0 * log(0) is nan, so clip first")
 assert_close(call(cross_entropy, np.array([[0.0, 1.0]]), np.array([0], dtype=np.int32), eps=1e-2), -np.log(1e-2),
              hint="use the eps argument (here 1e-2); int32 labels work too")
+out_32 = call(cross_entropy, np.array([[0.6, 0.4], [0.3, 0.7]], dtype=np.float32), np.array([0, 1]))
+assert_close(out_32, -(np.log(0.6) + np.log(0.7)) / 2, rtol=1e-5,
+             hint="float32 probabilities: expected 0.434, the same loss as in float64")
 ### BEGIN HIDDEN TESTS
 # one-hot and integer agree on a bigger, non-square example
 rng_t = np.random.default_rng(3)
@@ -511,6 +531,10 @@ Z0 = np.array([[0.0, 3.0], [1.0, 0.0]])
 assert_close(call(log_softmax, Z0, axis=0),
              [[-1.3132616875182228, -0.04858735157374196], [-0.31326168751822286, -3.048587351573742]], rtol=1e-9,
              hint="axis=0: each column is one distribution; use the axis argument for every reduction")
+out_32 = call(log_softmax, np.array([[0.0, 1.0], [2.0, 2.0]], dtype=np.float32))
+assert_float_array(out_32, hint="a float32 input must give a float array (float32 or float64)")
+assert_close(out_32, [[-1.0 - lse, -lse], [-np.log(2), -np.log(2)]], rtol=1e-5,
+             hint="float32 input: expected rows [-1.313, -0.313] and [-0.693, -0.693], as in float64")
 ### BEGIN HIDDEN TESTS
 # 2-D, default axis=-1 (rows), non-square
 Z = np.array([[1.0, 2.0, 3.0, 4.0], [0.5, 0.5, -1.0, 2.0]])
@@ -594,6 +618,9 @@ lse1 = np.log(1 + np.exp(-1.0))
 assert_close(call(cross_entropy_from_logits, Zr, np.array([1, 0, 0])),
              ((1.0 + lse1) + lse1 + (3.0 + np.log(1 + np.exp(-3.0)))) / 3, rtol=1e-6,
              hint="rows on very different scales (3 rows, 2 classes): shift each row by its own maximum, divide by N")
+out_32 = call(cross_entropy_from_logits, np.array([[0.0, 0.0], [3.0, 1.0]], dtype=np.float32), np.array([1, 0]))
+assert_close(out_32, (np.log(2) + np.log(1 + np.exp(-2.0))) / 2, rtol=1e-5,
+             hint="float32 logits: expected 0.410, the same loss as in float64")
 ### BEGIN HIDDEN TESTS
 # the wrong class with a huge margin: the exact loss is 2000, no clipping, no inf
 out = call(cross_entropy_from_logits, np.array([[-500.0, 0.0, 1500.0]]), np.array([0]))

@@ -62,6 +62,8 @@ CORRECT = {
 
 WRONG = {
     "mse": [
+        ("def mse(y_pred, y_true):\n    if y_pred.dtype != np.float64:\n        raise TypeError('float64 only')\n"
+         "    return float(np.mean((y_pred - y_true) ** 2))\n", "validates too strictly: rejects float32 predictions"),
         ("def mse(y_pred, y_true):\n    return np.mean((y_pred - y_true) ** 2, axis=0)\n",
          "mean over axis 0 only: a vector for 2-D input"),
         ("def mse(y_pred, y_true):\n    return np.sum((y_pred - y_true) ** 2) / len(y_pred)\n",
@@ -141,6 +143,10 @@ WRONG = {
          "ignores the axis argument"),
     ],
     "cross_entropy_from_logits": [
+        ("def cross_entropy_from_logits(logits, labels):\n    assert logits.dtype == np.float64, 'float64 logits only'\n"
+         "    m = logits.max(axis=1, keepdims=True)\n    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))\n"
+         "    return float(np.mean(lse - logits[np.arange(len(labels)), labels]))\n",
+         "validates too strictly: rejects float32 logits"),
         ("def cross_entropy_from_logits(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
          "    p = e / e.sum(axis=1, keepdims=True)\n    return -np.mean(np.log(p[np.arange(len(labels)), labels]))\n",
          "log of a stable softmax: the probability of a far-off class underflows, loss inf"),
