@@ -13,9 +13,8 @@ import os
 import pwd
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.collect import ExchangeCollect, groupby
 from nbgrader.utils import check_mode
-from nbgrader.exchange.default.collect import groupby
 
 
 class OwnerCheckedCollect(ExchangeCollect):
