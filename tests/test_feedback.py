@@ -120,6 +120,7 @@ def test_configured_list_gets_ours_before_clear_hidden_tests():
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
+    """The tiny course with three students autograded (sandboxed) by ``python -m grader autograde``."""
     course = tiny_course(tmp_path_factory.mktemp("feedback") / "course")
     for kind in ("right", "hidden_fail", "blank"):
         place_submission(course, kind, kind)
@@ -128,6 +129,7 @@ def graded_course(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_feedback_pages_show_scores_and_no_hidden_tests(graded_course):
     result = run([sys.executable, "-m", "grader", "feedback", "tiny", "--no-release"], graded_course)
     assert "3 page(s) for 3 student(s)" in result.stdout, result.stdout
@@ -149,18 +151,27 @@ def test_feedback_pages_show_scores_and_no_hidden_tests(graded_course):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_plain_nbgrader_feedback_leaks_unless_the_config_has_our_preprocessor(graded_course):
-    """Why the preprocessor exists: nbgrader's ClearHiddenTests alone leaves the traceback."""
-    from grader.feedback import feedback_preprocessors
+    """Why the preprocessor exists: nbgrader's ClearHiddenTests alone leaves the traceback.
 
-    _, configured = feedback_preprocessors(Course.load(graded_course))
-    run([sys.executable, "-m", "nbgrader", "generate_feedback", "tiny", "--force", "--student=hidden_fail"],
-        graded_course)
-    text = page_text(graded_course / "state" / "feedback" / "hidden_fail" / "tiny" / "tiny.html")
-    assert ("square(7)" in text) is (not configured)
+    Plain ``nbgrader generate_feedback`` with the course configuration shows no hidden test (the
+    configuration lists ours); with nbgrader's default preprocessors it shows the failing hidden
+    assert in the traceback.
+    """
+    import grader.feedback as fb
+
+    _, configured = fb.feedback_preprocessors(Course.load(graded_course))
+    assert configured, f"the course configuration lacks {fb.OURS} before {fb.CLEAR}"
+    page = graded_course / "state" / "feedback" / "hidden_fail" / "tiny" / "tiny.html"
+    plain = [sys.executable, "-m", "nbgrader", "generate_feedback", "tiny", "--force", "--student=hidden_fail"]
+    run(plain, graded_course)
+    assert "square(7)" not in page_text(page)
+    run(plain + [f"--GenerateFeedback.preprocessors={name}" for name in fb.DEFAULT], graded_course)
+    assert "square(7)" in page_text(page), "nbgrader's default preprocessors no longer leak: is ours still needed?"
 
 
-def test_unknown_lesson_is_refused(tmp_path):
-    result = run([sys.executable, "-m", "grader", "feedback", "no_such_lesson"], ROOT, check=False)
+def test_unknown_lesson_is_refused(grader_cli):
+    result = grader_cli("feedback", "no_such_lesson", cwd=ROOT)
     assert result.returncode == 2
     assert "unknown lesson 'no_such_lesson'" in result.stderr
