@@ -113,3 +113,64 @@ def _no_stray_gradebook():
     yield
     new = stray_gradebooks() - before
     assert not new, f"the test run left gradebooks in the repository outside state/: {sorted(map(str, new))}"
+
+
+# --------------------------------------------------------------------------------------------
+# heavy lesson runs: once per test run, shared
+
+HARNESS_WORKERS = 2
+HEAVY_LESSONS = ("10_digits", "09_training", "11_pytorch")  # they train networks: scheduled first
+
+
+class _HarnessRuns(dict):
+    """("variants", lesson) -> Future of ``lesson_harness.check_lesson(lesson)``; a missing key is submitted."""
+
+    def __init__(self, pool):
+        super().__init__()
+        self.pool = pool
+
+    def __missing__(self, key):
+        import lesson_harness
+
+        mode, lesson = key
+        if mode != "variants":
+            raise KeyError(key)
+        self[key] = future = self.pool.submit(lesson_harness.check_lesson, lesson)
+        return future
+
+
+def _lessons_needed(session) -> list[str]:
+    """The lessons whose harness run a selected test names through its ``lesson`` parameter."""
+    from grader.notebooks import lesson_ids
+
+    lessons = lesson_ids()
+    needed = set()
+    for item in session.items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "class_grades" in fixtures:  # autograding a class needs every lesson's report
+            return lessons
+        if "harness_futures" in fixtures and hasattr(item, "callspec"):
+            needed.add(item.callspec.params.get("lesson"))
+    return [lesson for lesson in lessons if lesson in needed]
+
+
+@pytest.fixture(scope="session")
+def harness_futures(request):
+    """The variants harness (one kernel per lesson: the solution top to bottom, then every variant), run at
+    most once per lesson per test run and shared by every test that reads it (test_lessons' harness and
+    autograding checks, test_capstone's reading of the capstone's own training run, ...).
+
+    The runs every selected ``lesson``-parametrized test needs start at once in the background, two
+    kernels at a time, the training-heavy lessons first; any other lesson starts when first asked for:
+    ``harness_futures[("variants", "10_digits")].result()`` is its ``LessonReport``.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=HARNESS_WORKERS,
+                                                  mp_context=multiprocessing.get_context("spawn"))
+    runs = _HarnessRuns(pool)
+    for lesson in sorted(_lessons_needed(request.session), key=lambda lesson: lesson not in HEAVY_LESSONS):
+        runs[("variants", lesson)]  # noqa: B018  (submits it)
+    yield runs
+    pool.shutdown(wait=False, cancel_futures=True)
