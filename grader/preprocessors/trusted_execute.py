@@ -65,6 +65,9 @@ class TrustedExecute(SandboxedExecute):
     """Two processes per graded notebook (see the module docstring)."""
 
     def preprocess(self, nb, resources, *args, **kwargs):
+        # Output that trails a cell's reply may wait behind the other kernel on a busy machine:
+        # wait for it longer than nbclient's 4 s (the cell's own timeout still bounds the cell).
+        self.iopub_timeout = max(self.iopub_timeout or 0, 30)
         self._plan = None
         lesson = (resources or {}).get("nbgrader", {}).get("assignment")
         notebook = (resources or {}).get("nbgrader", {}).get("notebook")
