@@ -188,8 +188,9 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
     started = time.monotonic()
     scheduler = scheduler or os.environ.get(distribute.SCHEDULER_ENV) or None
     if scheduler and workers:
-        raise CourseError("--workers sizes the embedded LocalCluster; with --scheduler the cluster's own "
-                          "workers grade (start more `dask worker` processes to grow it)")
+        raise CourseError(f"--workers sizes the embedded LocalCluster, but a scheduler is named ({scheduler}, "
+                          f"by --scheduler or {distribute.SCHEDULER_ENV}): its own workers grade (start more "
+                          "`dask worker` processes to grow it)")
     course = Course.load(course_dir, overrides)
     if not scheduler:
         ok, why = sandbox.available()

@@ -562,11 +562,20 @@ class GradebookWriter:
         from grader.status import SubmissionStatus
 
         status = SubmissionStatus.from_dict(result.status)
-        if status.kind != "missing":
+        if status.kind == "missing":     # a student of the class all the same (export lists them)
+            _retrying(lambda: self._add_student(status.student))
+        else:
             _retrying(lambda: self._write_grades(status, result))
         self._replace_folder(status.student, status.lesson, result.files if status.graded else None)
         _retrying(lambda: self.store.save(status))
         return status
+
+    def _add_student(self, student: str) -> None:
+        try:
+            self.gb.update_or_create_student(student)
+        except Exception:
+            self.gb.db.rollback()
+            raise
 
     def _write_grades(self, status, result: GradeResult) -> None:
         from nbgrader.api import MissingEntry
@@ -633,6 +642,8 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
 
     from distributed import Client, LocalCluster
 
+    # Dask logs every lost connection with a traceback; what matters reaches the caller as an exception
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if scheduler:
         try:
             client = Client(scheduler, timeout=timeout)
@@ -648,8 +659,6 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
                 client.close(timeout=5)
         return
     n = max(1, workers or local_workers())
-    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker"):
-        logging.getLogger(name).setLevel(logging.ERROR)
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                            dashboard_address=":0" if _has_dashboard() else None,
                            silence_logs=logging.ERROR)
