@@ -18,6 +18,12 @@
 #
 # Every number the text quotes about a figure is printed by the cell that draws it, and checked there
 # with an `assert`: if you change a cell and a claim no longer holds, the cell tells you.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=09_training` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/09_training.ipynb`.
 
 # %% readonly id=setup
 import copy
@@ -822,6 +828,11 @@ for i, (g, w) in enumerate(zip(grads, weights)):
                  hint="differentiate the penalty with respect to each entry of that array: what does the one half cancel?")
 penalty0, grads0 = call(l2_penalty, [W1], 0.0)
 assert_close(penalty0, 0.0, what="the penalty for lam = 0", hint="lam = 0 switches the penalty off")
+penalty32, grads32 = call(l2_penalty, [np.array([[3.0, -4.0]], dtype=np.float32)], 0.5)
+assert_close(penalty32, 6.25, rtol=1e-6, what="the penalty of float32 weights [[3, -4]] for lam = 0.5",
+             hint="float32 weights: expected 0.5 / 2 * 25 = 6.25, as in float64 (section 7.1)")
+assert_close(grads32[0], [[1.5, -2.0]], rtol=1e-6, what="the gradient of float32 weights [[3, -4]] for lam = 0.5",
+             hint="float32 weights: expected [[1.5, -2.0]], as in float64")
 ### BEGIN HIDDEN TESTS
 rng_t = np.random.default_rng(11)
 ws = [rng_t.normal(size=(4, 3)).astype(np.float32), rng_t.normal(size=5), rng_t.normal(size=(1, 2, 3))]
@@ -963,6 +974,15 @@ for p in [1.0, 1.5, -0.1, float("nan")]:
         assert_raises(ValueError, dropout_forward, x, p, np.random.default_rng(2), training=training,
                       hint=f"p = {p} is not a probability of dropping with 0 <= p < 1: raise ValueError, whatever "
                            "training says (a comparison with NaN is always False: how does your check treat it?)")
+x32 = np.arange(1.0, 201.0, dtype=np.float32).reshape(10, 20)
+out32, mask32 = call(dropout_forward, x32, 0.5, np.random.default_rng(6))
+assert_float_array(out32, what="out for a float32 x", hint="a float32 x must give a float array (float32 or float64)")
+assert_shape(out32, (10, 20), what="out for a float32 x", hint="out has x's shape")
+assert_equal(sorted(set(np.round(as_floats(mask32).ravel(), 6).tolist())), [0.0, 2.0],
+             what="the distinct values in mask for a float32 x and p = 0.5",
+             hint="float32 x: the factors are still 0 and the scale of section 7.2 (2 for p = 0.5)")
+assert_close(out32, as_floats(x32) * as_floats(mask32), rtol=1e-6, what="out for a float32 x",
+             hint="out is x multiplied entry by entry by the mask you return")
 ### BEGIN HIDDEN TESTS
 x = np.random.default_rng(12).uniform(0.5, 1.5, size=(30, 40, 50)).astype(np.float32)
 before = snapshot(x)

@@ -210,6 +210,9 @@ WRONG = {
          "far too little training (tiny learning rate, 5 epochs)"),
     ],
     "l2_penalty": [
+        ("def l2_penalty(weights, lam):\n    for w in weights:\n        if w.dtype != np.float64:\n            raise TypeError('float64 weights only')\n"
+         "    return lam / 2 * sum(float(np.sum(w * w)) for w in weights), [lam * w for w in weights]\n",
+         "validates too strictly: rejects float32 weights"),
         ("def l2_penalty(weights, lam):\n    total = sum(np.sum(w ** 2) for w in weights)\n"
          "    return lam * total, [lam * w for w in weights]\n",
          "penalty without the 1/2"),
@@ -227,6 +230,11 @@ WRONG = {
          "penalises only the first array"),
     ],
     "dropout_forward": [
+        ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('p')\n"
+         "    if x.dtype != np.float64:\n        raise TypeError('float64 x only')\n"
+         "    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
+         "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask\n",
+         "validates too strictly: rejects a float32 x"),
         ("def dropout_forward(x, p, rng, training=True):\n    if not 0 <= p < 1:\n        raise ValueError('bad p')\n"
          "    x = np.asarray(x, dtype=float)\n    if not training or p == 0:\n        return x.copy(), np.ones_like(x)\n"
          "    mask = (rng.random(x.shape) >= p).astype(float)\n    return x * mask, mask\n",
