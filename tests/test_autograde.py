@@ -132,10 +132,11 @@ def test_the_class_once_then_only_what_changed(course):
             assert recorded_after[key].seconds == recorded[key].seconds
     assert submission_rows(course) == sorted({*rows, *changed})
 
-    # --force grades again what is selected, replacing (never duplicating) its rows
-    forced = run_grader(course, "autograde", "ex", "--student", "dave", "--force", "--no-progress")
+    # --force grades again what is selected, replacing (never duplicating) its rows; one progress bar
+    forced = run_grader(course, "autograde", "ex", "--student", "dave", "--force")
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert forced.stdout.startswith("graded 1 submission(s): 1 late"), forced.stdout
+    assert "autograde: 100%" in forced.stderr and "1/1" in forced.stderr, forced.stderr[-2000:]
     assert results(course)[0][("dave", "ex")] == (5.0, "late")
     assert submission_rows(course) == sorted({*rows, *changed})
 
