@@ -15,20 +15,18 @@ Slow checks (``@pytest.mark.slow``, still part of ``make test``):
 """
 from __future__ import annotations
 
-import concurrent.futures
-import importlib.util
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import exercise_catalogue
+import lesson_harness
 import nbformat
 import pytest
 
-import lesson_harness
 from grader.notebooks import ROOT, SOURCES, dumps, lesson_ids, parse_source
 
 LESSONS = lesson_ids()
@@ -39,8 +37,6 @@ SPEC_LESSONS = [
 ]
 SPEC_CHECK = ROOT.parent / "shared" / "tools" / "spec_check.py"
 STUDENTS = ("solution", "blank", "wrong")
-HARNESS_WORKERS = 2
-HEAVY_LESSONS = ("10_digits", "09_training", "11_pytorch")  # they train networks: scheduled first
 # Environment variables of the course configuration that must not leak into a temporary course.
 COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_STATE")
 
@@ -128,13 +124,9 @@ def test_committed_without_outputs(lesson, folder):
     assert not dirty, f"{path.relative_to(ROOT)}: outputs or execution counts committed in cells {dirty}"
 
 
-def _spec_exercises() -> dict | None:
-    if not SPEC_CHECK.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("_spec_check", SPEC_CHECK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.LESSONS
+def _spec_exercises() -> dict:
+    """COURSE_SPEC's exercises per lesson, from the repository's own catalogue (no ../shared needed)."""
+    return {lesson: exercise_catalogue.exercises(lesson) for lesson in exercise_catalogue.CATALOGUE}
 
 
 @lesson_param
@@ -142,7 +134,7 @@ def test_spec_contract(lesson):
     """COURSE_SPEC's grade ids: answer cell = exercise name with a test_<name> cell, an explain_ cell.
 
     An answer cell without a test cell is an ungraded extra exercise (allowed); every exercise the
-    spec lists (from the instructors' spec_check.py when present) must be graded.
+    spec lists (tests/exercise_catalogue.py) must be graded.
     """
     problems = []
     for folder, nb in (("solutions", solution_nb(lesson)), ("lessons", release_nb(lesson))):
@@ -174,7 +166,7 @@ def test_spec_contract(lesson):
                    for gid, c in cells.items()):
             problems.append(f"{folder}: no manually graded markdown explain_ cell")
         spec = _spec_exercises()
-        if spec is not None and lesson in spec:
+        if lesson in spec:
             for name in spec[lesson]:
                 if name not in answers:
                     problems.append(f"{folder}: COURSE_SPEC exercise {name!r} has no answer cell with grade_id {name!r}")
@@ -198,29 +190,8 @@ def test_shared_spec_check_passes_for_present_lessons():
 
 # ----------------------------------------------------------------------------- the variants harness
 
-def _lessons_needed(session) -> list[str]:
-    """The lessons whose harness report a selected test needs (all of them for autograding)."""
-    needed = set()
-    for item in session.items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "class_grades" in fixtures:
-            return list(LESSONS)
-        if "harness_futures" in fixtures and hasattr(item, "callspec"):
-            needed.add(item.callspec.params.get("lesson"))
-    return [lesson for lesson in LESSONS if lesson in needed]
-
-
-@pytest.fixture(scope="session")
-def harness_futures(request):
-    """The variants harness of every lesson a selected test needs, two kernels at a time."""
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=HARNESS_WORKERS, mp_context=context)
-    futures = {}
-    # Longest first, so that the training-heavy lessons overlap with the quick ones.
-    for lesson in sorted(_lessons_needed(request.session) or LESSONS, key=lambda lesson: lesson not in HEAVY_LESSONS):
-        futures[("variants", lesson)] = pool.submit(lesson_harness.check_lesson, lesson)
-    yield futures
-    pool.shutdown(wait=False, cancel_futures=True)
+# harness_futures (tests/conftest.py): each lesson's harness runs once per test run, shared with
+# test_capstone and the autograding below.
 
 
 @pytest.mark.slow
@@ -293,10 +264,6 @@ def choose_wrong(lesson: str, report) -> tuple[str, int, str, tuple[str, ...]]:
     return name, index, module.WRONG[name][index][0], (f"test_{name}", *also.get(name, ()))
 
 
-def _grader_has_autograde() -> bool:
-    return (ROOT / "grader" / "autograde.py").exists()
-
-
 @pytest.fixture(scope="session")
 def class_grades(tmp_path_factory, harness_futures):
     """Autograde students solution/blank/wrong on every lesson, once, in a temporary course.
@@ -337,36 +304,27 @@ def class_grades(tmp_path_factory, harness_futures):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
 
-    if _grader_has_autograde():
-        from grader import sandbox
+    from grader import sandbox
 
-        command = [sys.executable, "-m", "grader", "autograde", "--workers", "2", "--course-dir", str(root),
-                   "--no-progress"]
-        works, why = sandbox.available()
-        if not works:  # grading results are what is checked here; the sandbox has its own tests
-            command.append("--unsafe")
-            logs.append(f"bubblewrap sandbox unavailable ({why}): grading with --unsafe")
-        result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-        logs.append(f"$ {' '.join(command)} -> {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-    else:  # fallback: nbgrader's own autograde, one lesson at a time
-        for lesson in LESSONS:
-            command = [sys.executable, "-m", "nbgrader", "autograde", lesson, "--create", "--force",
-                       f"--CourseDirectory.root={root}"]
-            result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-            logs.append(f"$ nbgrader autograde {lesson} -> {result.returncode}\n{result.stderr[-3000:]}")
+    command = [sys.executable, "-m", "grader", "autograde", "--workers", "2", "--course-dir", str(root),
+               "--no-progress"]
+    works, why = sandbox.available()
+    if not works:  # grading results are what is checked here; the sandbox has its own tests
+        command.append("--unsafe")
+        logs.append(f"bubblewrap sandbox unavailable ({why}): grading with --unsafe")
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    logs.append(f"$ {' '.join(command)} -> {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    db_url = f"sqlite:///{root / 'grader' / 'gradebook.db'}"
-    statuses = None
-    if _grader_has_autograde():
-        from grader.status import StatusStore
+    db_url = f"sqlite:///{root / 'state' / 'gradebook.db'}"
+    from grader.status import StatusStore
 
-        store = StatusStore(db_url)
-        try:
-            statuses = {key: status.label for key, status in store.load().items()}
-        finally:
-            store.close()
+    store = StatusStore(db_url)
+    try:
+        statuses = {key: status.label for key, status in store.load().items()}
+    finally:
+        store.close()
     with Gradebook(db_url) as gb:
         for lesson in LESSONS:
             entry = info[lesson]
@@ -394,10 +352,9 @@ def _scores(class_grades, lesson, student):
     assert entry["graded"].get(student), (
         f"{lesson}: student {student!r} was not autograded (no graded submission in the gradebook)\n"
         + class_grades["log"][-6000:])
-    statuses = class_grades["statuses"]
-    if statuses is not None:  # grader/autograde.py records why a submission scored what it did
-        label = statuses.get((student, lesson), "no status recorded")
-        assert label == "ok", f"{lesson}: student {student!r} autograded with status {label!r}"
+    # grader/autograde.py records why a submission scored what it did
+    label = class_grades["statuses"].get((student, lesson), "no status recorded")
+    assert label == "ok", f"{lesson}: student {student!r} autograded with status {label!r}"
     return entry["scores"][student]
 
 
