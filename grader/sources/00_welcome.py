@@ -15,6 +15,12 @@
 # | **written answers** ("YOUR ANSWER HERE") | a few sentences in your own words, graded by a person |
 #
 # This short lesson shows the whole loop (write, check, submit, get feedback) on one tiny exercise.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=00_welcome` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/00_welcome.ipynb`.
 
 # %% [markdown]
 # ## 1. JupyterLab
@@ -173,6 +179,23 @@ assert_unchanged(before, [data], hint="count without changing x (e.g. x[x <= 0] 
 # 2. **Validate**: expand the lesson and click *Validate* next to the notebook (same check as the
 #    toolbar button).
 # 3. **Submit**: click *Submit*. You can submit again until the deadline; the latest submission counts.
+#
+# **Without a course server** (your class hands work in through an LMS such as Canvas or Moodle), the
+# Assignments panel has nowhere to send your notebook. Instead:
+#
+# 1. **Save** the notebook (Ctrl+S): the command below reads the file on disk, not what the browser shows.
+# 2. In a terminal at the course folder (the repository root), run
+#
+#    ```
+#    make submit LESSON=00_welcome
+#    ```
+#
+#    It runs the visible tests in a fresh kernel and says what fails (you may still hand in), warns when a
+#    graded cell was renamed or deleted or a locked cell edited (grading puts the original back, which can
+#    cost points), and copies your notebook to the one file to upload, `state/to-upload/00_welcome.ipynb`,
+#    with a receipt beside it (`00_welcome.receipt.txt`: time, SHA-256, test summary).
+# 3. **Upload** `state/to-upload/00_welcome.ipynb` to the lesson's assignment in the LMS. Upload that file
+#    only; to hand in again, save, run `make submit` again and upload the new file.
 #
 # Then the instructor **autogrades** every submission: your notebook runs from a clean kernel in a
 # sandbox, each test cell (visible *and* hidden tests) is worth its points, and written answers are
