@@ -6,6 +6,12 @@
 # Written with matrices, a whole layer, for a whole batch of inputs, is one matrix product.
 #
 # You will write: the `Dense` layer class, `count_parameters`, `layer_shapes` and `mlp_forward`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=03_layers` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/03_layers.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
