@@ -16,6 +16,12 @@
 # pre-activations are $Z_l$, and $s_w$ is the standard deviation of the weights ($\sigma$ stays the
 # sigmoid, as in lesson 04). The arrays of this lesson are bias-free: $H_0 = X$,
 # $Z_l = H_{l-1} W_l^\top$, $H_l = \mathrm{activation}(Z_l)$.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=07_initialization` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/07_initialization.ipynb`.
 
 # %% readonly id=setup
 import time
