@@ -11,6 +11,12 @@
 # 2. a trustworthy referee: numerical gradients by central differences, and the relative error;
 # 3. the backward pass of each building block: linear layer, ReLU, sigmoid, softmax + cross-entropy;
 # 4. the gradients of a whole multi-layer network, checked against the referee.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=08_backprop` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/08_backprop.ipynb`.
 
 # %% readonly id=setup
 import numpy as np
