@@ -17,6 +17,12 @@
 # (4,000 images: everything you may train and validate on) and the **last 100 images of each digit** form the
 # **held-out test set** (1,000 images) that the grader scores. `digits_split()` in the setup cell returns exactly
 # this split.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=10_digits` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/10_digits.ipynb`.
 
 # %% readonly id=setup
 import time
