@@ -19,6 +19,12 @@
 #
 # The conventions were chosen to line up: `nnlib.Linear` and `torch.nn.Linear` both store `weight` as
 # `(out_features, in_features)` and compute `x @ weight.T + bias`.
+#
+# **How to hand in**
+# * with a course server or the local Assignments panel: *Validate*, then *Submit* in the Assignments panel;
+# * without a server (Canvas, Moodle): save, then run `make submit LESSON=11_pytorch` in a terminal at the course
+#   folder; it runs the visible tests, warns about renamed or deleted graded cells, and prints the one file
+#   to upload, `state/to-upload/11_pytorch.ipynb`.
 
 # %% readonly id=setup
 import copy
