@@ -517,3 +517,11 @@ def test_harness_flags_bad_release(toy_course):
     assert "raises NameError" in problems
     assert "test_quad" not in problems  # fails with NotImplementedError, as it should
     assert len(report.all_problems) == 2, problems
+
+
+@lesson_param
+def test_first_cell_says_how_to_hand_in(lesson):
+    """Both ways of handing in, with the lesson's own id: the Assignments panel, and `make submit`."""
+    first = next(cell for cell in release_nb(lesson).cells if cell.cell_type == "markdown")
+    for needed in ("Submit", f"make submit LESSON={lesson}", f"state/to-upload/{lesson}.ipynb"):
+        assert needed in first.source, f"{lesson}: the first cell does not say {needed!r}"
