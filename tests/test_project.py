@@ -1,6 +1,7 @@
 """The project's own wiring: two commands, CI, environment files that agree, no stray state."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -91,3 +92,24 @@ def test_stray_gradebook_finder(tmp_path):
         (tmp_path / folder / "gradebook.db").write_bytes(b"")
     assert stray_gradebooks(tmp_path) == {tmp_path / "gradebook.db", tmp_path / "grader" / "gradebook.db",
                                           tmp_path / "lessons" / "00_welcome" / "gradebook.db"}
+
+
+def test_code_compiles_on_python_3_10_which_pyproject_claims():
+    """requires-python says >=3.10: every module of the project must at least compile there (3.11-only
+    syntax such as ``except*`` fails here), and 3.11-only modules (tomllib) must be guarded."""
+    import glob
+    import shutil
+
+    candidates = [shutil.which("python3.10"), *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))]
+    python310 = next((c for c in candidates if c and subprocess.run([c, "-c", "pass"], capture_output=True).returncode == 0),
+                     None)
+    if python310 is None:
+        pytest.skip("no working python3.10 on this machine")
+    files = [str(p) for folder in ("nnlib", "grader", "tests", "benchmarks") for p in (ROOT / folder).rglob("*.py")
+             if "sources" not in p.parts]
+    script = ("import sys\nbad = []\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, 'exec')\n"
+              "    except SyntaxError as e:\n        bad.append(f'{f}: {e}')\nprint('\\n'.join(bad)); sys.exit(1 if bad else 0)")
+    result = subprocess.run([python310, "-c", script, *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    unguarded = [f for f in files if re.search(r"^import tomllib$", Path(f).read_text(), re.M)]
+    assert not unguarded, f"tomllib (3.11+) imported without a fallback in {unguarded}"
