@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from grader_helpers import REPO, bwrap_works, make_course, nbgrader, submit
+from grader_helpers import REPO, bwrap_works, grader_env, make_course, nbgrader, submit
 
 from grader.trusted import policy
 
@@ -67,7 +67,10 @@ def test_two_process_grading_keeps_every_correct_answer(tmp_path, lesson):
             break
     for exercise, code in wrong.items():
         submit(course, f"wrong_{exercise}", lesson, answers={**solutions, exercise: code})
-    result = nbgrader(course, "autograde", lesson, check=False)
+    # the course's default memory limit (4G): answers that import scipy do not start under the 1G of
+    # the attack tests, with one kernel or two alike
+    result = nbgrader(course, "autograde", lesson, check=False,
+                      env=grader_env(NNFS_SANDBOX_MEMORY="4G", NNFS_CELL_TIMEOUT="60"))
     assert result.returncode == 0, result.stderr[-4000:]
 
     full = _grades(course, lesson, "solution")
