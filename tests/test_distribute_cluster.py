@@ -153,7 +153,7 @@ class Cluster:
         for proc in [*self.workers.values(), self.scheduler]:
             if proc is not None:
                 try:
-                    proc.wait(20)
+                    proc.wait(5)
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(10)
