@@ -71,9 +71,9 @@ lesson: $(TEST_STAMP) ## (course authors) build one lesson, prove its variants, 
 release: setup ## (instructors) rebuild lessons/ from solutions/ and release to the exchange [LESSON=id]
 	$(PY) -m grader release $(LESSON)
 
-grade: setup ## (instructors) collect and autograde every submission in parallel [LESSON=id STUDENT=id; LMS zip: FROM=zip LMS=canvas|moodle ROSTER=csv]
+grade: setup ## (instructors) collect, then autograde what is new on Dask [LESSON=id STUDENT=id SCHEDULER=tcp://host:8786; LMS zip: FROM=zip LMS=canvas|moodle ROSTER=csv]
 	$(PY) -m grader collect $(LESSON) $(if $(STUDENT),--student $(STUDENT)) $(if $(FROM),--from-zip "$(FROM)" --lms "$(LMS)" --roster "$(ROSTER)")
-	$(PY) -m grader autograde $(LESSON) $(if $(STUDENT),--student $(STUDENT))
+	$(PY) -m grader autograde $(LESSON) $(if $(STUDENT),--student $(STUDENT)) $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
 feedback: setup ## (instructors) generate and release feedback HTML [LESSON=id]
 	$(PY) -m grader feedback $(LESSON)

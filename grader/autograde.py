@@ -37,18 +37,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader.course import Course, CourseError, course_root
+from grader.course import Course, CourseError
 from grader.course import add_arguments as add_course_arguments
 
 # ---------------------------------------------------------------------------------------------
 # reading what nbgrader left behind
-
-
-def load_config(course: Path | str | None = None, overrides: list[str] | None = None):
-    """The Config nbgrader would use in ``course`` (kept for callers of the old name: grader.course)."""
-    from grader.course import load_config as _load
-
-    return _load(course_root(course), overrides)
 
 
 def classify_failure(text: str) -> str:
@@ -181,7 +174,7 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
     process's environment (``unsafe`` travels with the tasks).
     """
     from grader import distribute, sandbox
-    from grader.distribute import GradeResult, GradebookWriter, Submission
+    from grader.distribute import GradebookWriter, GradeResult, Submission
     from grader.status import SubmissionStatus
 
     log = log or (lambda text: print(text, file=sys.stderr, flush=True))

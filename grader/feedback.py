@@ -4,7 +4,7 @@ For each lesson (default: every lesson in ``solutions/`` with autograded submiss
 
 1. ``nbgrader generate_feedback`` writes ``state/feedback/<student>/<lesson>/<lesson>.html`` from
    the autograded notebooks. The preprocessor list is the configuration's, with
-   ``grader.feedback_preprocessors.HideHiddenTestOutput`` inserted before ``ClearHiddenTests``
+   ``grader.preprocessors.hide_hidden_tests.HideHiddenTestOutput`` inserted before ``ClearHiddenTests``
    when the configuration does not have it yet: hidden tests are removed from the cells *and*
    from the tracebacks of failing hidden asserts.
 2. Every page is checked once more for the lesson's hidden-test lines. A page that still shows
@@ -22,7 +22,7 @@ from pathlib import Path
 from grader import course as course_model
 from grader.course import Course, CourseError
 
-OURS = "grader.feedback_preprocessors.HideHiddenTestOutput"
+OURS = "grader.preprocessors.hide_hidden_tests.HideHiddenTestOutput"
 CLEAR = "nbgrader.preprocessors.ClearHiddenTests"
 DEFAULT = ["nbgrader.preprocessors.GetGrades", CLEAR, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
@@ -48,7 +48,7 @@ def feedback_preprocessors(course: Course) -> tuple[list[str], bool]:
 
 
 def hidden_lines(notebook: Path) -> set[str]:
-    from grader.feedback_preprocessors import hidden_test_lines
+    from grader.preprocessors.hide_hidden_tests import hidden_test_lines
 
     lines: set[str] = set()
     for cell in json.loads(notebook.read_text()).get("cells", []):
@@ -77,7 +77,7 @@ def autograded_students(course: Course, lesson: str, student: str | None = None)
 
 def check_pages(course: Course, lesson: str, students: list[str]) -> tuple[list[Path], dict[Path, list[str]]]:
     """(clean pages, {leaking page: hidden lines it shows}) for a lesson's feedback."""
-    from grader.feedback_preprocessors import leaked_lines
+    from grader.preprocessors.hide_hidden_tests import leaked_lines
 
     hidden = hidden_lines(course.source_notebook(lesson))
     clean, leaking = [], {}

@@ -105,7 +105,7 @@ c.OverwriteCells.add_missing_cells = True
 # `python -m grader feedback` and formgrader's feedback button both use.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "grader.feedback_preprocessors.HideHiddenTestOutput",
+    "grader.preprocessors.hide_hidden_tests.HideHiddenTestOutput",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

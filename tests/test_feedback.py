@@ -1,6 +1,6 @@
 """Feedback HTML never shows hidden tests: not in the cells, not in a failing hidden assert's traceback.
 
-Unit tests of grader/feedback_preprocessors.py on a real IPython traceback, then the whole
+Unit tests of grader/preprocessors/hide_hidden_tests.py on a real IPython traceback, then the whole
 `python -m grader feedback` on a tiny course (a temporary copy: the repository's gradebook and
 exchange are never touched), autograded for three students.
 
@@ -16,8 +16,14 @@ import pytest
 from grader_helpers import HIDDEN_MARKERS, autograde, page_text, place_submission, run, tiny_course
 
 from grader.course import Course
-from grader.feedback_preprocessors import NOTICE, HideHiddenTestOutput, hidden_test_lines, leaked_lines, scrub_text
 from grader.notebooks import ROOT
+from grader.preprocessors.hide_hidden_tests import (
+    NOTICE,
+    HideHiddenTestOutput,
+    hidden_test_lines,
+    leaked_lines,
+    scrub_text,
+)
 
 # --------------------------------------------------------------------------------------------
 # Unit tests: the preprocessor on a real traceback (IPython 8, as nbgrader's autograde stores it)

@@ -5,7 +5,9 @@
 * :class:`SandboxedExecute` (``sandboxed_execute.py``): nbgrader's Execute with the kernel in the
   bubblewrap sandbox of :mod:`grader.sandbox`;
 * :class:`TrustedExecute` (``trusted_execute.py``): the two-process grader: the student's cells in
-  the sandboxed kernel, the lesson's own cells in a trusted kernel (:mod:`grader.trusted`).
+  the sandboxed kernel, the lesson's own cells in a trusted kernel (:mod:`grader.trusted`);
+* :class:`HideHiddenTestOutput` (``hide_hidden_tests.py``): feedback shows no hidden-test line, not
+  even inside a failing hidden assert's traceback.
 
 Importing this package does not import nbgrader; each class loads on first use.
 """
@@ -15,6 +17,7 @@ _CLASSES = {
     "RestoreCellMetadata": "restore_metadata",
     "SandboxedExecute": "sandboxed_execute",
     "TrustedExecute": "trusted_execute",
+    "HideHiddenTestOutput": "hide_hidden_tests",
 }
 
 __all__ = sorted(_CLASSES)
