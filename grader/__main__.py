@@ -11,12 +11,12 @@ import importlib
 import sys
 
 COMMANDS = {
-    "setup": "prepare the local course: gradebook, exchange folder, sandbox kernel",
-    "lab": "start JupyterLab on the lessons with nbgrader's extensions",
+    "setup": "prepare the local course: the state folder, gradebook and exchange",
+    "lab": "start JupyterLab on the lessons (--instructor: with formgrader and assignment creation)",
     "build": "build solutions/<id>/<id>.ipynb from grader/sources/<id>.py",
     "release": "regenerate lessons/ from solutions/ and release them to the exchange",
     "collect": "collect submissions from the exchange",
-    "autograde": "autograde submissions in parallel, each kernel sandboxed",
+    "autograde": "autograde what is new on Dask (LocalCluster, or --scheduler), each kernel sandboxed",
     "feedback": "generate feedback HTML (no hidden tests) and release it",
     "export": "write a CSV of scores with a status column",
     "report": "per-exercise class statistics as a table and a figure",
@@ -31,14 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="command")
     for name, help_text in COMMANDS.items():
-        try:
-            module = importlib.import_module(f"grader.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"grader.{name}":
-                raise
-            continue
-        if not (callable(getattr(module, "add_arguments", None)) and callable(getattr(module, "run", None))):
-            continue  # e.g. grader/feedback/ (a data folder) when feedback.py is absent
+        module = importlib.import_module(f"grader.{name}")
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
