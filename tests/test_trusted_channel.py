@@ -71,3 +71,82 @@ def test_exceptions_cross_as_type_and_message():
     assert isinstance(err, ValueError) and type(err).__name__ == "LinAlgError" and str(err) == "singular"
     assert type(decode_error(encode_error(AssertionError("relu: no")))) is AssertionError
     assert type(decode_error({"type": "os.system('x')", "bases": ["NotAThing"], "message": "m"})) is Exception
+
+
+def _student_side(student_ns):
+    """The agent (the student's side of the channel) as the grader boots it, here in this process."""
+    import types
+
+    from grader.preprocessors.trusted_execute import TRUSTED_DIR
+
+    module = types.ModuleType("_nnfs_agent_test")
+    source = (TRUSTED_DIR / "channel.py").read_text() + "\n\n" + (TRUSTED_DIR / "agent.py").read_text()
+    exec(compile(source, "<nnfs agent>", "exec"), module.__dict__)
+    module.install(student_ns)
+    return module
+
+
+def _run_cell(tmp_path, student_code, cell):
+    """Run ``cell`` on the trusted side with the names that ``student_code`` defines on the other side."""
+    import threading
+
+    from grader.trusted import harness
+
+    student_ns = {}
+    exec(student_code, student_ns)
+    agent = _student_side(student_ns)
+    path = str(tmp_path / "channel.sock")
+    trusted_ns = {"np": np}
+    exec("from nnlib.testing import call, assert_close, assert_true", trusted_ns)
+    harness.start(path, trusted_ns, accept_timeout=10)
+    server = threading.Thread(target=agent.serve, args=(path,), daemon=True)
+    server.start()
+    try:
+        harness.begin(cell)
+        exec(cell, trusted_ns)
+    finally:
+        harness.end()
+        server.join(10)
+    return trusted_ns
+
+
+NUMERICAL_GRADIENT = '''
+import numpy as np
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f(x)
+        x[i] = old - eps
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+'''
+
+
+def test_a_trusted_callback_sees_arguments_the_student_changed_in_place(tmp_path):
+    # the test's function reads A itself, not its parameter: while the student's code has nudged x[i],
+    # the trusted A must hold the nudged value; afterwards both hold the original values again
+    ns = _run_cell(tmp_path, NUMERICAL_GRADIENT, '''
+A = np.array([[1.0, -2.0], [0.5, 3.0]])
+g = call(numerical_gradient, lambda _ignored: float(np.sum(A ** 3)), A)
+assert_close(g, 3 * np.array([[1.0, -2.0], [0.5, 3.0]]) ** 2, rtol=1e-6)
+assert_true(np.array_equal(A, [[1.0, -2.0], [0.5, 3.0]]))
+''')
+    assert ns["g"].shape == (2, 2)
+
+
+def test_in_place_updates_of_a_list_of_arrays_come_back(tmp_path):
+    ns = _run_cell(tmp_path, '''
+def sgd_update(params, grads, lr):
+    for p, g in zip(params, grads):
+        p -= lr * g
+''', '''
+P = [np.ones(3), np.zeros((2, 2))]
+ids = [id(p) for p in P]
+call(sgd_update, P, [np.ones(3), np.ones((2, 2))], 0.5)
+''')
+    assert [id(p) for p in ns["P"]] == ns["ids"]
+    assert ns["P"][0].tolist() == [0.5] * 3 and ns["P"][1].tolist() == [[-0.5, -0.5]] * 2
