@@ -25,6 +25,11 @@ LESSONS = sorted(lesson for lesson in policy.TRUSTED_LESSONS if (REPO / "grader"
 #: refuses them; they belong in WRONG (tests/lesson_cases is the lesson authors' file).
 DELEGATIONS = {("04_activations", "sigmoid", 1), ("04_activations", "softmax", 0)}
 
+#: lessons whose CORRECT variants are graded here in fewer rounds (one notebook per round) to keep the
+#: test lean; every variant of every lesson was graded once through the two-process grader before the
+#: lesson was switched on, with the same scores as the single-process sandbox (issue 10's report)
+MAX_ROUNDS = {"02_neuron": 4}
+
 
 def _cases(lesson):
     spec = importlib.util.spec_from_file_location(f"cases_{lesson}", REPO / "tests" / "lesson_cases" / f"{lesson}.py")
@@ -50,7 +55,7 @@ def test_two_process_grading_keeps_every_correct_answer(tmp_path, lesson):
     cases = _cases(lesson)
     submit(course, "solution", lesson, answers=solutions)
     submit(course, "blank", lesson, answers={})
-    rounds = max(len(v) for v in cases.CORRECT.values())
+    rounds = min(max(len(v) for v in cases.CORRECT.values()), MAX_ROUNDS.get(lesson, 1 << 30))
     for k in range(rounds):
         answers = dict(solutions)
         for exercise, variants in cases.CORRECT.items():
