@@ -17,10 +17,10 @@ Layout on the server (every path from the course model, :mod:`grader.course`)::
     <course>/grader/sources/, tests/lesson_cases/, .git/      0700 root (answers too)
 
 Students' servers run the **course environment**: the venv's own interpreter when every account may
-run it, else a small bridge environment (``/opt/nnfs/<course>``: a venv of the system Python of the
-same minor version whose ``.pth`` adds the course venv's site-packages, ``share/jupyter`` and
-``etc/jupyter`` linked), because a venv made from ``/root/.pyenv`` (mode 0700 /root) cannot be run
-by anyone else and opening /root up is not an option.
+run it, else a small bridge environment (``/opt/nnfs/<course>``: a venv whose ``.pth`` adds the course
+venv's site-packages, ``share/jupyter`` and ``etc/jupyter`` linked, on ``/opt/nnfs/python-<version>``,
+a copy of the course venv's own interpreter: the same patch release), because a venv made from
+``/root/.pyenv`` (mode 0700 /root) cannot be run by anyone else and opening /root up is not an option.
 
 nbgrader #1870 (formgrader's panel blank under JupyterHub >= 4.1): JupyterHub's single-user
 extension sends ``Content-Security-Policy: frame-ancestors 'none'`` unless the server sets its own,
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import pwd
 import secrets
 import shutil
@@ -166,34 +167,118 @@ def secure_course(course: Course, grader) -> None:
 
 # ------------------------------------------------------------------------------- the course environment
 
-def runnable_by_others(python: str) -> bool:
+def runnable_by_others(python: str, env: dict | None = None) -> bool:
     """Whether an unprivileged account (nobody) can start ``python`` and import nbgrader with it."""
     if os.geteuid() != 0:
         return True
-    check = subprocess.run(["runuser", "-u", "nobody", "--", python, "-c", "import nbgrader, jupyterhub"],
-                           capture_output=True, text=True, cwd="/")
+    extra = [f"{k}={v}" for k, v in (env or {}).items()]
+    check = subprocess.run(["runuser", "-u", "nobody", "--", "env", *extra, python, "-c",
+                            "import nbgrader, jupyterhub"], capture_output=True, text=True, cwd="/")
     return check.returncode == 0
 
 
+def _interpreter_copy() -> Path:
+    """Where the copy of this interpreter lives that every account may run."""
+    return COURSE_ENV_ROOT / f"python-{platform.python_version()}"
+
+
+def interpreter_env(python: str) -> dict:
+    """What a copied interpreter needs in its environment (and its children's: kernels, nbgrader):
+    ``LD_LIBRARY_PATH`` to its own ``libpython`` (a shared build's RUNPATH points into the original
+    prefix, which other accounts cannot read). Empty for any other interpreter."""
+    copy = _interpreter_copy()
+    if Path(python).resolve().is_relative_to(copy.resolve()) or _venv_home(Path(python)) == copy / "bin":
+        if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+            return {"LD_LIBRARY_PATH": str(copy / "lib")}
+    return {}
+
+
+def _venv_home(python: Path) -> Path | None:
+    cfg = python.parent.parent / "pyvenv.cfg"
+    if not cfg.is_file():
+        return None
+    for line in cfg.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return Path(value.strip())
+    return None
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)  # same file system: instant, no space
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
+def runnable_interpreter() -> Path:
+    """A copy of this very interpreter (same version, same build) under COURSE_ENV_ROOT, readable by
+    every account: its binary, ``libpython`` and standard library (without site-packages and the
+    test suite), hard-linked where the file system allows. Kept until the original changes."""
+    base = Path(sys.base_prefix)
+    minor = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    target = _interpreter_copy()
+    exe = target / "bin" / minor
+    stamp = target / ".nnfs-copy-of"
+    source_exe = base / "bin" / minor
+    if not source_exe.is_file():
+        raise HubError(f"cannot find this Python's interpreter {source_exe} to make a copy other accounts can run")
+    identity = f"{base} {source_exe.stat().st_mtime_ns}"
+    if exe.is_file() and stamp.is_file() and stamp.read_text().strip() == identity:
+        return exe
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "bin").mkdir(parents=True)
+    shutil.copy2(source_exe, exe)
+    (target / "bin" / "python3").symlink_to(minor)
+    lib = target / "lib"
+    lib.mkdir()
+    for shared in base.glob("lib/libpython*.so*"):
+        if shared.is_symlink():
+            (lib / shared.name).symlink_to(os.readlink(shared))
+        else:
+            shutil.copy2(shared, lib / shared.name)
+    top = base / "lib" / minor
+    skip = {"site-packages", "test", "idlelib", "turtledemo"}
+    shutil.copytree(top, lib / minor, symlinks=True, copy_function=_link_or_copy,
+                    ignore=lambda folder, names: [n for n in names if Path(folder) == top and n in skip])
+    (lib / minor / "site-packages").mkdir()
+    stamp.write_text(identity + "\n")
+    for path in [*target.rglob("*"), target]:
+        if not path.is_symlink():
+            os.chmod(path, os.stat(path).st_mode | (0o555 if path.is_dir() or os.access(path, os.X_OK) else 0o444))
+    return exe
+
+
 def course_python(course: Course) -> str:
-    """The interpreter every account's server runs (see the module docstring)."""
+    """The interpreter every account's server runs (see the module docstring).
+
+    The course venv's own Python when every account can run it; else a bridge venv
+    (``COURSE_ENV_ROOT/<course>``) on a copy of *the same* interpreter (:func:`runnable_interpreter`),
+    whose ``.pth`` adds the course venv's site-packages. Not a system Python of the same minor
+    version: packages of the course venv may need the exact patch release (soupsieve 4's possessive
+    regular expressions fail on Debian's 3.11.2, and with them formgrader's Manual Grading pages).
+    """
     if runnable_by_others(sys.executable):
         return sys.executable
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    base = next((p for p in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}")
-                 if os.access(p, os.X_OK) and runnable_by_others_plain(p)), None)
-    if base is None:
-        raise HubError(f"the course venv's Python ({sys.executable}) cannot be run by other accounts and there "
-                       f"is no system Python {version} to bridge it: install python{version} "
-                       f"(apt-get install python{version}) or make the venv from a system Python")
+    base = runnable_interpreter()
     env = COURSE_ENV_ROOT / course.course_id
     python = env / "bin" / "python"
+    if env.exists() and _venv_home(python) != base.parent:
+        shutil.rmtree(env)  # a bridge on another interpreter (an older make hub): made again
     if not python.exists():
         env.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([base, "-m", "venv", "--without-pip", str(env)], check=True, capture_output=True)
+        subprocess.run([str(base), "-m", "venv", "--without-pip", str(env)], check=True, capture_output=True)
     site = Path(sysconfig.get_paths()["purelib"])
     bridge_site = env / "lib" / f"python{version}" / "site-packages"
-    (bridge_site / "nnfs-course.pth").write_text(f"import site; site.addsitedir({str(site)!r})\n")
+    # a .pth runs its import lines: the course's packages, and a loud word if the interpreter started
+    # without LD_LIBRARY_PATH and so picked up another libpython (another patch release)
+    want = tuple(sys.version_info[:3])
+    (bridge_site / "nnfs-course.pth").write_text(
+        f"import site; site.addsitedir({str(site)!r})\n"
+        f"import sys; sys.version_info[:3] == {want!r} or sys.stderr.write('nnfs: this Python is %s, the course "
+        f"needs {platform.python_version()}: set {interpreter_env(str(python))}\\n' % sys.version.split()[0])\n")
     for name in ("share", "etc"):
         link, target = env / name, Path(sys.prefix) / name
         if link.is_symlink() and os.readlink(link) == str(target):
@@ -205,17 +290,10 @@ def course_python(course: Course) -> str:
         if path == Path("/"):
             break
         os.chmod(path, os.stat(path).st_mode | 0o755)
-    if not runnable_by_others(str(python)):
+    if not runnable_by_others(str(python), interpreter_env(str(python))):
         raise HubError(f"the course environment {env} does not work for other accounts: can nobody read "
                        f"{site}? (every folder above it must be world-traversable)")
     return str(python)
-
-
-def runnable_by_others_plain(python: str) -> bool:
-    if os.geteuid() != 0:
-        return True
-    return subprocess.run(["runuser", "-u", "nobody", "--", python, "-c", "pass"], capture_output=True,
-                          cwd="/").returncode == 0
 
 
 # ------------------------------------------------------------------------------- role configuration
@@ -312,6 +390,7 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
     python = prepared["python"]
     service_port = int(os.environ.get("NNFS_HUB_SERVICE_PORT") or free_port())
     path_env = f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin"
+    python_env = interpreter_env(python)   # LD_LIBRARY_PATH of a copied interpreter
     nnfs_env = {k: v for k, v in os.environ.items() if k.startswith("NNFS_") and not k.startswith("NNFS_HUB")}
     nnfs_env.update({"NNFS_STATE": str(course.state), "NNFS_COURSE_ID": course.course_id,
                      "NNFS_EXCHANGE": str(course.exchange), "NNFS_DB_URL": course.gradebook_url})
@@ -346,7 +425,7 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
                       "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     c.Spawner.default_url = "/lab"
     c.Spawner.notebook_dir = "~"
-    c.Spawner.environment = {"PATH": path_env, **s["student_env"],
+    c.Spawner.environment = {"PATH": path_env, **python_env, **s["student_env"],
                              "JUPYTER_CONFIG_PATH": student_config_path(course)}
     c.Spawner.start_timeout = 90
     c.Spawner.http_timeout = 60
@@ -363,7 +442,7 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
          "user": prepared["grader"],
          "cwd": str(course.root),
          "oauth_no_confirm": True,
-         "environment": {"JUPYTERHUB_DEFAULT_URL": "/lab", "PATH": path_env,
+         "environment": {"JUPYTERHUB_DEFAULT_URL": "/lab", "PATH": path_env, **python_env,
                          "JUPYTER_CONFIG_PATH": service_config_path(course), **nnfs_env,
                          "HOME": pwd.getpwnam(prepared["grader"]).pw_dir}},
         {"name": "nnfs-admin", "api_token": prepared["admin_token"]},
