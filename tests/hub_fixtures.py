@@ -16,6 +16,7 @@ configuration a student's server has), :func:`processes_of`, :func:`tree_rss`.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
 import shutil
@@ -309,6 +310,74 @@ def roster_csv(path: Path, people: dict[str, str | None]) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------------ a kernel in a server
+
+def code_cells(notebook: Path) -> list[str]:
+    """The code cells of ``notebook`` (a lesson's solution: what a student who did the work runs)."""
+    nb = json.loads(Path(notebook).read_text())
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def start_kernel(hub: Hub, user: str, headers: dict) -> str:
+    """A Python kernel in ``user``'s running server (the server's REST API, through the proxy)."""
+    import requests
+
+    reply = requests.post(f"{hub.base}/user/{user}/api/kernels", json={"name": "python3"}, headers=headers,
+                          timeout=120)
+    assert reply.status_code == 201, reply.text
+    return reply.json()["id"]
+
+
+def execute(hub: Hub, user: str, headers: dict, kernel: str, cells: list[str], timeout: float = 300) -> list[str]:
+    """Run ``cells`` one after the other in ``kernel`` over the server's kernel websocket (the channel
+    JupyterLab uses); returns the errors (``ename: evalue``) they raised."""
+    import asyncio
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"ws://127.0.0.1:{hub.port}/user/{user}/api/kernels/{kernel}/channels"
+
+    async def run() -> list[str]:
+        conn = await websocket_connect(HTTPRequest(url, headers=headers, request_timeout=120))
+        session, errors = uuid.uuid4().hex, []
+        try:
+            for code in cells:
+                msg_id = uuid.uuid4().hex
+                conn.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "username": user, "session": session, "msg_type": "execute_request",
+                               "version": "5.3"},
+                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                    "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                                "allow_stdin": False, "stop_on_error": True}}))
+                while True:
+                    raw = await asyncio.wait_for(conn.read_message(), timeout)
+                    if raw is None:
+                        raise AssertionError(f"{user}'s kernel channel closed")
+                    if isinstance(raw, bytes):
+                        continue
+                    msg = json.loads(raw)
+                    if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                        continue
+                    if msg["msg_type"] == "error":
+                        errors.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+                    if msg["msg_type"] == "execute_reply":
+                        break
+        finally:
+            conn.close()
+        return errors
+
+    return asyncio.run(run())
+
+
+def server_rss(hub: Hub, user: str) -> tuple[int, int]:
+    """(resident bytes, processes) of ``user``'s server and everything it started (kernels)."""
+    pid = hub.server_pid(user)
+    assert pid, f"no server process of {user}"
+    return tree_rss(pid)
+
+
 # ------------------------------------------------------------------------------------ the hub
 
 @contextlib.contextmanager
@@ -351,7 +420,8 @@ def class_hub(students: dict[str, str | None], instructors: dict[str, str], *, w
         grader("roster", "import", str(roster), "--create-accounts")
         if without_account:
             grader("roster", "import", str(roster_csv(base / "no-account.csv", dict.fromkeys(without_account))))
-        grader("roster", "import", str(staff), "--instructors", "--create-accounts")
+        if instructors:
+            grader("roster", "import", str(staff), "--instructors", "--create-accounts")
         timings["roster import"] = time.monotonic() - begin
         mark = time.monotonic()
         grader("release", *lessons)

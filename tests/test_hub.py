@@ -4,25 +4,23 @@ students, the course service closed to students, owner-checked collect, a failed
 and a restart mid-class with every submission and grade intact.
 
 Everything runs on a temporary copy of the course (its own state, exchange and gradebook) and
-accounts named ``nnfs-hub-*``, removed afterwards; the hub binds 127.0.0.1 on a free port.
+accounts named ``nnfs-hub-*``, removed afterwards; the hub binds 127.0.0.1 on a free port
+(:func:`hub_fixtures.class_hub`, shared with the browser and load tests).
 """
 from __future__ import annotations
 
 import json
 import os
 import pwd
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hub_fixtures import LESSON, as_user, class_hub, processes_of, student_nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
-LESSON = "00_welcome"
 STUDENTS = {"nnfs-hub-ana": "Ana-pw-4471", "nnfs-hub-bo": "Bo-pw-9921"}
 INSTRUCTOR = ("nnfs-hub-ian", "Ian-pw-1188")
 NO_ACCOUNT = "nnfs-hub-ghost"
@@ -82,185 +80,13 @@ def test_roster_decides_role_and_group(tmp_path):
 
 # ------------------------------------------------------------------------------------ slow: a real hub
 
-def _need_root():
-    if os.geteuid() != 0:
-        pytest.skip("a real hub runs as root (PAM, one Unix account per student)")
-    for tool in ("configurable-http-proxy", "runuser", "useradd"):
-        if not shutil.which(tool):
-            pytest.skip(f"{tool} is missing (bash grader/hub/install.sh)")
-    pytest.importorskip("jupyterhub")
-
-
-class Hub:
-    """A running hub on a course copy; ``start``/``stop`` for the restart test."""
-
-    def __init__(self, root: Path, port: int):
-        self.root, self.port = root, port
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = None
-        self.log = root.parent / "hub.log"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state"
-
-    def env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("NNFS_", "JUPYTER"))}
-        env["NNFS_HUB_CULL_TIMEOUT"] = "3600"
-        return env
-
-    def start(self) -> None:
-        with open(self.log, "a") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "grader", "hub", "--course-dir", str(self.root), "--port", str(self.port)],
-                cwd=self.root, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 240
-        import requests
-
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"the hub exited:\n{self.log.read_text()[-4000:]}"
-            try:
-                if requests.get(f"{self.base}/hub/api/", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"the hub did not answer:\n{self.log.read_text()[-4000:]}")
-        self.admin = {"Authorization": f"token {(self.state / 'hub' / 'admin_token').read_text().strip()}"}
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    # ---- HTTP
-    def login(self, user: str, password: str):
-        import requests
-
-        session = requests.Session()
-        session.get(f"{self.base}/hub/login")
-        reply = session.post(f"{self.base}/hub/login", allow_redirects=False,
-                             data={"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf")})
-        return session, reply
-
-    def api(self, method: str, path: str, token_headers=None, **kw):
-        import requests
-
-        return requests.request(method, f"{self.base}/hub/api{path}", headers=token_headers or self.admin,
-                                timeout=60, **kw)
-
-    def token(self, user: str) -> dict:
-        reply = self.api("POST", f"/users/{user}/tokens", json={"note": "test", "expires_in": 3600})
-        assert reply.status_code == 201, reply.text
-        return {"Authorization": f"token {reply.json()['token']}"}
-
-    def spawn(self, user: str, timeout: float = 180) -> dict:
-        reply = self.api("POST", f"/users/{user}/server")
-        assert reply.status_code in (201, 202, 400), reply.text
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            model = self.api("GET", f"/users/{user}").json()
-            server = model["servers"].get("")
-            if server and server.get("ready"):
-                return model
-            if not server and not model.get("pending") and reply.status_code != 400:
-                break
-            time.sleep(0.5)
-        return self.api("GET", f"/users/{user}").json()
-
-
-def processes_of(user: str) -> list[str]:
-    """Command lines of ``user``'s processes (from /proc)."""
-    uid, found = pwd.getpwnam(user).pw_uid, []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
-                continue
-    return found
-
-
-def as_user(user: str, *argv: str, cwd: str | None = None, env: dict | None = None, input: str | None = None):
-    home = pwd.getpwnam(user).pw_dir
-    base = {"HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "USER": user, **(env or {})}
-    return subprocess.run(["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()),
-                           *argv], cwd=cwd or home, capture_output=True, text=True, input=input, timeout=300)
-
-
-def student_nbgrader(hub: Hub, user: str, *argv: str):
-    from grader.course import Course
-    from grader.hub import deploy
-
-    course = Course.load(hub.root)
-    python = str(Path("/opt/nnfs") / course.course_id / "bin" / "python")
-    python = python if Path(python).exists() else sys.executable
-    return as_user(user, python, "-m", "nbgrader", *argv,
-                   env={"JUPYTER_CONFIG_PATH": deploy.student_config_path(course)})
-
-
-def _remove_accounts():
-    for user in [*STUDENTS, INSTRUCTOR[0], NO_ACCOUNT]:
-        subprocess.run(["userdel", "--remove", user], capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def hub():
-    _need_root()
-    from grader.setup import copy_course
-
-    _remove_accounts()
-    base = Path(tempfile.mkdtemp(prefix="nnfs-hub-", dir="/tmp"))
-    base.chmod(0o755)
-    root = copy_course(base / "course", [LESSON])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NNFS_")}
-    # instructor commands on the hub read the hub's course-wide settings (owner-checked collect)
-    env["JUPYTER_CONFIG_PATH"] = str(root / "state" / "hub-config" / "course")
-
-    def grader(*argv):
-        done = subprocess.run([sys.executable, "-m", "grader", *argv, "--course-dir", str(root)], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, f"grader {argv}: {done.stdout}\n{done.stderr}"
-        return done
-
-    students = base / "students.csv"
-    students.write_text("id,first_name,last_name,email,password\n"
-                        + "".join(f"{u},{u[9:].title()},Test,{u}@uni.example,{p}\n" for u, p in STUDENTS.items())
-                        + f"{NO_ACCOUNT},Ghost,Test,,\n")
-    staff = base / "staff.csv"
-    staff.write_text(f"id,first_name,last_name,email,password\n{INSTRUCTOR[0]},Ian,Prof,,{INSTRUCTOR[1]}\n")
-    # the students with accounts; the ghost is on the roster without one (a failed start)
-    grader("roster", "import", str(students))
-    for user, password in STUDENTS.items():
-        from grader.hub.roster import Person, create_account
-
-        create_account(Person(id=user, password=password))
-    grader("roster", "import", str(staff), "--instructors", "--create-accounts")
-    grader("release", LESSON)
-    from grader.lab import free_port
-
-    h = Hub(root, free_port(18000))
-    h.grader = grader
-    h.start()
-    try:
+    # the students' and the instructor's accounts come from the roster import; the ghost is on the
+    # roster without an account (a failed start); eve is made and removed by a test
+    with class_hub(STUDENTS, dict([INSTRUCTOR]), without_account=[NO_ACCOUNT],
+                   extra_accounts=["nnfs-hub-eve"]) as h:
         yield h
-    finally:
-        if h.process and h.process.poll() is None:  # servers outlive the hub by design: stop them first
-            for user in [*STUDENTS, INSTRUCTOR[0]]:
-                h.api("DELETE", f"/users/{user}/server")
-            for user in [*STUDENTS, INSTRUCTOR[0]]:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline and h.api("GET", f"/users/{user}").json().get("servers"):
-                    time.sleep(0.5)
-        h.stop()
-        _remove_accounts()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.mark.slow
