@@ -113,3 +113,26 @@ def test_code_compiles_on_python_3_10_which_pyproject_claims():
     assert result.returncode == 0, result.stdout + result.stderr
     unguarded = [f for f in files if re.search(r"^import tomllib$", Path(f).read_text(), re.M)]
     assert not unguarded, f"tomllib (3.11+) imported without a fallback in {unguarded}"
+
+
+def test_readme_layout_matches_the_tree():
+    """Every path the README's layout section names exists (state/ is the one ignored runtime folder)."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    missing, folder = [], ""
+    for line in block.splitlines():
+        names = line.split("  ")[0].strip()
+        if not names:
+            continue
+        indented = line.startswith("  ")
+        for name in names.split(", "):
+            name = name.strip().replace("<id>", "03_layers")
+            path = (folder + name) if indented else name
+            if not indented and name.endswith("/"):
+                folder = name
+            if path == "state/":
+                assert "/state/" in (ROOT / ".gitignore").read_text().split(), ".gitignore must ignore /state/"
+                continue
+            if not (ROOT / path).exists():
+                missing.append(path)
+    assert not missing, f"the README's layout names paths that do not exist: {missing}"
