@@ -121,10 +121,12 @@ def test_readme_layout_matches_the_tree():
     block = readme.split("## Layout", 1)[1].split("```", 2)[1]
     missing, folder = [], ""
     for line in block.splitlines():
-        names = line.split("  ")[0].strip()
-        if not names:
+        names = line.lstrip().split("  ")[0].strip()
+        if not names or not line.lstrip()[:1].isalnum():
             continue
         indented = line.startswith("  ")
+        if indented and line.startswith("    "):  # a continuation line of a description
+            continue
         for name in names.split(", "):
             name = name.strip().replace("<id>", "03_layers")
             path = (folder + name) if indented else name
