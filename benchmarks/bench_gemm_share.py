@@ -12,14 +12,13 @@ around them): the gap between the two rows is the cost of everything that is not
 
     python benchmarks/bench_gemm_share.py [--samples 60000] [--batches 32 128 512] [--repeats 3] [--json]
 """
-import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
-
 import time  # noqa: E402
 
+import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
 import numpy as np  # noqa: E402
+from bench_nnlib_vs_torch import SIZES, build_nnlib, synthetic_mnist  # noqa: E402
 
 import nnlib  # noqa: E402
-from bench_nnlib_vs_torch import SIZES, build_nnlib, synthetic_mnist  # noqa: E402
 
 TARGET = 0.75
 PEAK_SIZE = 2048
@@ -92,7 +91,7 @@ def measure(samples=60000, batches=(32, 128, 512), repeats=3):
         nnlib.fit(model, loss, opt, X[:warm], y[:warm], 1, batch_size, rng, progress=False)
         loop, alone = [], []
         for _ in range(repeats):
-            loop.append(_timed(lambda: nnlib.fit(model, loss, opt, X, y, 1, batch_size, rng, progress=False)))
+            loop.append(_timed(lambda: nnlib.fit(model, loss, opt, X, y, 1, batch_size, rng, progress=False)))  # noqa: B023 (called at once)
             alone.append(matmuls_alone(samples, batch_size, rng))
         peaks.append(gemm_peak())  # interleaved with the loop, so both see the same machine load
         rows.append((batch_size, work / min(loop), work / min(alone)))

@@ -75,8 +75,8 @@ def main():
     for batch in args.batches:
         wall = {"nnlib": float("inf"), "torch": float("inf")}
         cpu = dict(wall)
-        runs = {"nnlib": lambda xs, ys: nnlib_epoch(model, loss_fn, opt, xs, ys, batch),
-                "torch": lambda xs, ys: torch_epoch(torch, tmodel, tloss, topt, xs, ys, batch)}
+        runs = {"nnlib": lambda xs, ys: nnlib_epoch(model, loss_fn, opt, xs, ys, batch),  # noqa: B023 (called in this iteration)
+                "torch": lambda xs, ys: torch_epoch(torch, tmodel, tloss, topt, xs, ys, batch)}  # noqa: B023
         data = {"nnlib": (X, y), "torch": (Xt, yt)}
         for name, run in runs.items():  # warm-up
             run(data[name][0][:batch * 20], data[name][1][:batch * 20])

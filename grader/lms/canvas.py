@@ -63,7 +63,7 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
     id_column = id_column or DEFAULT_ID_COLUMN
     roster = Roster("canvas", path, table, header, columns, id_column)
     col_id = roster.column("ID")
-    col_name = roster.column("Student")
+    roster.column("Student")  # required: raises a clear error when absent
     try:
         col_key = roster.column(id_column)
     except LmsError:

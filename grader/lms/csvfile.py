@@ -45,7 +45,7 @@ class CsvFile:
     # --------------------------------------------------------------------------- reading
 
     @classmethod
-    def read(cls, path: str | Path) -> "CsvFile":
+    def read(cls, path: str | Path) -> CsvFile:
         path = Path(path)
         try:
             data = path.read_bytes()
@@ -54,7 +54,7 @@ class CsvFile:
         return cls.parse(data, name=str(path))
 
     @classmethod
-    def parse(cls, data: bytes, name: str = "the CSV file") -> "CsvFile":
+    def parse(cls, data: bytes, name: str = "the CSV file") -> CsvFile:
         if b"\x00" in data[:4096]:
             raise CsvError(f"{name} is not a text CSV file (it holds NUL bytes: a spreadsheet saved as "
                            ".xlsx/.ods? export it as CSV)")

@@ -195,7 +195,7 @@ def plan(zip_path: Path | str, lms: str, roster: Roster, lesson: str, lessons: d
                 item.late = True
             candidates.setdefault(student.student_id, []).append(item)
             result.items.append(item)
-    for student_id, items in candidates.items():
+    for items in candidates.values():
         items.sort(key=lambda i: (i.order, Path(i.file).name == f"{lesson}.ipynb", i.entry))
         newest = items[-1]
         for older in items[:-1]:
