@@ -95,6 +95,7 @@ submit: $(COURSE_STAMP) ## (students, no server) check a lesson and write the on
 bench: $(TEST_STAMP) ## benchmarks printed as tables: nnlib vs torch, GEMM share, import time, autograde speedup (long)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_autograde.py $(BENCH_AUTOGRADE_ARGS)
+	$(PY) benchmarks/bench_hub.py
 
 clean: ## remove the venv and the runtime state (keeps state/student and state/to-upload: your work)
 	rm -rf $(VENV)

@@ -7,6 +7,7 @@ missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing+=(postgresql)
+command -v configurable-http-proxy >/dev/null 2>&1 || missing+=(node-configurable-http-proxy)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
