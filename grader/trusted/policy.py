@@ -13,7 +13,7 @@ import os
 #: lessons graded with the lesson's cells in a trusted process (measured: tests/test_trusted_grading.py)
 TRUSTED_LESSONS = frozenset({
     "00_welcome", "01_linear_algebra", "02_neuron", "03_layers", "04_activations",
-    "05_universal_approximation", "06_losses", "07_initialization",
+    "05_universal_approximation", "06_losses", "07_initialization", "08_backprop",
     "ex", "envfail",            # the test suite's small lessons (tests/grader_helpers.py)
 })
 
