@@ -150,3 +150,20 @@ call(sgd_update, P, [np.ones(3), np.ones((2, 2))], 0.5)
 ''')
     assert [id(p) for p in ns["P"]] == ns["ids"]
     assert ns["P"][0].tolist() == [0.5] * 3 and ns["P"][1].tolist() == [[-0.5, -0.5]] * 2
+
+
+def test_a_generator_that_changes_its_arguments_after_the_call_returned_is_seen(tmp_path):
+    # a generator's body runs only when the test iterates it, after call() returned: changes it makes
+    # to the caller's arrays must still reach the trusted arrays (so "X unchanged" checks can fail)
+    ns = _run_cell(tmp_path, '''
+def minibatches(X, y, batch_size, rng):
+    rng.shuffle(X)
+    for s in range(0, len(X), batch_size):
+        yield X[s:s + batch_size], y[s:s + batch_size]
+''', '''
+X = np.arange(10.0)
+batches = list(call(minibatches, X, np.arange(10), 4, np.random.default_rng(0)))
+''')
+    assert [len(xb) for xb, _ in ns["batches"]] == [4, 4, 2]
+    assert not np.array_equal(ns["X"], np.arange(10.0)) and sorted(ns["X"].tolist()) == list(range(10))
+    assert np.concatenate([xb for xb, _ in ns["batches"]]).tolist() == ns["X"].tolist()

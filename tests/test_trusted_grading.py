@@ -28,7 +28,7 @@ DELEGATIONS = {("04_activations", "sigmoid", 1), ("04_activations", "softmax", 0
 #: lessons whose CORRECT variants are graded here in fewer rounds (one notebook per round) to keep the
 #: test lean; every variant of every lesson was graded once through the two-process grader before the
 #: lesson was switched on, with the same scores as the single-process sandbox (issue 10's report)
-MAX_ROUNDS = {"02_neuron": 4, "07_initialization": 2, "08_backprop": 4}
+MAX_ROUNDS = {"02_neuron": 4, "07_initialization": 2, "08_backprop": 4, "09_training": 2}
 
 
 def _cases(lesson):

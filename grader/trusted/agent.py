@@ -16,7 +16,7 @@ import socket as _socket
 import sys as _sys
 import warnings as _warnings
 
-_STATE = {"ns": None, "handles": {}, "next": 1, "sock": None, "tags": {}, "calls": []}
+_STATE = {"ns": None, "handles": {}, "next": 1, "sock": None, "tags": {}, "calls": [], "live": {}}
 
 
 def install(namespace) -> None:
@@ -125,6 +125,16 @@ def _changed(watched):
     return out
 
 
+def _synced(enc):
+    """Arguments of earlier calls whose results stayed here as handles (a generator, a closure, an
+    object) and that student code has changed since: [call id, path, array] for the trusted side."""
+    out = []
+    for cid, watched in _STATE["live"].items():
+        for path, arr in _changed(watched):
+            out.append([cid, path, enc.encode(arr)])
+    return out
+
+
 def _call(fn, args, kwargs, exercises):
     from nnlib.testing import own_code
 
@@ -139,7 +149,7 @@ def _call(fn, args, kwargs, exercises):
         _STATE["calls"].pop()
     changed = _changed(watched)
     warned = [[w.category.__name__, str(w.message)[:500]] for w in caught]
-    return result, changed, warned
+    return result, changed, warned, watched
 
 
 _BINOPS = {"add", "sub", "mul", "truediv", "floordiv", "pow", "matmul", "mod",
@@ -170,11 +180,15 @@ def _serve_one(message, blobs):
             args = [dec.decode(a) for a in message.get("args", [])]
             kwargs = {str(k): dec.decode(v) for k, v in message.get("kwargs", {}).items()}
             exercises = [str(e) for e in message.get("exercises", [])] + ([tag] if tag else [])
-            result, changed, warned = _call(target, args, kwargs, exercises)
+            result, changed, warned, watched = _call(target, args, kwargs, exercises)
             states = [_jsonable_state(g.bit_generator.state) for g in dec.generators]
             enc = Encoder(lambda obj: _handle(obj, exercises[0] if exercises else None))
+            first = _STATE["next"]
             reply = {"value": enc.encode(result), "changed": [[p, enc.encode(a)] for p, a in changed],
-                     "warnings": warned, "rng": states}
+                     "warnings": warned, "rng": states, "synced": _synced(enc)}
+            if _STATE["next"] != first and watched:   # the result can run student code later
+                _STATE["live"][first] = watched
+                reply["call"] = first
             send(_STATE["sock"], reply, enc.blobs)
             return
         if op == "getattr":
@@ -183,7 +197,7 @@ def _serve_one(message, blobs):
                 raise AttributeError(name)
             value = getattr(target, name)
             enc = Encoder(lambda obj: _handle(obj, tag))
-            send(_STATE["sock"], {"value": enc.encode(value)}, enc.blobs)
+            send(_STATE["sock"], {"value": enc.encode(value), "synced": _synced(enc)}, enc.blobs)
             return
         if op == "setattr":
             setattr(target, str(message["name"]), dec.decode(message["value"]))
@@ -198,7 +212,8 @@ def _serve_one(message, blobs):
             try:
                 result = next(target)
             except StopIteration:
-                send(_STATE["sock"], {"stop": True}, [])
+                enc = _encoder()
+                send(_STATE["sock"], {"stop": True, "synced": _synced(enc)}, enc.blobs)
                 return
         elif op == "binop" and message.get("name") in _BINOPS:
             import operator
@@ -228,7 +243,7 @@ def _serve_one(message, blobs):
         else:
             raise ChannelError(f"unknown request {op!r}")
         enc = Encoder(lambda obj: _handle(obj, tag))
-        send(_STATE["sock"], {"value": enc.encode(result)}, enc.blobs)
+        send(_STATE["sock"], {"value": enc.encode(result), "synced": _synced(enc)}, enc.blobs)
     except (ChannelError, OSError):
         raise
     except BaseException as err:   # noqa: BLE001 - every student error goes back as data
@@ -252,6 +267,7 @@ def serve(path: str) -> None:
                 raise
             _time.sleep(0.002)
     _STATE["sock"] = sock
+    _STATE["live"] = {}
     try:
         while True:
             message, blobs = recv(sock)

@@ -26,7 +26,7 @@ import numpy as np
 from grader.trusted.channel import (ChannelError, Decoder, Encoder, decode_error, recv, send)
 
 _STATE = {"listener": None, "sock": None, "bound": set(), "callbacks": {}, "next_cb": 1, "ns": None,
-          "timeout": 60.0, "calls": []}
+          "timeout": 60.0, "calls": [], "live": {}}
 _REFERENCE_ROOTS = ("numpy", "math", "nnlib", "builtins")
 
 
@@ -78,6 +78,7 @@ def begin(source: str) -> None:
         _STATE["listener"] = None
     sock.settimeout(None)
     _STATE["sock"] = sock
+    _STATE["live"] = {}
     for name in list(_STATE["bound"]):      # a name bound for an earlier cell is looked up again
         if isinstance(ns.get(name), Remote) or name in _STATE["bound"]:
             ns.pop(name, None)
@@ -160,6 +161,14 @@ def _request(message: dict, encoder: _Enc | None = None, full: bool = False):
         if reply.get("op") == "callback":
             _serve_callback(reply, blobs)
             continue
+        if reply.get("synced"):
+            # student code that runs after its call returned (a generator's body, a returned closure)
+            # changed that call's arguments in place: the trusted arguments change the same way
+            dec = _decoder(blobs)
+            for cid, path, arr in reply["synced"]:
+                if type(cid) is int and cid in _STATE["live"]:
+                    args_, kwargs_ = _STATE["live"][cid]
+                    _apply_changes(args_, kwargs_, [(path, dec.decode(arr))], [], [])
         if "error" in reply:
             raise decode_error(reply["error"])
         if reply.get("stop"):
@@ -168,7 +177,9 @@ def _request(message: dict, encoder: _Enc | None = None, full: bool = False):
         if full:
             dec = _decoder(blobs)
             changed = [(path, dec.decode(arr)) for path, arr in reply.get("changed", [])]
-            return value, changed, reply.get("warnings", []), reply.get("rng", [])
+            cid = reply.get("call")
+            return value, changed, reply.get("warnings", []), reply.get("rng", []), \
+                (cid if type(cid) is int else None)
         return value
 
 
@@ -244,9 +255,11 @@ class Remote:
         args = list(args)
         _STATE["calls"].append((args, kwargs))
         try:
-            value, changed, warned, states = _request(message, enc, full=True)
+            value, changed, warned, states, cid = _request(message, enc, full=True)
         finally:
             _STATE["calls"].pop()
+        if cid is not None:
+            _STATE["live"][cid] = (args, kwargs)
         _apply_changes(args, kwargs, changed, enc.generators, states)
         if warnings == "fail" and warned:
             from nnlib.testing import _message

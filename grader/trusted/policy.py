@@ -14,6 +14,7 @@ import os
 TRUSTED_LESSONS = frozenset({
     "00_welcome", "01_linear_algebra", "02_neuron", "03_layers", "04_activations",
     "05_universal_approximation", "06_losses", "07_initialization", "08_backprop",
+    "09_training",
     "ex", "envfail",            # the test suite's small lessons (tests/grader_helpers.py)
 })
 
