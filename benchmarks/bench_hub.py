@@ -83,7 +83,8 @@ def main(argv=None):
         return 0
     import hub_fixtures as hf
 
-    students = {f"nnfs-bench-{i:02d}": f"Bench-pw-{i:02d}" for i in range(args.students)}
+    run = os.urandom(2).hex()  # account names unique to this run
+    students = {f"nbn{run}-{i:02d}": f"Bench-pw-{i:02d}" for i in range(args.students)}
     users = list(students)
     lessons = tuple(dict.fromkeys([hf.LESSON, args.lesson]))
     load = os.getloadavg()[0]

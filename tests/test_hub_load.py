@@ -12,6 +12,7 @@ this test prints what it saw but asserts only correctness.
 """
 from __future__ import annotations
 
+import secrets
 import statistics
 import threading
 import time
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.slow
 
 N_STUDENTS = 40
 N_SERVERS = 4
-STUDENTS = {f"nnfs-load-{i:02d}": f"Load-pw-{i:02d}-x" for i in range(N_STUDENTS)}
+RUN = secrets.token_hex(2)  # account names unique to this run (another run of the suite may share the machine)
+STUDENTS = {f"nld{RUN}-{i:02d}": f"Load-pw-{i:02d}-x" for i in range(N_STUDENTS)}
 
 
 @pytest.fixture(scope="module")
