@@ -6,6 +6,7 @@ and MKL to one thread, which only takes effect if it happens before those librar
 A benchmark produces rows (dicts) with the keys of :data:`COLUMNS`; ``--json`` prints them as one
 JSON list (what ``run.py`` collects), otherwise they are printed as a table.
 """
+
 import json
 import os
 import sys

@@ -31,6 +31,7 @@ predicted wall time of 1,000 students x 12 lessons on 8, 32 and 128 workers:
     python benchmarks/bench_autograde.py --students 4 --lessons 00_welcome
     python benchmarks/bench_autograde.py --quick               # 2 students x the first lesson
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,8 @@ import json
 import math
 import os
 import re
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,8 +56,11 @@ EXTERNAL_WITHIN = 0.10
 DEFAULT_LESSONS = ("01_linear_algebra", "06_losses", "09_training")
 PREDICT = (1000, 12, (8, 32, 128))
 KINDS = ("correct", "wrong_blank", "correct", "wrong_mutated", "correct", "broken_json", "correct", "broken_exit")
-CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_DASK_SCHEDULER", "NNFS_ASSIGNMENT_DIR")}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_DASK_SCHEDULER", "NNFS_ASSIGNMENT_DIR")
+}
 
 
 def kind_of(student: int, lesson: int) -> str:
@@ -194,8 +198,9 @@ def run_grader(course: Path, options: list[str]) -> tuple[float, str, float]:
     done = _run(argv, course)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(argv[2:])} failed ({done.returncode}):\n"
-                         f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"bench: {' '.join(argv[2:])} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
     summary = next((line for line in done.stdout.splitlines() if line.startswith("graded")), done.stdout.strip())
     write = re.search(r"gradebook writes: (\d+) ms per result", done.stdout)
     return elapsed, summary, (int(write.group(1)) / 1000 if write else 0.0)
@@ -213,15 +218,48 @@ class ExternalCluster:
         self.address = f"tcp://127.0.0.1:{port}"
         self.log = open(course.parent / f"{course.name}-dask.log", "wb")
         env = {**CLEAN_ENV, "PYTHONPATH": str(course)}
-        self.procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
-                                        "127.0.0.1", "--port", str(port), "--no-dashboard"], cwd=course,
-                                       stdout=self.log, stderr=subprocess.STDOUT, env=env)]
+        self.procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-dashboard",
+                ],
+                cwd=course,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        ]
         for i in range(workers):
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1",
-                 "--name", f"bench-{i}", "--no-dashboard", "--local-directory", str(course.parent / f"w{i}")],
-                cwd=course, stdout=self.log, stderr=subprocess.STDOUT, env=env))
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "distributed.cli.dask_worker",
+                        self.address,
+                        "--nthreads",
+                        "1",
+                        "--name",
+                        f"bench-{i}",
+                        "--no-dashboard",
+                        "--local-directory",
+                        str(course.parent / f"w{i}"),
+                    ],
+                    cwd=course,
+                    stdout=self.log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                )
+            )
         from distributed import Client
+
         with Client(self.address, timeout=120) as client:
             client.wait_for_workers(workers, timeout=300)
 
@@ -250,17 +288,21 @@ def predict(costs: list[float], write: float) -> tuple[float, float, float, list
 def table(rows: list[list[str]]) -> str:
     header = ["mode", "notebooks", "seconds", "s/notebook", "speedup"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
     return "\n".join(lines)
 
 
 def available_lessons() -> list[str]:
-    return sorted(p.name for p in (REPO / "solutions").iterdir()
-                  if (p / f"{p.name}.ipynb").is_file()
-                  and ((REPO / "lessons" / p.name / f"{p.name}.ipynb").exists()
-                       or (REPO / "grader" / "sources" / f"{p.name}.py").exists()))
+    return sorted(
+        p.name
+        for p in (REPO / "solutions").iterdir()
+        if (p / f"{p.name}.ipynb").is_file()
+        and (
+            (REPO / "lessons" / p.name / f"{p.name}.ipynb").exists()
+            or (REPO / "grader" / "sources" / f"{p.name}.py").exists()
+        )
+    )
 
 
 def _hms(seconds: float) -> str:
@@ -270,8 +312,9 @@ def _hms(seconds: float) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30, help="class size (default 30)")
-    parser.add_argument("--lessons", default=None,
-                        help=f"comma-separated lesson ids (default: {','.join(DEFAULT_LESSONS)})")
+    parser.add_argument(
+        "--lessons", default=None, help=f"comma-separated lesson ids (default: {','.join(DEFAULT_LESSONS)})"
+    )
     parser.add_argument("--workers", type=int, default=2, help="Dask workers on each Dask side (default 2)")
     parser.add_argument("--quick", action="store_true", help="2 students x the first lesson (a smoke run)")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (NNFS_CELL_TIMEOUT)")
@@ -279,8 +322,11 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     args = parser.parse_args(argv)
 
-    lessons = args.lessons.split(",") if args.lessons else [
-        lesson for lesson in DEFAULT_LESSONS if lesson in available_lessons()]
+    lessons = (
+        args.lessons.split(",")
+        if args.lessons
+        else [lesson for lesson in DEFAULT_LESSONS if lesson in available_lessons()]
+    )
     students = args.students
     if args.quick:
         students = 2 if args.students == 30 else args.students
@@ -301,10 +347,13 @@ def main(argv=None) -> int:
             shutil.copytree(template, folder, symlinks=True)
         n = len(kinds)
         w = args.workers
-        print(f"class: {students} students x {len(lessons)} lesson(s) = {n} notebooks "
-              f"({', '.join(f'{k} {sum(1 for v in kinds.values() if v == k)}' for k in sorted(set(KINDS)))}); "
-              f"{w} Dask worker(s); {len(os.sched_getaffinity(0))} CPU core(s), load average "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"class: {students} students x {len(lessons)} lesson(s) = {n} notebooks "
+            f"({', '.join(f'{k} {sum(1 for v in kinds.values() if v == k)}' for k in sorted(set(KINDS)))}); "
+            f"{w} Dask worker(s); {len(os.sched_getaffinity(0))} CPU core(s), load average "
+            f"{os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
         t_seq, problems = run_sequential(sides["sequential"], lessons)
         print(f"sequential nbgrader autograde: {t_seq:.1f} s", flush=True)
@@ -318,44 +367,74 @@ def main(argv=None) -> int:
         print(f"grader autograde --scheduler: {t_ext:.1f} s ({summary_ext})", flush=True)
 
         speedup, speedup_ext = t_seq / t_local, t_seq / t_ext
-        rows = [["nbgrader autograde (sequential)", n, f"{t_seq:.1f}", f"{t_seq / n:.2f}", "1.00x"],
-                [f"grader autograde, LocalCluster {w} workers", n, f"{t_local:.1f}", f"{t_local / n:.2f}",
-                 f"{speedup:.2f}x"],
-                [f"grader autograde --scheduler, {w} workers", n, f"{t_ext:.1f}", f"{t_ext / n:.2f}",
-                 f"{speedup_ext:.2f}x"]]
+        rows = [
+            ["nbgrader autograde (sequential)", n, f"{t_seq:.1f}", f"{t_seq / n:.2f}", "1.00x"],
+            [
+                f"grader autograde, LocalCluster {w} workers",
+                n,
+                f"{t_local:.1f}",
+                f"{t_local / n:.2f}",
+                f"{speedup:.2f}x",
+            ],
+            [
+                f"grader autograde --scheduler, {w} workers",
+                n,
+                f"{t_ext:.1f}",
+                f"{t_ext / n:.2f}",
+                f"{speedup_ext:.2f}x",
+            ],
+        ]
         print()
         print(table(rows))
         off = t_ext / t_local - 1
-        print(f"target LocalCluster >= {TARGET}x sequential: {'met' if speedup >= TARGET else 'NOT met'}; "
-              f"external scheduler within {EXTERNAL_WITHIN:.0%} of LocalCluster: {off:+.1%}, "
-              f"{'met' if off <= EXTERNAL_WITHIN else 'NOT met'} (load average now {os.getloadavg()[0]:.1f})")
+        print(
+            f"target LocalCluster >= {TARGET}x sequential: {'met' if speedup >= TARGET else 'NOT met'}; "
+            f"external scheduler within {EXTERNAL_WITHIN:.0%} of LocalCluster: {off:+.1%}, "
+            f"{'met' if off <= EXTERNAL_WITHIN else 'NOT met'} (load average now {os.getloadavg()[0]:.1f})"
+        )
         a, b, c = scores(sides["sequential"]), scores(sides["local"]), scores(sides["external"])
         graded_all = [k for k in kinds if a.get(k) is not None and b.get(k) is not None and c.get(k) is not None]
         same = sum(1 for k in graded_all if abs(a[k] - b[k]) < 1e-9 and abs(a[k] - c[k]) < 1e-9)
-        print(f"scores: {same}/{len(graded_all)} submissions graded by all three sides agree; ungraded: "
-              f"sequential {sum(1 for k in kinds if a.get(k) is None)}, "
-              f"LocalCluster {sum(1 for k in kinds if b.get(k) is None)}, "
-              f"scheduler {sum(1 for k in kinds if c.get(k) is None)}")
+        print(
+            f"scores: {same}/{len(graded_all)} submissions graded by all three sides agree; ungraded: "
+            f"sequential {sum(1 for k in kinds if a.get(k) is None)}, "
+            f"LocalCluster {sum(1 for k in kinds if b.get(k) is None)}, "
+            f"scheduler {sum(1 for k in kinds if c.get(k) is None)}"
+        )
         for problem in problems:
             print(f"  note: {problem}")
 
         costs = task_seconds(sides["local"]) + task_seconds(sides["external"])
         write = max(write_local, write_ext)
-        result = {"notebooks": n, "workers": w, "sequential_s": t_seq, "local_s": t_local, "external_s": t_ext,
-                  "speedup": speedup, "external_vs_local": off, "agree": same, "graded_all": len(graded_all)}
+        result = {
+            "notebooks": n,
+            "workers": w,
+            "sequential_s": t_seq,
+            "local_s": t_local,
+            "external_s": t_ext,
+            "speedup": speedup,
+            "external_vs_local": off,
+            "agree": same,
+            "graded_all": len(graded_all),
+        }
         if costs:
             median, p95, mean, predicted = predict(costs, write)
             total = PREDICT[0] * PREDICT[1]
-            print(f"\nper-notebook cost (each task's own time on its worker, {len(costs)} notebooks): "
-                  f"median {median:.2f} s, p95 {p95:.2f} s, mean {mean:.2f} s; one writer: {1000 * write:.0f} ms "
-                  f"per result")
+            print(
+                f"\nper-notebook cost (each task's own time on its worker, {len(costs)} notebooks): "
+                f"median {median:.2f} s, p95 {p95:.2f} s, mean {mean:.2f} s; one writer: {1000 * write:.0f} ms "
+                f"per result"
+            )
             print(f"predicted wall time, {PREDICT[0]:,} students x {PREDICT[1]} lessons (N = {total:,} notebooks):")
-            print(f"  T(W) = max(N * mean / W + p95, N * write) = max({total:,} * {mean:.2f} s / W + {p95:.2f} s, "
-                  f"{total:,} * {write:.3f} s)")
+            print(
+                f"  T(W) = max(N * mean / W + p95, N * write) = max({total:,} * {mean:.2f} s / W + {p95:.2f} s, "
+                f"{total:,} * {write:.3f} s)"
+            )
             for workers, seconds in predicted:
                 print(f"  {workers:>4} workers: {seconds:,.0f} s ({_hms(seconds)})")
-            result.update(median_s=median, p95_s=p95, mean_s=mean, write_s=write,
-                          predicted={str(k): v for k, v in predicted})
+            result.update(
+                median_s=median, p95_s=p95, mean_s=mean, write_s=write, predicted={str(k): v for k, v in predicted}
+            )
         if args.json:
             print(json.dumps(result))
         if args.keep:

@@ -12,6 +12,7 @@ around them): the gap between the two rows is the cost of everything that is not
 
     python benchmarks/bench_gemm_share.py [--samples 60000] [--batches 32 128 512] [--repeats 3] [--json]
 """
+
 import time  # noqa: E402
 
 import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
@@ -41,7 +42,7 @@ def gemm_peak(n=PEAK_SIZE, repeats=3):
     out = np.empty((n, n), np.float32)
     np.matmul(a, b, out=out)
     best = min(_timed(lambda: np.matmul(a, b, out=out)) for _ in range(repeats))
-    return 2 * n ** 3 / best
+    return 2 * n**3 / best
 
 
 def _timed(fn):
@@ -69,8 +70,12 @@ def matmuls_alone(samples, batch_size, rng):
         layers = []
         for i, (w, fan_in, fan_out) in enumerate(zip(W, (d0, d1, d2), (d1, d2, d3))):
             x = rng.random((B, fan_in), dtype=np.float32)
-            g = {"y": np.empty((B, fan_out), np.float32), "g": rng.random((B, fan_out), dtype=np.float32),
-                 "dw": np.empty((fan_out, fan_in), np.float32), "dx": np.empty((B, fan_in), np.float32)}
+            g = {
+                "y": np.empty((B, fan_out), np.float32),
+                "g": rng.random((B, fan_out), dtype=np.float32),
+                "dw": np.empty((fan_out, fan_in), np.float32),
+                "dx": np.empty((B, fan_in), np.float32),
+            }
             layers.append((x, w, g, i > 0))
         bufs[B] = layers
     one_epoch()
@@ -96,16 +101,41 @@ def measure(samples=60000, batches=(32, 128, 512), repeats=3):
         peaks.append(gemm_peak())  # interleaved with the loop, so both see the same machine load
         rows.append((batch_size, work / min(loop), work / min(alone)))
     peak = max(peaks)
-    out = [_common.row("float32 GEMM peak (1 thread)", f"np.matmul {PEAK_SIZE}x{PEAK_SIZE}",
-                       f"{peak / 1e9:.1f} GFLOP/s", "", "", "", None)]
+    out = [
+        _common.row(
+            "float32 GEMM peak (1 thread)",
+            f"np.matmul {PEAK_SIZE}x{PEAK_SIZE}",
+            f"{peak / 1e9:.1f} GFLOP/s",
+            "",
+            "",
+            "",
+            None,
+        )
+    ]
     for batch_size, loop_rate, alone_rate in rows:
         share = loop_rate / peak
-        out.append(_common.row("GEMM share of nnlib.fit", f"batch {batch_size}, {samples} samples",
-                               f"{loop_rate / 1e9:.1f} GFLOP/s", f"peak {peak / 1e9:.1f} GFLOP/s",
-                               f"{100 * share:.0f} %", f">= {100 * TARGET:.0f} %", share >= TARGET))
-        out.append(_common.row("  same matmuls alone", f"batch {batch_size}",
-                               f"{alone_rate / 1e9:.1f} GFLOP/s", f"peak {peak / 1e9:.1f} GFLOP/s",
-                               f"{100 * alone_rate / peak:.0f} %", "", None))
+        out.append(
+            _common.row(
+                "GEMM share of nnlib.fit",
+                f"batch {batch_size}, {samples} samples",
+                f"{loop_rate / 1e9:.1f} GFLOP/s",
+                f"peak {peak / 1e9:.1f} GFLOP/s",
+                f"{100 * share:.0f} %",
+                f">= {100 * TARGET:.0f} %",
+                share >= TARGET,
+            )
+        )
+        out.append(
+            _common.row(
+                "  same matmuls alone",
+                f"batch {batch_size}",
+                f"{alone_rate / 1e9:.1f} GFLOP/s",
+                f"peak {peak / 1e9:.1f} GFLOP/s",
+                f"{100 * alone_rate / peak:.0f} %",
+                "",
+                None,
+            )
+        )
     return out
 
 

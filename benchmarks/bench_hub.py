@@ -17,6 +17,7 @@ goes to 127.0.0.1. Accounts, processes and the temporary course are removed at t
 
     python benchmarks/bench_hub.py [--students 40] [--servers 4] [--lesson 03_layers] [--requests 100]
 """
+
 import _common  # noqa: F401, I001  (first: it pins the BLAS threads)
 
 import argparse  # noqa: E402
@@ -45,8 +46,10 @@ def endpoints(hub, users, user_token):
         ("GET /hub/api/ (version)", lambda: hub.api("GET", "/")),
         ("GET /hub/api/users/<name>", lambda: hub.api("GET", f"/users/{b}")),
         (f"GET /hub/api/users ({len(users)} users)", lambda: hub.api("GET", "/users")),
-        ("GET /user/<name>/api/status (proxy)",
-         lambda: requests.get(f"{hub.base}/user/{a}/api/status", headers=user_token, timeout=60)),
+        (
+            "GET /user/<name>/api/status (proxy)",
+            lambda: requests.get(f"{hub.base}/user/{a}/api/status", headers=user_token, timeout=60),
+        ),
     ]
 
 
@@ -95,8 +98,9 @@ def main(argv=None):
         [t.start() for t in threads]
         [t.join(300) for t in threads]
         spawned = time.monotonic() - clock
-        servers = [u for u in users[: args.servers]
-                   if hub.api("GET", f"/users/{u}").json()["servers"].get("", {}).get("ready")]
+        servers = [
+            u for u in users[: args.servers] if hub.api("GET", f"/users/{u}").json()["servers"].get("", {}).get("ready")
+        ]
         if len(servers) < 1:
             raise SystemExit("bench_hub: no student server started")
         worker = servers[0]
@@ -133,27 +137,40 @@ def main(argv=None):
         working = hf.server_rss(hub, worker)
         collected = hub.grader("collect", hf.LESSON).stdout.strip().splitlines()[0]
 
-    print(f"\nThe course's JupyterHub: {args.students} students, {len(servers)} real servers "
-          f"(load average {load:.2f} before, {os.cpu_count()} CPUs); hub ready in {ready:.1f} s, "
-          f"{len(servers)} servers started together in {spawned:.1f} s")
-    print(f"under load: {args.students} concurrent `nbgrader submit` as their users in {submitted:.1f} s "
-          f"({codes.count(0)} ok), {args.lesson} run in {worker}'s kernel in {lesson_s:.1f} s "
-          f"({len(errors)} cell errors); {collected}\n")
+    print(
+        f"\nThe course's JupyterHub: {args.students} students, {len(servers)} real servers "
+        f"(load average {load:.2f} before, {os.cpu_count()} CPUs); hub ready in {ready:.1f} s, "
+        f"{len(servers)} servers started together in {spawned:.1f} s"
+    )
+    print(
+        f"under load: {args.students} concurrent `nbgrader submit` as their users in {submitted:.1f} s "
+        f"({codes.count(0)} ok), {args.lesson} run in {worker}'s kernel in {lesson_s:.1f} s "
+        f"({len(errors)} cell errors); {collected}\n"
+    )
     header = ("request (127.0.0.1)", "idle p50", "idle p95", "load p50", "load p95", "n idle/load")
     rows = []
     for label, _ in calls:
         i, lo = idle[label], loaded.get(label) or [float("nan")]
-        rows.append((label, f"{statistics.median(i) * 1e3:.1f} ms", f"{percentile(i, 0.95) * 1e3:.1f} ms",
-                     f"{statistics.median(lo) * 1e3:.1f} ms", f"{percentile(lo, 0.95) * 1e3:.1f} ms",
-                     f"{len(i)}/{len(loaded.get(label, []))}"))
+        rows.append(
+            (
+                label,
+                f"{statistics.median(i) * 1e3:.1f} ms",
+                f"{percentile(i, 0.95) * 1e3:.1f} ms",
+                f"{statistics.median(lo) * 1e3:.1f} ms",
+                f"{percentile(lo, 0.95) * 1e3:.1f} ms",
+                f"{len(i)}/{len(loaded.get(label, []))}",
+            )
+        )
     widths = [max(len(str(r[c])) for r in [header, *rows]) for c in range(len(header))]
     for n, r in enumerate([header, *rows]):
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
-    print(f"\nstudent server memory (RSS of the server's process tree): idle {statistics.median(idle_rss) / 2**20:.0f} MiB "
-          f"(median of {len(idle_rss)}, one process each); working ({args.lesson} run in its kernel) "
-          f"{working[0] / 2**20:.0f} MiB in {working[1]} processes")
+    print(
+        f"\nstudent server memory (RSS of the server's process tree): idle {statistics.median(idle_rss) / 2**20:.0f} MiB "
+        f"(median of {len(idle_rss)}, one process each); working ({args.lesson} run in its kernel) "
+        f"{working[0] / 2**20:.0f} MiB in {working[1]} processes"
+    )
     return 0 if codes.count(0) == len(codes) and not errors else 1
 
 

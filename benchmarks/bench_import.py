@@ -7,12 +7,13 @@ demand), and a check that neither import loads torch, matplotlib, scikit-learn o
 
     python benchmarks/bench_import.py [--repeats 7] [--json]
 """
-import _common  # noqa: F401
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+
+import _common  # noqa: F401
 
 TARGET_S = 0.3
 HEAVY = ("torch", "matplotlib", "sklearn", "ipywidgets", "scipy")
@@ -32,8 +33,9 @@ print(json.dumps({{"import": t1 - t0, "use": t2 - t1,
 def probe(use="pass"):
     """One fresh-interpreter measurement: seconds for ``import nnlib``, for ``use``, heavy modules seen."""
     code = _PROBE.format(use=use, heavy=HEAVY)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(_common.REPO)).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=str(_common.REPO)
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -43,12 +45,33 @@ def measure(repeats=7):
     best = min(r["import"] for r in bare)
     heavy = sorted(set().union(*(r["heavy"] for r in bare + used)))
     return [
-        _common.row("import time (fresh process)", "import nnlib", f"{best * 1e3:.1f} ms",
-                    f"best of {repeats}", f"{best:.3f} s", f"< {TARGET_S} s", best < TARGET_S),
-        _common.row("import time (fresh process)", "+ first use: Linear, Sequential, fit",
-                    f"{min(r['use'] for r in used) * 1e3:.1f} ms", f"best of {repeats}", "", "", None),
-        _common.row("import time (fresh process)", "heavy modules loaded", ", ".join(heavy) or "none",
-                    ", ".join(HEAVY), "", "none", not heavy),
+        _common.row(
+            "import time (fresh process)",
+            "import nnlib",
+            f"{best * 1e3:.1f} ms",
+            f"best of {repeats}",
+            f"{best:.3f} s",
+            f"< {TARGET_S} s",
+            best < TARGET_S,
+        ),
+        _common.row(
+            "import time (fresh process)",
+            "+ first use: Linear, Sequential, fit",
+            f"{min(r['use'] for r in used) * 1e3:.1f} ms",
+            f"best of {repeats}",
+            "",
+            "",
+            None,
+        ),
+        _common.row(
+            "import time (fresh process)",
+            "heavy modules loaded",
+            ", ".join(heavy) or "none",
+            ", ".join(HEAVY),
+            "",
+            "none",
+            not heavy,
+        ),
     ]
 
 

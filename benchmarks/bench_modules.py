@@ -8,6 +8,7 @@ cores. Prints one table row per batch size.
 
     python benchmarks/bench_modules.py [--samples 60000] [--batches 32 128 512] [--repeats 3]
 """
+
 import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -25,7 +26,7 @@ SIZES = (784, 256, 128, 10)
 
 def nnlib_epoch(model, loss_fn, opt, X, y, batch):
     for i in range(0, len(X) - batch + 1, batch):
-        xb, yb = X[i:i + batch], y[i:i + batch]
+        xb, yb = X[i : i + batch], y[i : i + batch]
         opt.zero_grad()
         loss_fn.forward(model(xb), yb)
         model.backward(loss_fn.backward())
@@ -34,7 +35,7 @@ def nnlib_epoch(model, loss_fn, opt, X, y, batch):
 
 def torch_epoch(torch, model, loss_fn, opt, X, y, batch):
     for i in range(0, len(X) - batch + 1, batch):
-        xb, yb = X[i:i + batch], y[i:i + batch]
+        xb, yb = X[i : i + batch], y[i : i + batch]
         opt.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -49,6 +50,7 @@ def main():
     args = parser.parse_args()
 
     import torch
+
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     X = rng.random((args.samples, SIZES[0]), dtype=np.float32)
@@ -75,19 +77,24 @@ def main():
     for batch in args.batches:
         wall = {"nnlib": float("inf"), "torch": float("inf")}
         cpu = dict(wall)
-        runs = {"nnlib": lambda xs, ys: nnlib_epoch(model, loss_fn, opt, xs, ys, batch),  # noqa: B023 (called in this iteration)
-                "torch": lambda xs, ys: torch_epoch(torch, tmodel, tloss, topt, xs, ys, batch)}  # noqa: B023
+        runs = {
+            "nnlib": lambda xs, ys: nnlib_epoch(model, loss_fn, opt, xs, ys, batch),  # noqa: B023 (called in this iteration)
+            "torch": lambda xs, ys: torch_epoch(torch, tmodel, tloss, topt, xs, ys, batch),  # noqa: B023
+        }
         data = {"nnlib": (X, y), "torch": (Xt, yt)}
         for name, run in runs.items():  # warm-up
-            run(data[name][0][:batch * 20], data[name][1][:batch * 20])
+            run(data[name][0][: batch * 20], data[name][1][: batch * 20])
         for _ in range(args.repeats):
             for name, run in runs.items():
                 w0, c0 = time.perf_counter(), time.process_time()
                 run(*data[name])
                 wall[name] = min(wall[name], time.perf_counter() - w0)
                 cpu[name] = min(cpu[name], time.process_time() - c0)
-        print(f"{batch:>6} {wall['nnlib']:>9.3f} {wall['torch']:>9.3f} {wall['nnlib'] / wall['torch']:>6.2f} "
-              f"{cpu['nnlib']:>10.3f} {cpu['torch']:>10.3f} {cpu['nnlib'] / cpu['torch']:>6.2f}", flush=True)
+        print(
+            f"{batch:>6} {wall['nnlib']:>9.3f} {wall['torch']:>9.3f} {wall['nnlib'] / wall['torch']:>6.2f} "
+            f"{cpu['nnlib']:>10.3f} {cpu['torch']:>10.3f} {cpu['nnlib'] / cpu['torch']:>6.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ busy machine disturbs both sides alike. Timings are printed, never asserted.
 
     python benchmarks/bench_nnlib_vs_torch.py [--samples 60000] [--batches 32 128 512] [--repeats 3] [--json]
 """
-import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
 
 import time  # noqa: E402
 
+import _common  # noqa: F401  (first: one BLAS thread before NumPy loads)
 import numpy as np  # noqa: E402
 
 import nnlib  # noqa: E402
@@ -51,7 +51,7 @@ def torch_epoch(torch, model, optimizer, X, y, batch_size, rng):
     total_loss = 0.0
     correct = torch.zeros((), dtype=torch.int64)
     for first in range(0, n, batch_size):
-        idx = order[first:first + batch_size]
+        idx = order[first : first + batch_size]
         xb, yb = X[idx], y[idx]
         optimizer.zero_grad()
         out = model(xb)
@@ -94,15 +94,17 @@ def measure(samples=60000, batches=(32, 128, 512), repeats=3):
             theirs.append(torch_epoch(torch, t_model, t_opt, Xt, yt, batch_size, rng))
         ratio = min(ours) / min(theirs)
         target = TARGETS.get(batch_size)
-        rows.append(_common.row(
-            "epoch time, nnlib vs torch (1 thread)",
-            f"batch {batch_size}, {samples} samples",
-            f"nnlib {min(ours):.3f} s",
-            f"torch {min(theirs):.3f} s",
-            f"{ratio:.2f}x",
-            f"<= {target:.2f}x" if target else "",
-            None if target is None else ratio <= target,
-        ))
+        rows.append(
+            _common.row(
+                "epoch time, nnlib vs torch (1 thread)",
+                f"batch {batch_size}, {samples} samples",
+                f"nnlib {min(ours):.3f} s",
+                f"torch {min(theirs):.3f} s",
+                f"{ratio:.2f}x",
+                f"<= {target:.2f}x" if target else "",
+                None if target is None else ratio <= target,
+            )
+        )
     return rows
 
 

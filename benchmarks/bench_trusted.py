@@ -16,12 +16,10 @@ Prints the median seconds per notebook of each side, per lesson and overall, the
     python benchmarks/bench_trusted.py                    # the full class: long
     python benchmarks/bench_trusted.py --students 2       # a smoke run
 """
+
 from __future__ import annotations
 
-import _common  # noqa: F401  (one BLAS thread; first)
-
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -29,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, emit, row
+import _common  # noqa: F401  (one BLAS thread; first)
+from _common import emit, row
 
 LESSONS = ["04_activations", "08_backprop", "10_digits"]
 SIDES = {"single": "none", "two-process": "all"}
@@ -85,17 +84,31 @@ def measure(students: int, lessons: list[str]) -> tuple[list[dict], dict]:
                 scores[side][(student, lesson)] = gb.find_submission(lesson, student).score
     rows = []
     for lesson in [*lessons, "all"]:
-        pick = (lambda side: [t for ts in times[side].values() for t in ts]) if lesson == "all" \
+        pick = (
+            (lambda side: [t for ts in times[side].values() for t in ts])
+            if lesson == "all"
             else (lambda side, lesson=lesson: times[side][lesson])
+        )
         single, two = statistics.median(pick("single")), statistics.median(pick("two-process"))
         ratio = two / single
-        rows.append(row("trusted grading", f"{lesson} ({len(pick('single'))} notebooks)", f"{two:.2f} s",
-                        f"{single:.2f} s", f"{ratio:.2f}x", "<= 1.3x", ratio <= 1.3))
+        rows.append(
+            row(
+                "trusted grading",
+                f"{lesson} ({len(pick('single'))} notebooks)",
+                f"{two:.2f} s",
+                f"{single:.2f} s",
+                f"{ratio:.2f}x",
+                "<= 1.3x",
+                ratio <= 1.3,
+            )
+        )
     same = sum(scores["single"][k] == scores["two-process"][k] for k in scores["single"])
-    differ = sorted(f"{lesson}/{student}: single {scores['single'][(student, lesson)]}, "
-                    f"two-process {scores['two-process'][(student, lesson)]}"
-                    for (student, lesson) in scores["single"]
-                    if scores["single"][(student, lesson)] != scores["two-process"][(student, lesson)])
+    differ = sorted(
+        f"{lesson}/{student}: single {scores['single'][(student, lesson)]}, "
+        f"two-process {scores['two-process'][(student, lesson)]}"
+        for (student, lesson) in scores["single"]
+        if scores["single"][(student, lesson)] != scores["two-process"][(student, lesson)]
+    )
     return rows, {"same_scores": same, "notebooks": len(pairs), "differ": differ}
 
 

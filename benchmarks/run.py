@@ -6,6 +6,7 @@ judge how quiet the measurement was. Timings are reported, never asserted.
 
     python benchmarks/run.py [--samples 60000] [--repeats 3] [--only nnlib_vs_torch gemm_share import]
 """
+
 import argparse
 import json
 import os
@@ -42,8 +43,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    print(f"nnlib benchmarks: Python {platform.python_version()} on {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, load average {load}, BLAS threads = 1")
+    print(
+        f"nnlib benchmarks: Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load average {load}, BLAS threads = 1"
+    )
     start = time.perf_counter()
     rows = []
     for name in args.only:
@@ -51,8 +54,10 @@ def main(argv=None):
     print(_common.format_table(rows))
     missed = sum(r["status"] == "MISS" for r in rows)
     failed = sum(r["case"] == "FAILED" for r in rows)
-    print(f"{len(rows)} rows, {missed} target(s) missed, {failed} benchmark(s) failed, "
-          f"{time.perf_counter() - start:.0f} s")
+    print(
+        f"{len(rows)} rows, {missed} target(s) missed, {failed} benchmark(s) failed, "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     return 1 if failed else 0
 
 

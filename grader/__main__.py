@@ -4,6 +4,7 @@ Each command lives in ``grader/<command>.py`` and provides ``add_arguments(parse
 ``run(args) -> int``; this file only dispatches. Modules import nbgrader lazily so that
 ``python -m grader --help`` stays quick.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -26,6 +26,7 @@ dashboard is available, and a summary at the end. Exit status: 0 when every subm
 status (whatever it is); 2 when nothing could be graded (no sandbox without --unsafe, unknown
 lesson, bad options); 3 when the scheduler was lost (what was graded is kept).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -56,12 +57,18 @@ def classify_failure(text: str) -> str:
         return "timeout (a cell ran too long and ignored the interrupt)"
     if "NotJSONError" in text or "does not appear to be JSON" in text:
         return "invalid notebook JSON"
-    if "SchemaTooOldError" in text or "SchemaTooNewError" in text or (
-            "metadata" in text and "nbgrader" in text and "ValidationError" in text):
+    if (
+        "SchemaTooOldError" in text
+        or "SchemaTooNewError" in text
+        or ("metadata" in text and "nbgrader" in text and "ValidationError" in text)
+    ):
         return "nbgrader error: invalid nbgrader cell metadata"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.startswith("[ERROR]") and "There was an error processing" not in ln
-              and "Please see" not in ln]
+    errors = [
+        ln
+        for ln in lines
+        if ln.startswith("[ERROR]") and "There was an error processing" not in ln and "Please see" not in ln
+    ]
     exc = [ln for ln in lines if ln.split(":")[0].endswith(("Error", "Exception"))]
     last = (exc or errors or lines or ["unknown error"])[-1]
     return "nbgrader error: " + last.replace("[ERROR] ", "")[:200]
@@ -89,8 +96,10 @@ def executed_problems(path: str) -> list[str]:
         if locked and names & {"ImportError", "ModuleNotFoundError"}:
             # the course's own code could not import: the grading environment, not the student
             error = next(o for o in errors if o.get("ename") in ("ImportError", "ModuleNotFoundError"))
-            problems.append(f"environment error in locked cell {_cell_name(cell, index)} "
-                            f"({error.get('ename')}: {str(error.get('evalue', ''))[:100]})")
+            problems.append(
+                f"environment error in locked cell {_cell_name(cell, index)} "
+                f"({error.get('ename')}: {str(error.get('evalue', ''))[:100]})"
+            )
         elif "CellTimeoutError" in names:
             problems.append(f"timeout in cell {_cell_name(cell, index)}")
         elif "MemoryError" in names:
@@ -111,9 +120,11 @@ def plan(course: Course, lesson: str | None = None, student: str | None = None):
         students |= {p.name for p in course.submitted.iterdir() if p.is_dir() and not p.name.startswith(".")}
     if lesson is not None:
         if lesson not in lessons:
-            raise CourseError(f"lesson {lesson!r} is not in the gradebook "
-                              f"(known: {', '.join(sorted(lessons)) or 'none'}); release it first "
-                              f"(python -m grader release {lesson}).")
+            raise CourseError(
+                f"lesson {lesson!r} is not in the gradebook "
+                f"(known: {', '.join(sorted(lessons)) or 'none'}); release it first "
+                f"(python -m grader release {lesson})."
+            )
         lessons = {lesson: lessons[lesson]}
     if student is not None:
         students = {student}
@@ -124,14 +135,14 @@ def plan(course: Course, lesson: str | None = None, student: str | None = None):
 class Run:
     """What one ``autograde`` run did."""
 
-    statuses: list = field(default_factory=list)      # SubmissionStatus of everything recorded this run
-    skipped: list = field(default_factory=list)       # (student, lesson) already graded, unchanged
-    total: int = 0                                    # students x lessons
+    statuses: list = field(default_factory=list)  # SubmissionStatus of everything recorded this run
+    skipped: list = field(default_factory=list)  # (student, lesson) already graded, unchanged
+    total: int = 0  # students x lessons
     elapsed: float = 0.0
     cluster: str = ""
     dashboard: str | None = None
-    lost: str | None = None                           # why the scheduler was lost, if it was
-    write_seconds: float = 0.0                        # time the one writer spent on the results
+    lost: str | None = None  # why the scheduler was lost, if it was
+    write_seconds: float = 0.0  # time the one writer spent on the results
 
 
 @contextlib.contextmanager
@@ -156,15 +167,22 @@ def sandbox_settings(course: Course, unsafe: bool) -> tuple[dict[str, str], list
     if unsafe:
         env[sandbox.UNSAFE_ENV] = "1"
     hide = sandbox.course_hidden_paths(course.config)
-    hide += [str(p) for p in (course.state, course.submitted, course.autograded, course.source)
-             if str(p) not in hide]
+    hide += [str(p) for p in (course.state, course.submitted, course.autograded, course.source) if str(p) not in hide]
     return env, hide
 
 
-def autograde(course_dir: Path | str | None = None, lesson: str | None = None, student: str | None = None,
-              workers: int | None = None, unsafe: bool = False, overrides: list[str] | None = None,
-              progress: bool = True, scheduler: str | None = None, force: bool = False,
-              log=None) -> Run:
+def autograde(
+    course_dir: Path | str | None = None,
+    lesson: str | None = None,
+    student: str | None = None,
+    workers: int | None = None,
+    unsafe: bool = False,
+    overrides: list[str] | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+    force: bool = False,
+    log=None,
+) -> Run:
     """Grade the class (or one lesson / one student) on Dask; returns a :class:`Run`.
 
     Statuses, grades and autograded notebooks are saved as results arrive. Raises
@@ -181,9 +199,11 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
     started = time.monotonic()
     scheduler = scheduler or os.environ.get(distribute.SCHEDULER_ENV) or None
     if scheduler and workers:
-        raise CourseError(f"--workers sizes the embedded LocalCluster, but a scheduler is named ({scheduler}, "
-                          f"by --scheduler or {distribute.SCHEDULER_ENV}): its own workers grade (start more "
-                          "`dask worker` processes to grow it)")
+        raise CourseError(
+            f"--workers sizes the embedded LocalCluster, but a scheduler is named ({scheduler}, "
+            f"by --scheduler or {distribute.SCHEDULER_ENV}): its own workers grade (start more "
+            "`dask worker` processes to grow it)"
+        )
     course = Course.load(course_dir, overrides)
     if not scheduler:
         ok, why = sandbox.available()
@@ -212,14 +232,16 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
                         status = SubmissionStatus(student=sid, lesson=name, kind="missing", fingerprint=fp)
                         missing.append(GradeResult(status=asdict(status), fingerprint=fp))
                     continue
-                exists = all((writer.autograded_folder(sid, name) / f"{nb}.ipynb").is_file()
-                             for nb in package.notebooks)
+                exists = all(
+                    (writer.autograded_folder(sid, name) / f"{nb}.ipynb").is_file() for nb in package.notebooks
+                )
                 if force or distribute.needs_grading(recorded.get((sid, name)), sub.fingerprint, exists):
                     todo.append(sub)
                 else:
                     run.skipped.append((sid, name))
 
         with _progress_bar(run.total, progress) as bar:
+
             def record(result: GradeResult) -> None:
                 began = time.perf_counter()
                 status = writer.write(result)
@@ -238,9 +260,11 @@ def autograde(course_dir: Path | str | None = None, lesson: str | None = None, s
                     with distribute.connect(scheduler, workers) as (client, description):
                         run.cluster = description
                         run.dashboard = distribute.dashboard(client)
-                        log(f"autograde: {len(todo)} submission(s) to grade on a {description}"
+                        log(
+                            f"autograde: {len(todo)} submission(s) to grade on a {description}"
                             + (f"; dashboard: {run.dashboard}" if run.dashboard else "")
-                            + (f"; {len(run.skipped)} already graded" if run.skipped else ""))
+                            + (f"; {len(run.skipped)} already graded" if run.skipped else "")
+                        )
                         if scheduler:
                             _require_sandbox_on_workers(client, unsafe)
                         distribute.fan_out(client, packages, todo, record)
@@ -256,8 +280,9 @@ def _require_sandbox_on_workers(client, unsafe: bool) -> None:
 
     found = distribute.probe_workers(client)
     if not found:
-        raise distribute.SchedulerLost("the Dask scheduler has no workers: start `dask worker <scheduler address>` "
-                                       "on the grading machines")
+        raise distribute.SchedulerLost(
+            "the Dask scheduler has no workers: start `dask worker <scheduler address>` on the grading machines"
+        )
     broken = {address: why for address, (ok, why) in found.items() if not ok}
     if broken and not unsafe:
         listed = "; ".join(f"{a}: {w}" for a, w in sorted(broken.items()))
@@ -272,16 +297,28 @@ def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson)")
     parser.add_argument("--student", metavar="ID", help="only this student (default: everyone)")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="worker processes of the embedded Dask LocalCluster (default: one per CPU core)")
-    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="grade on a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
-                            "(default: $NNFS_DASK_SCHEDULER, else an embedded LocalCluster)")
-    parser.add_argument("--force", action="store_true",
-                        help="grade every submission again, even those graded since they last changed")
-    parser.add_argument("--unsafe", action="store_true",
-                        help="grade even where the bubblewrap sandbox is unavailable (student code runs with "
-                             "the worker's rights)")
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes of the embedded Dask LocalCluster (default: one per CPU core)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="grade on a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: $NNFS_DASK_SCHEDULER, else an embedded LocalCluster)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="grade every submission again, even those graded since they last changed"
+    )
+    parser.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="grade even where the bubblewrap sandbox is unavailable (student code runs with the worker's rights)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_course_arguments(parser)
 
@@ -292,17 +329,20 @@ def summary(run: Run) -> str:
     for st in run.statuses:
         counts[st.kind] = counts.get(st.kind, 0) + 1
     kinds = ("ok", "late", "flagged", "failed", "missing")
-    lines = [f"graded {len(run.statuses)} submission(s): "
-             + (", ".join(f"{counts[k]} {k}" for k in kinds if k in counts) or "nothing to do")]
+    lines = [
+        f"graded {len(run.statuses)} submission(s): "
+        + (", ".join(f"{counts[k]} {k}" for k in kinds if k in counts) or "nothing to do")
+    ]
     if run.skipped:
         lines.append(f"already graded (unchanged, skipped): {len(run.skipped)}; --force grades them again")
     if run.lost:
         lines.append(f"STOPPED: {run.lost}")
         left = run.total - len(run.statuses) - len(run.skipped)
-        lines.append(f"  {len(run.statuses)} result(s) saved; {left} submission(s) not graded: run the same "
-                     "command again (with a running scheduler) to grade only those")
-    rows = [(st.student, st.lesson, st.label) for st in run.statuses
-            if st.kind in ("failed", "flagged", "late")]
+        lines.append(
+            f"  {len(run.statuses)} result(s) saved; {left} submission(s) not graded: run the same "
+            "command again (with a running scheduler) to grade only those"
+        )
+    rows = [(st.student, st.lesson, st.label) for st in run.statuses if st.kind in ("failed", "flagged", "late")]
     if rows:
         w1 = max(7, *(len(r[0]) for r in rows))
         w2 = max(6, *(len(r[1]) for r in rows))
@@ -311,8 +351,10 @@ def summary(run: Run) -> str:
     executed = [st.seconds for st in run.statuses if st.kind != "missing" and st.seconds > 0.05]
     timing = f"time: {run.elapsed:.1f} s" + (f" on a {run.cluster}" if run.cluster else "")
     if executed:
-        timing += (f"; per notebook: median {statistics.median(executed):.2f} s, "
-                   f"max {max(executed):.2f} s ({len(executed)} executed)")
+        timing += (
+            f"; per notebook: median {statistics.median(executed):.2f} s, "
+            f"max {max(executed):.2f} s ({len(executed)} executed)"
+        )
     if run.statuses:
         timing += f"; gradebook writes: {1000 * run.write_seconds / len(run.statuses):.0f} ms per result"
     lines.append(timing)
@@ -323,8 +365,17 @@ def run(args) -> int:
     from grader.sandbox import SandboxUnavailable
 
     try:
-        result = autograde(args.course_dir, args.lesson, args.student, args.workers, args.unsafe,
-                           args.set, progress=not args.no_progress, scheduler=args.scheduler, force=args.force)
+        result = autograde(
+            args.course_dir,
+            args.lesson,
+            args.student,
+            args.workers,
+            args.unsafe,
+            args.set,
+            progress=not args.no_progress,
+            scheduler=args.scheduler,
+            force=args.force,
+        )
     except SandboxUnavailable as err:
         print(f"autograde: {err}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
 """`python -m grader build [ID ...]`: lesson sources -> solutions/<id>/<id>.ipynb (no outputs)."""
+
 from __future__ import annotations
 
 from grader import course as course_model

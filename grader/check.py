@@ -19,6 +19,7 @@ tests are in your copy: the hidden tests run when the notebook is graded, and ma
 Exit status: 0 when every visible test passes, 1 when any fails or is not attempted, 2 when the
 notebook cannot be read or run. ``--timeout`` sets the per-cell limit (default NNFS_CELL_TIMEOUT or 120 s).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,9 +38,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 @dataclass
 class Result:
     exercise: str
-    status: str          # "passed", "failed: ...", "not attempted", "not run: ..."
+    status: str  # "passed", "failed: ...", "not attempted", "not run: ..."
     points: float
-    kind: str = "test"   # "test" (autograded) or "written" (graded by hand)
+    kind: str = "test"  # "test" (autograded) or "written" (graded by hand)
 
     @property
     def ok(self) -> bool:
@@ -55,8 +56,11 @@ def _errors(cell) -> list[dict]:
 
 
 def _stderr(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    return "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
 
 
 def _first_lines(text: str, n: int = 3, width: int = 100) -> str:
@@ -77,15 +81,31 @@ def execute(path: Path, timeout: int | None = None, kernel_name: str | None = No
     # Unix sockets in a private folder rather than TCP on localhost (quieter and private).
     import shutil
     import tempfile
+
     from jupyter_client.manager import AsyncKernelManager
+
     sockets = tempfile.mkdtemp(prefix="nnfs-check-")
-    km = AsyncKernelManager(kernel_name=name, transport="ipc", ip=os.path.join(sockets, "k"),
-                            connection_file=os.path.join(sockets, "kernel.json"))
+    km = AsyncKernelManager(
+        kernel_name=name,
+        transport="ipc",
+        ip=os.path.join(sockets, "k"),
+        connection_file=os.path.join(sockets, "kernel.json"),
+    )
     client = NotebookClient(
-        nb, km=km, timeout=timeout, kernel_name=name, allow_errors=True, interrupt_on_timeout=True,
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": f"the cell ran longer than {timeout} s",
-                          "traceback": [f"CellTimeoutError: the cell ran longer than {timeout} s"]},
-        resources={"metadata": {"path": str(path.parent)}}, record_timing=False)
+        nb,
+        km=km,
+        timeout=timeout,
+        kernel_name=name,
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        error_on_timeout={
+            "ename": "CellTimeoutError",
+            "evalue": f"the cell ran longer than {timeout} s",
+            "traceback": [f"CellTimeoutError: the cell ran longer than {timeout} s"],
+        },
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
     died = None
     try:
         client.execute()
@@ -96,6 +116,7 @@ def execute(path: Path, timeout: int | None = None, kernel_name: str | None = No
     finally:
         try:
             from jupyter_core.utils import run_sync
+
             if km.has_kernel:
                 run_sync(km.shutdown_kernel)(now=True)
         except Exception:
@@ -132,16 +153,24 @@ def results(nb, died: str | None = None) -> list[Result]:
             elif cell.get("execution_count") is None and not cell.get("outputs"):
                 status = f"not run: {died}" if died else "not run"
             elif _stderr(cell):
-                status = ("failed: wrote to stderr (a graded test cell that writes to stderr scores 0): "
-                          + _first_lines(_stderr(cell), 1))
+                status = "failed: wrote to stderr (a graded test cell that writes to stderr scores 0): " + _first_lines(
+                    _stderr(cell), 1
+                )
             else:
                 status = "passed"
             out.append(Result(name, status, points))
         elif cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution") and grade_id:
             answered = "YOUR ANSWER HERE" not in cell.source and cell.source.strip() != ""
-            out.append(Result(grade_id, "written answer (graded by hand)" if answered else
-                              "written answer not written yet (graded by hand)", float(meta.get("points", 0) or 0),
-                              kind="written"))
+            out.append(
+                Result(
+                    grade_id,
+                    "written answer (graded by hand)"
+                    if answered
+                    else "written answer not written yet (graded by hand)",
+                    float(meta.get("points", 0) or 0),
+                    kind="written",
+                )
+            )
     if died and not executed_any:
         for r in out:
             if r.kind == "test":
@@ -159,7 +188,9 @@ def table(rows: list[Result]) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("notebook", nargs="?", help="path to your lesson notebook, e.g. lessons/03_layers/03_layers.ipynb")
+    parser.add_argument(
+        "notebook", nargs="?", help="path to your lesson notebook, e.g. lessons/03_layers/03_layers.ipynb"
+    )
     parser.add_argument("--lesson", metavar="ID", help="your copy of this lesson (fetched copy, else the release)")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 120)")
     course_model.add_arguments(parser)
@@ -182,10 +213,13 @@ def run(args) -> int:
         return 2
     try:
         import nbformat
+
         nbformat.read(str(path), as_version=4)
     except Exception as err:
-        print(f"check: {path} is not a readable notebook ({type(err).__name__}: {_first_lines(str(err), 1)})",
-              file=sys.stderr)
+        print(
+            f"check: {path} is not a readable notebook ({type(err).__name__}: {_first_lines(str(err), 1)})",
+            file=sys.stderr,
+        )
         return 2
     print(f"Running {path} in a fresh kernel (your file is not changed)...", flush=True)
     nb, died = execute(path, args.timeout)
@@ -199,7 +233,9 @@ def run(args) -> int:
     print()
     if died:
         print(f"The notebook stopped early: {died}.")
-    print(f"{len(passed)} of {len(tests)} exercises pass their visible tests "
-          f"({sum(r.points for r in passed):g} of {sum(r.points for r in tests):g} points at stake).")
+    print(
+        f"{len(passed)} of {len(tests)} exercises pass their visible tests "
+        f"({sum(r.points for r in passed):g} of {sum(r.points for r in tests):g} points at stake)."
+    )
     print("Hidden tests run when your notebook is graded: they may still fail, so test edge cases too.")
     return 0 if len(passed) == len(tests) else 1

@@ -5,6 +5,7 @@ Collects every lesson of ``solutions/`` (or the one named) into the course's sub
 submission replaces an older one; an unchanged one is left as it is), then prints one line per
 lesson: how many submissions the exchange holds, how many are new or updated, and for whom.
 """
+
 from __future__ import annotations
 
 import sys
@@ -62,13 +63,22 @@ def add_arguments(parser) -> None:
     lms = parser.add_argument_group("from an LMS download (a class without a server; see grader/lms/)")
     lms.add_argument("--from-zip", metavar="FILE", help="the LMS's bulk download of LESSON's submissions (a zip)")
     lms.add_argument("--lms", choices=("canvas", "moodle"), help="which LMS made the zip and the roster")
-    lms.add_argument("--roster", metavar="FILE",
-                     help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet")
-    lms.add_argument("--id-column", metavar="HEADER", default=None,
-                     help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
-                          "Moodle the local part of 'Email address')")
-    lms.add_argument("--timezone", metavar="TZ", default=None,
-                     help="time zone of the roster's times (Moodle's 'Last modified'; default: this computer's)")
+    lms.add_argument(
+        "--roster", metavar="FILE", help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet"
+    )
+    lms.add_argument(
+        "--id-column",
+        metavar="HEADER",
+        default=None,
+        help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
+        "Moodle the local part of 'Email address')",
+    )
+    lms.add_argument(
+        "--timezone",
+        metavar="TZ",
+        default=None,
+        help="time zone of the roster's times (Moodle's 'Last modified'; default: this computer's)",
+    )
     course_model.add_arguments(parser)
 
 
@@ -85,9 +95,14 @@ def run(args) -> int:
         return course_model.fail("collect", err)
     if args.from_zip or args.lms or args.roster:
         if not (args.lesson and args.from_zip and args.lms and args.roster):
-            return course_model.fail("collect", CourseError(
-                "collecting from an LMS needs LESSON, --from-zip FILE, --lms canvas|moodle and --roster FILE"))
+            return course_model.fail(
+                "collect",
+                CourseError(
+                    "collecting from an LMS needs LESSON, --from-zip FILE, --lms canvas|moodle and --roster FILE"
+                ),
+            )
         from grader.lms import collect as lms_collect
+
         return lms_collect.run(course, args)
     status, total = 0, 0
     for lesson in lessons:
@@ -97,12 +112,16 @@ def run(args) -> int:
             print(f"collect {lesson}: FAILED: {r['error']}", file=sys.stderr)
         if not r["in_exchange"]:
             if args.lesson:
-                print(f"collect {lesson}: no submissions in {course.exchange}"
-                      + (f" from {args.student}" if args.student else ""))
+                print(
+                    f"collect {lesson}: no submissions in {course.exchange}"
+                    + (f" from {args.student}" if args.student else "")
+                )
             continue
         total += len(r["new"]) + len(r["updated"])
-        line = (f"collect {lesson}: {len(r['in_exchange'])} student(s) submitted, "
-                f"{len(r['new'])} new, {len(r['updated'])} updated")
+        line = (
+            f"collect {lesson}: {len(r['in_exchange'])} student(s) submitted, "
+            f"{len(r['new'])} new, {len(r['updated'])} updated"
+        )
         changed = r["new"] + r["updated"]
         print(line + (f" ({_names(changed)})" if changed else ""))
     print(f"collect: {total} submission(s) new or updated in {course.relative(course.submitted)}")

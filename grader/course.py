@@ -22,6 +22,7 @@ exactly it, ``make clean`` removes exactly it, and ``.gitignore`` has one line f
     course = Course.load()                 # or Course.load("/path/to/course", ["Exchange.root=/srv/x"])
     course.exchange, course.gradebook_url, course.lessons(), course.submitted_notebook("ana", "03_layers")
 """
+
 from __future__ import annotations
 
 import os
@@ -88,12 +89,12 @@ class Course:
     # ----------------------------------------------------------------------------- loading
 
     @classmethod
-    def load(cls, course_dir: str | os.PathLike | None = None, overrides: list[str] | None = None) -> "Course":
+    def load(cls, course_dir: str | os.PathLike | None = None, overrides: list[str] | None = None) -> Course:
         root = course_root(course_dir)
         return cls(root=root, config=load_config(root, overrides), overrides=list(overrides or []))
 
     @classmethod
-    def from_args(cls, args) -> "Course":
+    def from_args(cls, args) -> Course:
         """The course named by the shared command-line options (see :func:`add_arguments`)."""
         return cls.load(getattr(args, "course_dir", None), getattr(args, "set", None))
 
@@ -262,11 +263,19 @@ class Course:
 
 def add_arguments(parser) -> None:
     """The options every command shares: ``--course-dir`` and ``--set``."""
-    parser.add_argument("--course-dir", metavar="PATH", default=None,
-                        help="the course folder (default: the current folder if it has nbgrader_config.py, "
-                             "else the repository)")
-    parser.add_argument("--set", metavar="SECTION.TRAIT=VALUE", action="append", default=[],
-                        help="override an nbgrader setting, e.g. --set Execute.timeout=30 (repeatable)")
+    parser.add_argument(
+        "--course-dir",
+        metavar="PATH",
+        default=None,
+        help="the course folder (default: the current folder if it has nbgrader_config.py, else the repository)",
+    )
+    parser.add_argument(
+        "--set",
+        metavar="SECTION.TRAIT=VALUE",
+        action="append",
+        default=[],
+        help="override an nbgrader setting, e.g. --set Execute.timeout=30 (repeatable)",
+    )
 
 
 def fail(command: str, err: Exception) -> int:

@@ -56,6 +56,7 @@ its PID namespace are killed when the worker process goes). A scheduler that dis
 every pending task: :func:`fan_out` raises :class:`SchedulerLost` after the results already
 received were written; the next run grades only what is missing.
 """
+
 from __future__ import annotations
 
 import base64
@@ -74,18 +75,37 @@ from pathlib import Path
 
 #: Environment variables of the instructor's process that configure the sandbox: sent with each
 #: lesson and set on the worker for the duration of a task (then restored).
-TASK_ENV = ("NNFS_UNSAFE", "NNFS_NOTEBOOK_TIMEOUT", "NNFS_SANDBOX_MEMORY", "NNFS_SANDBOX_CPU",
-            "NNFS_SANDBOX_NPROC", "NNFS_SANDBOX_FSIZE", "NNFS_KERNEL_THREADS")
+TASK_ENV = (
+    "NNFS_UNSAFE",
+    "NNFS_NOTEBOOK_TIMEOUT",
+    "NNFS_SANDBOX_MEMORY",
+    "NNFS_SANDBOX_CPU",
+    "NNFS_SANDBOX_NPROC",
+    "NNFS_SANDBOX_FSIZE",
+    "NNFS_KERNEL_THREADS",
+)
 SCHEDULER_ENV = "NNFS_DASK_SCHEDULER"
 #: The largest submission (all its files) a task carries.
 MAX_SUBMISSION_BYTES = int(os.environ.get("NNFS_MAX_SUBMISSION_BYTES", str(64 * 2**20)))
 #: Failure reasons caused by the grading machinery, not by the submission: graded again next run.
 RETRY_REASONS = ("grader error", "sandbox unavailable", "environment error", "worker died")
 #: nbgrader settings that name places on the instructor's machine: replaced in the scratch course.
-_PLACES = {"CourseDirectory": ("root", "source_directory", "release_directory", "submitted_directory",
-                               "autograded_directory", "feedback_directory", "solution_directory",
-                               "db_url", "student_id", "assignment_id", "notebook_id"),
-           "Exchange": ("root", "assignment_dir", "cache")}
+_PLACES = {
+    "CourseDirectory": (
+        "root",
+        "source_directory",
+        "release_directory",
+        "submitted_directory",
+        "autograded_directory",
+        "feedback_directory",
+        "solution_directory",
+        "db_url",
+        "student_id",
+        "assignment_id",
+        "notebook_id",
+    ),
+    "Exchange": ("root", "assignment_dir", "cache"),
+}
 
 
 class SchedulerLost(RuntimeError):
@@ -103,18 +123,28 @@ class LessonPackage:
     lesson: str
     course_id: str
     notebooks: list[str]
-    records: dict                     # the lesson's gradebook records (see lesson_records)
-    source_files: dict[str, bytes]    # the lesson's source folder, relative path -> bytes
-    config: dict                      # the course's nbgrader configuration, as plain data
+    records: dict  # the lesson's gradebook records (see lesson_records)
+    source_files: dict[str, bytes]  # the lesson's source folder, relative path -> bytes
+    config: dict  # the course's nbgrader configuration, as plain data
     env: dict[str, str] = field(default_factory=dict)
-    hide: list[str] = field(default_factory=list)   # instructor-side folders the kernel must not see
-    digest: str = ""                  # the lesson's version: its records and source files
+    hide: list[str] = field(default_factory=list)  # instructor-side folders the kernel must not see
+    digest: str = ""  # the lesson's version: its records and source files
 
     def __post_init__(self):
-        if not self.digest:   # the configuration is not part of it: after changing how grading works
-            self.digest = _digest(json.dumps(   # (timeouts, preprocessors), `autograde --force`
-                [self.lesson, self.course_id, self.notebooks, self.records,
-                 {k: _b64(v) for k, v in sorted(self.source_files.items())}], sort_keys=True, default=str))
+        if not self.digest:  # the configuration is not part of it: after changing how grading works
+            self.digest = _digest(
+                json.dumps(  # (timeouts, preprocessors), `autograde --force`
+                    [
+                        self.lesson,
+                        self.course_id,
+                        self.notebooks,
+                        self.records,
+                        {k: _b64(v) for k, v in sorted(self.source_files.items())},
+                    ],
+                    sort_keys=True,
+                    default=str,
+                )
+            )
 
 
 @dataclass
@@ -131,11 +161,11 @@ class Submission:
 class GradeResult:
     """What a task returns: the status and everything the instructor side writes."""
 
-    status: dict                               # a grader.status.SubmissionStatus as a dict
+    status: dict  # a grader.status.SubmissionStatus as a dict
     fingerprint: str = ""
-    timestamp: str | None = None               # the submission's time (naive UTC, ISO), nbgrader's
-    notebooks: dict = field(default_factory=dict)   # name -> {"grades", "comments", "late_penalty"}
-    files: dict[str, bytes] = field(default_factory=dict)   # the autograded folder
+    timestamp: str | None = None  # the submission's time (naive UTC, ISO), nbgrader's
+    notebooks: dict = field(default_factory=dict)  # name -> {"grades", "comments", "late_penalty"}
+    files: dict[str, bytes] = field(default_factory=dict)  # the autograded folder
     worker: str = ""
 
 
@@ -198,23 +228,46 @@ def lesson_records(gb, lesson: str) -> dict:
     assignment = gb.find_assignment(lesson)
     notebooks = []
     for nb in sorted(assignment.notebooks, key=lambda n: n.name):
-        notebooks.append({
-            "name": nb.name,
-            "grade_cells": sorted(({"name": c.name, "max_score": float(c.max_score), "cell_type": c.cell_type}
-                                   for c in nb.grade_cells), key=lambda c: c["name"]),
-            "solution_cells": sorted(c.name for c in nb.solution_cells),
-            "task_cells": sorted(({"name": c.name, "max_score": float(c.max_score), "cell_type": c.cell_type}
-                                  for c in nb.task_cells), key=lambda c: c["name"]),
-            "source_cells": sorted(({"name": c.name, "cell_type": c.cell_type, "locked": bool(c.locked),
-                                     "source": c.source, "checksum": c.checksum}
-                                    for c in nb.source_cells), key=lambda c: c["name"]),
-        })
+        notebooks.append(
+            {
+                "name": nb.name,
+                "grade_cells": sorted(
+                    (
+                        {"name": c.name, "max_score": float(c.max_score), "cell_type": c.cell_type}
+                        for c in nb.grade_cells
+                    ),
+                    key=lambda c: c["name"],
+                ),
+                "solution_cells": sorted(c.name for c in nb.solution_cells),
+                "task_cells": sorted(
+                    (
+                        {"name": c.name, "max_score": float(c.max_score), "cell_type": c.cell_type}
+                        for c in nb.task_cells
+                    ),
+                    key=lambda c: c["name"],
+                ),
+                "source_cells": sorted(
+                    (
+                        {
+                            "name": c.name,
+                            "cell_type": c.cell_type,
+                            "locked": bool(c.locked),
+                            "source": c.source,
+                            "checksum": c.checksum,
+                        }
+                        for c in nb.source_cells
+                    ),
+                    key=lambda c: c["name"],
+                ),
+            }
+        )
     duedate = assignment.duedate.isoformat() if assignment.duedate is not None else None
     return {"duedate": duedate, "notebooks": notebooks}
 
 
-def make_package(course, gb, lesson: str, env: dict[str, str] | None = None,
-                 hide: list[str] | None = None) -> LessonPackage:
+def make_package(
+    course, gb, lesson: str, env: dict[str, str] | None = None, hide: list[str] | None = None
+) -> LessonPackage:
     """The :class:`LessonPackage` of ``lesson`` from the course (grader.course.Course) and its gradebook."""
     records = lesson_records(gb, lesson)
     coursedir = course.coursedir()
@@ -224,9 +277,16 @@ def make_package(course, gb, lesson: str, env: dict[str, str] | None = None,
     for section, names in _PLACES.items():
         for name in names:
             config.get(section, {}).pop(name, None)
-    return LessonPackage(lesson=lesson, course_id=course.course_id,
-                         notebooks=[nb["name"] for nb in records["notebooks"]], records=records,
-                         source_files=files, config=config, env=dict(env or {}), hide=list(hide or []))
+    return LessonPackage(
+        lesson=lesson,
+        course_id=course.course_id,
+        notebooks=[nb["name"] for nb in records["notebooks"]],
+        records=records,
+        source_files=files,
+        config=config,
+        env=dict(env or {}),
+        hide=list(hide or []),
+    )
 
 
 def read_submission(course, student: str, lesson: str, package_digest: str) -> Submission | None:
@@ -237,7 +297,7 @@ def read_submission(course, student: str, lesson: str, package_digest: str) -> S
         return None
     try:
         files = read_folder(folder, coursedir.ignore, MAX_SUBMISSION_BYTES)
-    except ValueError as err:     # too large: the task reports it without carrying the files
+    except ValueError as err:  # too large: the task reports it without carrying the files
         files = {".nnfs-too-large": str(err).encode()}
     return Submission(student, lesson, files, fingerprint(package_digest, files))
 
@@ -245,7 +305,7 @@ def read_submission(course, student: str, lesson: str, package_digest: str) -> S
 # ---------------------------------------------------------------------------------------------
 # the task, on a worker
 
-_LOCK = threading.Lock()        # one grading at a time per worker process (nbgrader is not thread-safe)
+_LOCK = threading.Lock()  # one grading at a time per worker process (nbgrader is not thread-safe)
 _SCRATCH: dict[str, Path] = {}  # package digest -> its scratch course in this process
 _ALEMBIC_HEAD: list[str] = []
 
@@ -256,6 +316,7 @@ def scratch_base() -> Path:
         parent = None
         try:
             from distributed import get_worker
+
             parent = get_worker().local_directory
         except (ImportError, ValueError):
             pass
@@ -269,6 +330,7 @@ def _alembic_head() -> str:
         try:
             import nbgrader
             from alembic.script import ScriptDirectory
+
             head = ScriptDirectory(os.path.join(os.path.dirname(nbgrader.__file__), "alembic")).get_current_head()
         except Exception:  # the version only labels the scratch database
             head = "unknown"
@@ -310,7 +372,7 @@ def _create_gradebook(path: Path, package: LessonPackage) -> None:
 
     engine = create_engine(f"sqlite:///{path}", future=True)
     Base.metadata.create_all(engine)
-    with engine.begin() as conn:   # stamped here: nbgrader would run the `alembic` command for it
+    with engine.begin() as conn:  # stamped here: nbgrader would run the `alembic` command for it
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": _alembic_head()})
     engine.dispose()
@@ -324,17 +386,25 @@ def register_lesson(gb, lesson: str, records: dict) -> None:
     for nb in records["notebooks"]:
         gb.update_or_create_notebook(nb["name"], lesson)
         for cell in nb["grade_cells"]:
-            gb.update_or_create_grade_cell(cell["name"], nb["name"], lesson,
-                                           max_score=cell["max_score"], cell_type=cell["cell_type"])
+            gb.update_or_create_grade_cell(
+                cell["name"], nb["name"], lesson, max_score=cell["max_score"], cell_type=cell["cell_type"]
+            )
         for name in nb["solution_cells"]:
             gb.update_or_create_solution_cell(name, nb["name"], lesson)
         for cell in nb["task_cells"]:
-            gb.update_or_create_task_cell(cell["name"], nb["name"], lesson,
-                                          max_score=cell["max_score"], cell_type=cell["cell_type"])
+            gb.update_or_create_task_cell(
+                cell["name"], nb["name"], lesson, max_score=cell["max_score"], cell_type=cell["cell_type"]
+            )
         for cell in nb["source_cells"]:
-            gb.update_or_create_source_cell(cell["name"], nb["name"], lesson,
-                                            cell_type=cell["cell_type"], locked=cell["locked"],
-                                            source=cell["source"], checksum=cell["checksum"])
+            gb.update_or_create_source_cell(
+                cell["name"],
+                nb["name"],
+                lesson,
+                cell_type=cell["cell_type"],
+                locked=cell["locked"],
+                source=cell["source"],
+                checksum=cell["checksum"],
+            )
 
 
 @contextlib.contextmanager
@@ -377,10 +447,14 @@ def grade_submission(package: LessonPackage, submission: Submission) -> GradeRes
 
         from grader.status import SubmissionStatus
 
-        status = SubmissionStatus(student=submission.student, lesson=submission.lesson, kind="failed",
-                                  reason=f"grader error: {type(err).__name__}: {err}"[:300],
-                                  seconds=round(time.monotonic() - start, 3),
-                                  detail=traceback.format_exc()[-3000:])
+        status = SubmissionStatus(
+            student=submission.student,
+            lesson=submission.lesson,
+            kind="failed",
+            reason=f"grader error: {type(err).__name__}: {err}"[:300],
+            seconds=round(time.monotonic() - start, 3),
+            detail=traceback.format_exc()[-3000:],
+        )
         result = GradeResult(status=asdict(status))
     result.fingerprint = submission.fingerprint
     result.status["fingerprint"] = submission.fingerprint
@@ -391,6 +465,7 @@ def grade_submission(package: LessonPackage, submission: Submission) -> GradeRes
 def _worker_name() -> str:
     try:
         from distributed import get_worker
+
         return get_worker().address
     except (ImportError, ValueError):
         return f"pid {os.getpid()}"
@@ -409,8 +484,14 @@ def _grade(package: LessonPackage, submission: Submission, start: float) -> Grad
     student, lesson = submission.student, submission.lesson
 
     def done(kind: str, reason: str = "", **extra) -> GradeResult:
-        status = SubmissionStatus(student=student, lesson=lesson, kind=kind, reason=reason,
-                                  seconds=round(time.monotonic() - start, 3), **extra)
+        status = SubmissionStatus(
+            student=student,
+            lesson=lesson,
+            kind=kind,
+            reason=reason,
+            seconds=round(time.monotonic() - start, 3),
+            **extra,
+        )
         return GradeResult(status=asdict(status))
 
     if ".nnfs-too-large" in submission.files:
@@ -430,7 +511,9 @@ def _grade(package: LessonPackage, submission: Submission, start: float) -> Grad
         if missing:
             others = [p for p in present if p not in expected]
             if others:
-                return done("failed", f"misnamed notebook (submitted {', '.join(others)}; expected {', '.join(missing)})")
+                return done(
+                    "failed", f"misnamed notebook (submitted {', '.join(others)}; expected {', '.join(missing)})"
+                )
             return done("failed", f"missing notebook ({', '.join(missing)} not in the submission)")
         for name in expected:
             try:
@@ -466,15 +549,16 @@ def _grade(package: LessonPackage, submission: Submission, start: float) -> Grad
                         "comments": {c.name: c.auto_comment for c in snb.comments},
                         "late_penalty": snb.late_submission_penalty,
                     }
-                gb.remove_submission(lesson, student)   # the scratch gradebook keeps nothing
+                gb.remove_submission(lesson, student)  # the scratch gradebook keeps nothing
         late = seconds_late > 0
 
         flag_reasons: list[str] = []
         for name in notebooks:
             source = root / "source" / lesson / f"{name}.ipynb"
             try:
-                flag_reasons += flags.analyze_notebook(str(submitted / f"{name}.ipynb"),
-                                                       str(source) if source.exists() else None)
+                flag_reasons += flags.analyze_notebook(
+                    str(submitted / f"{name}.ipynb"), str(source) if source.exists() else None
+                )
             except Exception as err:  # a notebook we cannot analyse is itself suspicious
                 flag_reasons.append(f"{name}: could not be analysed ({type(err).__name__})")
 
@@ -531,9 +615,9 @@ class GradebookWriter:
     """Writes results into the real gradebook, the autograded folder and the status table."""
 
     def __init__(self, course):
-        from nbgrader.api import Gradebook
-
         import warnings
+
+        from nbgrader.api import Gradebook
 
         from grader.status import StatusStore
 
@@ -562,7 +646,7 @@ class GradebookWriter:
         from grader.status import SubmissionStatus
 
         status = SubmissionStatus.from_dict(result.status)
-        if status.kind == "missing":     # a student of the class all the same (export lists them)
+        if status.kind == "missing":  # a student of the class all the same (export lists them)
             _retrying(lambda: self._add_student(status.student))
         else:
             _retrying(lambda: self._write_grades(status, result))
@@ -586,7 +670,7 @@ class GradebookWriter:
             if status.graded:
                 kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
                 sub = gb.update_or_create_submission(status.lesson, status.student, **kwargs)
-            else:   # not gradable as submitted: no scores, and none left over from an earlier version
+            else:  # not gradable as submitted: no scores, and none left over from an earlier version
                 try:
                     sub = gb.find_submission(status.lesson, status.student)
                 except MissingEntry:
@@ -648,20 +732,29 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
         try:
             client = Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as err:
-            raise SchedulerLost(f"cannot reach the Dask scheduler at {scheduler} ({type(err).__name__}: {err}); "
-                                f"is `dask scheduler` running there?") from err
+            raise SchedulerLost(
+                f"cannot reach the Dask scheduler at {scheduler} ({type(err).__name__}: {err}); "
+                f"is `dask scheduler` running there?"
+            ) from err
         try:
-            n = len(client.scheduler_info(n_workers=-1)["workers"]) if _takes_n_workers(client) \
+            n = (
+                len(client.scheduler_info(n_workers=-1)["workers"])
+                if _takes_n_workers(client)
                 else len(client.scheduler_info()["workers"])
+            )
             yield client, f"scheduler {scheduler} ({n} worker(s) now)"
         finally:
             with contextlib.suppress(Exception):
                 client.close(timeout=5)
         return
     n = max(1, workers or local_workers())
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=":0" if _has_dashboard() else None,
-                           silence_logs=logging.ERROR)
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0" if _has_dashboard() else None,
+        silence_logs=logging.ERROR,
+    )
     client = Client(cluster)
     try:
         yield client, f"LocalCluster of {n} worker process(es)"
@@ -674,11 +767,13 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
 
 def _takes_n_workers(client) -> bool:
     import inspect
+
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 
 def _has_dashboard() -> bool:
     import importlib.util
+
     return importlib.util.find_spec("bokeh") is not None
 
 
@@ -697,6 +792,7 @@ def dashboard(client) -> str | None:
 def probe_workers(client) -> dict[str, tuple[bool, str]]:
     """worker address -> (bubblewrap works there, why)."""
     from grader import sandbox
+
     return client.run(sandbox.available)
 
 
@@ -709,8 +805,11 @@ def fan_out(client, packages: dict[str, LessonPackage], submissions: list[Submis
     from distributed import as_completed
     from distributed.client import FutureCancelledError
 
-    lesson_futures = {name: client.submit(_identity, pkg, key=f"lesson-{name}-{pkg.digest[:16]}", pure=False)
-                      for name, pkg in packages.items() if any(s.lesson == name for s in submissions)}
+    lesson_futures = {
+        name: client.submit(_identity, pkg, key=f"lesson-{name}-{pkg.digest[:16]}", pure=False)
+        for name, pkg in packages.items()
+        if any(s.lesson == name for s in submissions)
+    }
     futures = {}
     for sub in submissions:
         key = f"grade-{sub.lesson}-{sub.student}-{sub.fingerprint[:12]}"
@@ -723,7 +822,7 @@ def fan_out(client, packages: dict[str, LessonPackage], submissions: list[Submis
                 result = future.result()
             except (FutureCancelledError, *_cancelled_errors()) as err:
                 raise SchedulerLost(_lost_message(client, err)) from err
-            except Exception as err:   # e.g. KilledWorker: the task killed workers again and again
+            except Exception as err:  # e.g. KilledWorker: the task killed workers again and again
                 on_result(_infrastructure_failure(sub, err))
                 continue
             on_result(result)
@@ -735,6 +834,7 @@ def fan_out(client, packages: dict[str, LessonPackage], submissions: list[Submis
 def _cancelled_errors() -> tuple[type, ...]:
     import asyncio
     import concurrent.futures
+
     return (asyncio.CancelledError, concurrent.futures.CancelledError)
 
 
@@ -751,8 +851,11 @@ def _infrastructure_failure(sub: Submission, err: Exception) -> GradeResult:
     from grader.status import SubmissionStatus
 
     name = type(err).__name__
-    reason = "grader error: worker died while grading it, again and again" if name == "KilledWorker" \
+    reason = (
+        "grader error: worker died while grading it, again and again"
+        if name == "KilledWorker"
         else f"grader error: {name}: {err}"
+    )
     status = SubmissionStatus(student=sub.student, lesson=sub.lesson, kind="failed", reason=reason[:300])
     return GradeResult(status=asdict(status), fingerprint=sub.fingerprint)
 
@@ -766,6 +869,21 @@ def needs_grading(status, fingerprint_: str, autograded_exists: bool) -> bool:
     return status.graded and not autograded_exists
 
 
-__all__ = ["LessonPackage", "Submission", "GradeResult", "SchedulerLost", "GradebookWriter", "connect",
-           "fan_out", "grade_submission", "make_package", "read_submission", "fingerprint", "needs_grading",
-           "dashboard", "probe_workers", "local_workers", "task_environment"]
+__all__ = [
+    "LessonPackage",
+    "Submission",
+    "GradeResult",
+    "SchedulerLost",
+    "GradebookWriter",
+    "connect",
+    "fan_out",
+    "grade_submission",
+    "make_package",
+    "read_submission",
+    "fingerprint",
+    "needs_grading",
+    "dashboard",
+    "probe_workers",
+    "local_workers",
+    "task_environment",
+]

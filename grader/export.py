@@ -16,6 +16,7 @@ student then lesson::
 
 :func:`export_rows` returns the same rows as dicts, for colleagues' reports and benchmarks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -81,8 +82,15 @@ def export_rows(course: Course | Path | str | None = None, overrides: list[str] 
                     else:
                         label = "failed: not autograded (no autograded notebook; run python -m grader autograde)"
                         score = None
-                rows.append({"student_id": student, "lesson": lesson, "score": _fmt(score),
-                             "max_score": _fmt(max_score), "status": label})
+                rows.append(
+                    {
+                        "student_id": student,
+                        "lesson": lesson,
+                        "score": _fmt(score),
+                        "max_score": _fmt(max_score),
+                        "status": label,
+                    }
+                )
     return rows
 
 
@@ -94,20 +102,38 @@ def write_csv(rows: list[dict], out) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("lesson", nargs="?", metavar="LESSON", help="with --lms: the lesson whose scores go to the LMS")
-    parser.add_argument("--output", "-o", default=None, metavar="PATH",
-                        help="CSV file to write ('-' for stdout; default state/grades.csv in the course)")
+    parser.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        metavar="PATH",
+        help="CSV file to write ('-' for stdout; default state/grades.csv in the course)",
+    )
     lms = parser.add_argument_group("to an LMS (a class without a server; see grader/lms/)")
     lms.add_argument("--lms", choices=("canvas", "moodle"), help="write LESSON's scores into this LMS's own CSV")
-    lms.add_argument("--roster", metavar="FILE",
-                     help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet")
-    lms.add_argument("--column", metavar="HEADER", default=None,
-                     help="the column to fill (default: Canvas the assignment column naming LESSON, Moodle 'Grade')")
+    lms.add_argument(
+        "--roster", metavar="FILE", help="Canvas: the gradebook CSV export; Moodle: the assignment's grading worksheet"
+    )
+    lms.add_argument(
+        "--column",
+        metavar="HEADER",
+        default=None,
+        help="the column to fill (default: Canvas the assignment column naming LESSON, Moodle 'Grade')",
+    )
     lms.add_argument("--out", metavar="FILE", default=None, help="where to write the filled copy of the roster")
-    lms.add_argument("--id-column", metavar="HEADER", default=None,
-                     help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
-                          "Moodle the local part of 'Email address')")
-    lms.add_argument("--feedback-zip", metavar="FILE", default=None,
-                     help="also pack LESSON's feedback pages into FILE the way the LMS takes them back")
+    lms.add_argument(
+        "--id-column",
+        metavar="HEADER",
+        default=None,
+        help="roster column holding the course's student ids (default: Canvas 'SIS Login ID', "
+        "Moodle the local part of 'Email address')",
+    )
+    lms.add_argument(
+        "--feedback-zip",
+        metavar="FILE",
+        default=None,
+        help="also pack LESSON's feedback pages into FILE the way the LMS takes them back",
+    )
     course_model.add_arguments(parser)
 
 
@@ -118,13 +144,15 @@ def run(args) -> int:
         return course_model.fail("export", err)
     if args.lms or args.roster or args.feedback_zip:
         if not (args.lesson and args.lms and args.roster):
-            return course_model.fail("export", CourseError("exporting to an LMS needs LESSON, --lms canvas|moodle "
-                                                           "and --roster FILE"))
+            return course_model.fail(
+                "export", CourseError("exporting to an LMS needs LESSON, --lms canvas|moodle and --roster FILE")
+            )
         try:
             course.check_lesson(args.lesson)
         except CourseError as err:
             return course_model.fail("export", err)
         from grader.lms import grades
+
         return grades.run(course, args)
     if args.lesson:
         return course_model.fail("export", CourseError("LESSON is only used with --lms (the CSV holds every lesson)"))
@@ -138,5 +166,8 @@ def run(args) -> int:
     write_csv(rows, buffer)
     path.write_text(buffer.getvalue())
     problems = sum(1 for r in rows if r["status"].startswith(("failed", "flagged")))
-    print(f"wrote {len(rows)} row(s) to {path}" + (f" ({problems} failed or flagged: see the status column)" if problems else ""))
+    print(
+        f"wrote {len(rows)} row(s) to {path}"
+        + (f" ({problems} failed or flagged: see the status column)" if problems else "")
+    )
     return 0

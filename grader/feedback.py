@@ -12,6 +12,7 @@ For each lesson (default: every lesson in ``solutions/`` with autograded submiss
 3. ``nbgrader release_feedback`` puts the clean pages in the exchange, where students fetch them
    with ``nbgrader fetch_feedback`` (or the Assignments panel).
 """
+
 from __future__ import annotations
 
 import copy
@@ -63,8 +64,9 @@ def _student_text(notebook: Path) -> str:
         cells = json.loads(notebook.read_text()).get("cells", [])
     except (OSError, ValueError):
         return ""
-    return "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list)
-                     else c.get("source", "") for c in cells)
+    return "\n".join(
+        "".join(c.get("source", "")) if isinstance(c.get("source"), list) else c.get("source", "") for c in cells
+    )
 
 
 def autograded_students(course: Course, lesson: str, student: str | None = None) -> list[str]:
@@ -119,8 +121,15 @@ def feedback(course: Course, lesson: str, student: str | None = None, release: b
     from grader.release import nbgrader
 
     students = autograded_students(course, lesson, student)
-    result = {"lesson": lesson, "students": len(students), "pages": 0, "released": 0,
-              "withheld": {}, "unreleasable": [], "errors": []}
+    result = {
+        "lesson": lesson,
+        "students": len(students),
+        "pages": 0,
+        "released": 0,
+        "withheld": {},
+        "unreleasable": [],
+        "errors": [],
+    }
     if not students:
         return result
     try:
@@ -134,8 +143,13 @@ def feedback(course: Course, lesson: str, student: str | None = None, release: b
     result["pages"] = len(clean) + len(leaking)
     # release_feedback needs timestamp.txt and submission_secret.txt (what collect brings from the
     # exchange): nbgrader stops on the first student without them; release the others one by one.
-    stamped = sorted({p.parent.parent.name for p in clean
-                      if all((p.parent / f).is_file() for f in ("timestamp.txt", "submission_secret.txt"))})
+    stamped = sorted(
+        {
+            p.parent.parent.name
+            for p in clean
+            if all((p.parent / f).is_file() for f in ("timestamp.txt", "submission_secret.txt"))
+        }
+    )
     result["unreleasable"] = sorted({p.parent.parent.name for p in clean} - set(stamped))
     if not release or not stamped:
         return result
@@ -144,8 +158,7 @@ def feedback(course: Course, lesson: str, student: str | None = None, release: b
         argv = ["release_feedback", lesson] + ([f"--student={target}"] if target else [])
         run = nbgrader(*argv, *course.nbgrader_argv(), cwd=course.root, check=False)
         if run.returncode != 0:
-            result["errors"].append(f"nbgrader {' '.join(argv)} failed ({run.returncode}):\n"
-                                    f"{run.stderr[-3000:]}")
+            result["errors"].append(f"nbgrader {' '.join(argv)} failed ({run.returncode}):\n{run.stderr[-3000:]}")
     if not result["errors"]:
         result["released"] = sum(1 for p in clean if p.parent.parent.name in stamped)
     return result
@@ -171,17 +184,24 @@ def run(args) -> int:
     for lesson in lessons:
         r = feedback(course, lesson, args.student, release=not args.no_release)
         if not r["students"]:
-            print(f"feedback {lesson}: no autograded submissions"
-                  + (f" for {args.student}" if args.student else "") + ", skipped")
+            print(
+                f"feedback {lesson}: no autograded submissions"
+                + (f" for {args.student}" if args.student else "")
+                + ", skipped"
+            )
             continue
-        print(f"feedback {lesson}: {r['pages']} page(s) for {r['students']} student(s), "
-              f"{r['released']} released to {course.exchange}, {len(r['withheld'])} withheld")
+        print(
+            f"feedback {lesson}: {r['pages']} page(s) for {r['students']} student(s), "
+            f"{r['released']} released to {course.exchange}, {len(r['withheld'])} withheld"
+        )
         for page, lines in r["withheld"].items():
             status = 1
             print(f"  WITHHELD {page}: shows hidden test line(s) {lines[:3]}; page deleted", file=sys.stderr)
         if r["unreleasable"]:
-            print(f"  not released (not collected from the exchange: no timestamp.txt/submission_secret.txt): "
-                  f"{', '.join(r['unreleasable'])}")
+            print(
+                f"  not released (not collected from the exchange: no timestamp.txt/submission_secret.txt): "
+                f"{', '.join(r['unreleasable'])}"
+            )
         for error in r["errors"]:
             status = 1
             print(f"  ERROR {error}", file=sys.stderr)

@@ -28,36 +28,129 @@ Flagged:
   (:class:`grader.preprocessors.RestoreCellMetadata`), the attempt is flagged;
 * code that does not parse is not flagged (it fails on its own).
 """
+
 from __future__ import annotations
 
 import ast
 import json
 from pathlib import Path
 
-HOOKS = {"__eq__", "__ne__", "__bool__", "__array__", "__array_ufunc__", "__array_function__",
-         "__array_interface__", "__array_priority__", "__instancecheck__", "__subclasscheck__"}
-FORBIDDEN_MODULES = {
-    "ctypes": "imports ctypes", "gc": "imports gc", "builtins": "imports builtins",
-    "subprocess": "imports subprocess", "signal": "imports signal", "importlib": "imports importlib",
-    "pty": "imports pty", "multiprocessing": "imports multiprocessing", "socket": "imports socket",
-    "inspect": "imports inspect", "sqlite3": "imports sqlite3", "_thread": "imports _thread",
+HOOKS = {
+    "__eq__",
+    "__ne__",
+    "__bool__",
+    "__array__",
+    "__array_ufunc__",
+    "__array_function__",
+    "__array_interface__",
+    "__array_priority__",
+    "__instancecheck__",
+    "__subclasscheck__",
 }
-PROCESS_CALLS = {"system", "popen", "_exit", "kill", "killpg", "fork", "forkpty", "abort",
-                 "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe",
-                 "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp",
-                 "spawnvpe", "posix_spawn", "posix_spawnp", "setrlimit"}
-FILE_CALLS = {"open", "remove", "unlink", "rename", "replace", "rmdir", "removedirs", "makedirs",
-              "mkdir", "listdir", "scandir", "walk", "chmod", "chown", "symlink", "link", "rmtree",
-              "copy", "copyfile", "copy2", "copytree", "move", "Path", "load", "loadtxt", "save",
-              "savetxt", "fromfile", "genfromtxt", "read_text", "write_text", "glob"}
-DYNAMIC = {"exec": "calls exec()", "eval": "calls eval()", "compile": "calls compile()",
-           "__import__": "calls __import__()", "globals": "uses globals()", "vars": "uses vars()",
-           "get_ipython": "uses get_ipython() (IPython hooks)",
-           "setattr": None, "delattr": None}
+FORBIDDEN_MODULES = {
+    "ctypes": "imports ctypes",
+    "gc": "imports gc",
+    "builtins": "imports builtins",
+    "subprocess": "imports subprocess",
+    "signal": "imports signal",
+    "importlib": "imports importlib",
+    "pty": "imports pty",
+    "multiprocessing": "imports multiprocessing",
+    "socket": "imports socket",
+    "inspect": "imports inspect",
+    "sqlite3": "imports sqlite3",
+    "_thread": "imports _thread",
+}
+PROCESS_CALLS = {
+    "system",
+    "popen",
+    "_exit",
+    "kill",
+    "killpg",
+    "fork",
+    "forkpty",
+    "abort",
+    "execv",
+    "execve",
+    "execl",
+    "execle",
+    "execlp",
+    "execlpe",
+    "execvp",
+    "execvpe",
+    "spawnl",
+    "spawnle",
+    "spawnlp",
+    "spawnlpe",
+    "spawnv",
+    "spawnve",
+    "spawnvp",
+    "spawnvpe",
+    "posix_spawn",
+    "posix_spawnp",
+    "setrlimit",
+}
+FILE_CALLS = {
+    "open",
+    "remove",
+    "unlink",
+    "rename",
+    "replace",
+    "rmdir",
+    "removedirs",
+    "makedirs",
+    "mkdir",
+    "listdir",
+    "scandir",
+    "walk",
+    "chmod",
+    "chown",
+    "symlink",
+    "link",
+    "rmtree",
+    "copy",
+    "copyfile",
+    "copy2",
+    "copytree",
+    "move",
+    "Path",
+    "load",
+    "loadtxt",
+    "save",
+    "savetxt",
+    "fromfile",
+    "genfromtxt",
+    "read_text",
+    "write_text",
+    "glob",
+}
+DYNAMIC = {
+    "exec": "calls exec()",
+    "eval": "calls eval()",
+    "compile": "calls compile()",
+    "__import__": "calls __import__()",
+    "globals": "uses globals()",
+    "vars": "uses vars()",
+    "get_ipython": "uses get_ipython() (IPython hooks)",
+    "setattr": None,
+    "delattr": None,
+}
 BUILTIN_NAMES = {"__builtins__", "builtins"}
 # Library names a student may use without importing them in the same cell.
-LIBRARY_NAMES = {"np", "numpy", "nnlib", "torch", "math", "sys", "os", "random", "scipy", "plt",
-                 "matplotlib", "testing"}
+LIBRARY_NAMES = {
+    "np",
+    "numpy",
+    "nnlib",
+    "torch",
+    "math",
+    "sys",
+    "os",
+    "random",
+    "scipy",
+    "plt",
+    "matplotlib",
+    "testing",
+}
 
 
 def _dotted(node) -> str | None:
@@ -98,9 +191,9 @@ def _suspicious_path(node, consts: dict | None = None) -> str | None:
 
 class _Visitor(ast.NodeVisitor):
     def __init__(self, protected: dict[str, str]):
-        self.protected = protected   # names bound by the locked cells -> what they were bound to
+        self.protected = protected  # names bound by the locked cells -> what they were bound to
         self.imported: dict[str, str] = {}
-        self.consts: dict[str, str] = {}   # name -> string literal last assigned to it
+        self.consts: dict[str, str] = {}  # name -> string literal last assigned to it
         self.reasons: list[str] = []
 
     def flag(self, text: str) -> None:
@@ -184,8 +277,13 @@ class _Visitor(ast.NodeVisitor):
             if isinstance(t, ast.Name):
                 if isinstance(node.value, (ast.Constant, ast.JoinedStr)):
                     value = node.value
-                    text = value.value if isinstance(value, ast.Constant) else "".join(
-                        v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                    text = (
+                        value.value
+                        if isinstance(value, ast.Constant)
+                        else "".join(
+                            v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                        )
+                    )
                     if isinstance(text, str):
                         self.consts[t.id] = text
                 else:
@@ -263,8 +361,17 @@ class _Visitor(ast.NodeVisitor):
             self.flag("uses subprocess")
         elif full.startswith("signal."):
             self.flag("uses signal")
-        if node.attr in ("__dict__", "__globals__", "__code__", "__closure__", "__builtins__",
-                         "__subclasses__", "f_globals", "f_locals", "f_back"):
+        if node.attr in (
+            "__dict__",
+            "__globals__",
+            "__code__",
+            "__closure__",
+            "__builtins__",
+            "__subclasses__",
+            "f_globals",
+            "f_locals",
+            "f_back",
+        ):
             self.flag(f"uses .{node.attr}")
         self.generic_visit(node)
 
@@ -282,7 +389,9 @@ class _Visitor(ast.NodeVisitor):
             elif root in BUILTIN_NAMES or self._is_library(root):
                 self.flag(f"calls {func.id}() on {_dotted(target) or root} (an imported module or object)")
         if name in FILE_CALLS:
-            for arg in list(node.args[:2]) + [k.value for k in node.keywords if k.arg in ("file", "path", "src", "dst", "fname")]:
+            for arg in list(node.args[:2]) + [
+                k.value for k in node.keywords if k.arg in ("file", "path", "src", "dst", "fname")
+            ]:
                 path = _suspicious_path(arg, self.consts)
                 if path is not None:
                     self.flag(f"{name}() of a path outside the working folder: {path!r}")
@@ -374,8 +483,11 @@ def metadata_changes(submitted: dict, source: dict) -> list[str]:
                 reasons.append(f"cell {grade_id or '?'}: nbgrader metadata on a cell the lesson does not have")
             continue
         mine, theirs = _role(cell), roles[grade_id]
-        changed = [f"{k} {theirs.get(k)!r} -> {mine.get(k)!r}" for k in (*_ROLE_KEYS, "cell_type")
-                   if mine.get(k) != theirs.get(k)]
+        changed = [
+            f"{k} {theirs.get(k)!r} -> {mine.get(k)!r}"
+            for k in (*_ROLE_KEYS, "cell_type")
+            if mine.get(k) != theirs.get(k)
+        ]
         if changed:
             reasons.append(f"cell {grade_id}: nbgrader metadata edited ({', '.join(changed)})")
     return reasons
@@ -388,6 +500,7 @@ def analyze_notebook(submitted, source=None) -> list[str]:
     notebook (solutions/<id>/<id>.ipynb). Cells identical to a source cell are not analysed;
     names imported by the source's locked cells are protected.
     """
+
     def load(nb):
         if nb is None or isinstance(nb, dict):
             return nb
@@ -397,8 +510,15 @@ def analyze_notebook(submitted, source=None) -> list[str]:
     source_texts = {_text(c).strip() for c in _cells(src)} if src else set()
     # nbgrader puts the instructor's text back into locked cells (tests, setup) before running
     # them: whatever a submission has there never runs.
-    locked_ids = {((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
-                  for c in _cells(src) if _is_locked_source_cell(c)} if src else set()
+    locked_ids = (
+        {
+            ((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+            for c in _cells(src)
+            if _is_locked_source_cell(c)
+        }
+        if src
+        else set()
+    )
     locked_ids.discard(None)
     protected = protected_names([_text(c) for c in _cells(src) if _is_locked_source_cell(c)]) if src else {}
     reasons: list[str] = []

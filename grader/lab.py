@@ -22,6 +22,7 @@ What it does, and why (``make lab`` runs ``python -m grader setup`` first):
   (and opens it unless ``--no-browser``) instead of starting a second server.
 - The server listens on 127.0.0.1 only, with a random token printed in the address.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,10 +51,12 @@ LAB_OVERRIDES = {
 }
 
 #: What a student's JupyterLab leaves out: nbgrader's instructor plugins and server extensions.
-INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:course-list")
-INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
-                                "nbgrader.server_extensions.course_list")
+INSTRUCTOR_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+)
+INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 
 
 def _write(path: Path, text: str) -> None:
@@ -78,10 +81,11 @@ def write_role_config(course: Course, role: str) -> Path:
     student = role == "student"
     disabled = {plugin: True for plugin in INSTRUCTOR_PLUGINS} if student else {}
     extensions = {name: not student for name in INSTRUCTOR_SERVER_EXTENSIONS}
-    _write(folder / "labconfig" / "page_config.json",
-           json.dumps({"disabledExtensions": disabled}, indent=2) + "\n")
-    _write(folder / "jupyter_server_config.json",
-           json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2) + "\n")
+    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": disabled}, indent=2) + "\n")
+    _write(
+        folder / "jupyter_server_config.json",
+        json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2) + "\n",
+    )
     return folder
 
 
@@ -111,7 +115,9 @@ def server_env(course: Course, role: str = "student", base: dict | None = None) 
 def server_command(course: Course, port: int = 8888, open_browser: bool = False) -> list[str]:
     """The `jupyter lab` command line for ``course`` (token comes from JUPYTER_TOKEN)."""
     return [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--ServerApp.ip={HOST}",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -177,16 +183,22 @@ def wait_ready(process: subprocess.Popen, base_url: str, token: str, timeout: fl
 
 def banner(url: str, role: str = "student") -> str:
     line = "=" * min(max(len(url), 40), 100)
-    return (f"\n{line}\n JupyterLab for nn-from-scratch ({role}) is running. Open this address in your browser:\n\n"
-            f" {url}\n\n Stop it with Ctrl+C in this terminal.\n{line}\n")
+    return (
+        f"\n{line}\n JupyterLab for nn-from-scratch ({role}) is running. Open this address in your browser:\n\n"
+        f" {url}\n\n Stop it with Ctrl+C in this terminal.\n{line}\n"
+    )
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--port", type=int, default=8888,
-                        help="port to listen on (the next free one when taken; default 8888)")
+    parser.add_argument(
+        "--port", type=int, default=8888, help="port to listen on (the next free one when taken; default 8888)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="do not open a web browser")
-    parser.add_argument("--instructor", action="store_true",
-                        help="with the instructor's tools (Formgrader, Create Assignment, course list)")
+    parser.add_argument(
+        "--instructor",
+        action="store_true",
+        help="with the instructor's tools (Formgrader, Create Assignment, course list)",
+    )
     course_model.add_arguments(parser)
 
 
@@ -202,8 +214,11 @@ def run(args) -> int:
     existing = running_server(course)
     if existing is not None:
         url = f"{existing['url'].rstrip('/')}{path}?token={existing.get('token', '')}"
-        print(banner(url).replace("is running.", f"is already running (process {existing.get('pid')}).")
-              .replace("Ctrl+C in this terminal", "Ctrl+C in the terminal that started it"))
+        print(
+            banner(url)
+            .replace("is running.", f"is already running (process {existing.get('pid')}).")
+            .replace("Ctrl+C in this terminal", "Ctrl+C in the terminal that started it")
+        )
         if not args.no_browser:
             webbrowser.open(url)
         return 0

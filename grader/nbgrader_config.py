@@ -21,6 +21,7 @@ Autograding sandbox (grader/sandbox.py):
   NNFS_SANDBOX_FSIZE   largest file a kernel may write    (default 256M)
   NNFS_SANDBOX_HIDE    extra folders to hide, os.pathsep-separated
 """
+
 import os
 import sys
 
@@ -84,8 +85,9 @@ c.CourseDirectory.release_directory = "lessons"
 c.CourseDirectory.submitted_directory = os.path.join(STATE, "submitted")
 c.CourseDirectory.autograded_directory = os.path.join(STATE, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(STATE, "feedback")
-c.CourseDirectory.db_url = deployment("CourseDirectory", "db_url", "NNFS_DB_URL",
-                                      "sqlite:///" + os.path.join(STATE, "gradebook.db"))
+c.CourseDirectory.db_url = deployment(
+    "CourseDirectory", "db_url", "NNFS_DB_URL", "sqlite:///" + os.path.join(STATE, "gradebook.db")
+)
 
 # SQLAlchemy 2.1 maps a plain postgresql:// URL to the psycopg 3 driver; the course installs
 # psycopg2 (psycopg2-binary): name it explicitly unless psycopg 3 is there.
@@ -93,7 +95,7 @@ if c.CourseDirectory.db_url.startswith("postgresql://"):
     import importlib.util
 
     if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
-        c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len("postgresql://"):]
+        c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len("postgresql://") :]
 
 c.Exchange.root = deployment("Exchange", "root", "NNFS_EXCHANGE", os.path.join(STATE, "exchange"))
 
@@ -117,7 +119,8 @@ c.Execute.interrupt_on_timeout = True
 # Where the Assignments panel (a student's Fetch) puts fetched lessons and feedback. Absolute, since
 # the panel changes into it; a relative NNFS_ASSIGNMENT_DIR is taken from the course root.
 c.Exchange.assignment_dir = os.path.join(
-    ROOT, deployment("Exchange", "assignment_dir", "NNFS_ASSIGNMENT_DIR", os.path.join(STATE, "student")))
+    ROOT, deployment("Exchange", "assignment_dir", "NNFS_ASSIGNMENT_DIR", os.path.join(STATE, "student"))
+)
 
 # Before grading, every cell's nbgrader role (grade/solution/locked/points) is restored from the
 # gradebook: edited cell metadata never changes what is graded or how much it is worth.

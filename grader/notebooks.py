@@ -18,6 +18,7 @@ Inside an answer cell the solution sits between ``### BEGIN SOLUTION`` / ``### E
 inside a test cell the hidden tests sit between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``.
 A markdown ``explain`` cell holds the model answer; nbgrader replaces it with "YOUR ANSWER HERE".
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ def _parse_marker(line: str, where: str) -> tuple[str, str | None, dict]:
         if "=" in word:
             key, value = word.split("=", 1)
             if key not in _OPTIONS:
-                raise SourceError(f"{where}: unknown option {key!r} in cell marker {line!r} "
-                                  f"(known: {', '.join(sorted(_OPTIONS))})")
+                raise SourceError(
+                    f"{where}: unknown option {key!r} in cell marker {line!r} (known: {', '.join(sorted(_OPTIONS))})"
+                )
             options[key] = value
         elif word in _ROLES and role is None:
             role = word
@@ -104,10 +106,14 @@ def _check_regions(source: str, region: str, where: str) -> None:
             inside = True
         elif marker == f"### END {region}":
             if not inside:
-                raise SourceError(f"{where}: unbalanced {region} markers: ### END {region} without a ### BEGIN {region} before it")
+                raise SourceError(
+                    f"{where}: unbalanced {region} markers: ### END {region} without a ### BEGIN {region} before it"
+                )
             inside = False
     if inside:
-        raise SourceError(f"{where}: unbalanced {region} markers: ### BEGIN {region} is never ended by ### END {region}")
+        raise SourceError(
+            f"{where}: unbalanced {region} markers: ### BEGIN {region} is never ended by ### END {region}"
+        )
 
 
 def _points(options: dict, where: str) -> float:

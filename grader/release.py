@@ -5,6 +5,7 @@ from ``solutions/<id>/`` (the suite regenerates and compares). ``--no-exchange``
 regenerating ``lessons/`` (what a course author runs after editing a source). The exchange is the
 course configuration's ``Exchange.root`` (:mod:`grader.course`).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,7 @@ from grader.notebooks import build, check_lesson_ids
 def nbgrader(*argv: str, cwd: Path, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run an nbgrader command with this environment's nbgrader, from the course root ``cwd``."""
     command = [sys.executable, "-m", "nbgrader", *argv]
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if check and result.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(argv)}` failed ({result.returncode}):\n{result.stderr[-4000:]}")
     return result
@@ -45,8 +45,11 @@ def release_to_exchange(course: Course, lesson: str) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids (default: all)")
-    parser.add_argument("--no-exchange", action="store_true",
-                        help="only rebuild solutions/ and lessons/, do not release to the exchange")
+    parser.add_argument(
+        "--no-exchange",
+        action="store_true",
+        help="only rebuild solutions/ and lessons/, do not release to the exchange",
+    )
     course_model.add_arguments(parser)
 
 

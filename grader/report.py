@@ -10,6 +10,7 @@ Printed as a table, and saved under ``state/reports/``: ``<lesson>.csv`` (one ro
 exercise) and ``<lesson>.png`` (pass rates per exercise, partial and failed stacked on top).
 Default: every lesson of ``solutions/`` that has submissions in the gradebook.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,20 @@ from grader import course as course_model
 from grader.course import Course, CourseError
 
 TOP_FAILURES = 3
-FIELDS = ["lesson", "exercise", "test_cell", "points", "submissions", "passed", "partial", "failed",
-          "ungraded", "pass_rate", "mean_score", "top_failures"]
+FIELDS = [
+    "lesson",
+    "exercise",
+    "test_cell",
+    "points",
+    "submissions",
+    "passed",
+    "partial",
+    "failed",
+    "ungraded",
+    "pass_rate",
+    "mean_score",
+    "top_failures",
+]
 
 
 def failure_message(outputs: list[dict]) -> str | None:
@@ -66,12 +79,12 @@ def lesson_stats(course: Course, lesson: str) -> list[dict]:
             tests = [cell for cell in notebook.grade_cells if cell.cell_type == "code"]
             order = {cell.name: i for i, cell in enumerate(notebook.source_cells)}
             tests.sort(key=lambda cell: order.get(cell.name, len(order)))
-            stats = {cell.name: {"points": float(cell.max_score), "scores": [], "failures": Counter()}
-                     for cell in tests}
+            stats = {
+                cell.name: {"points": float(cell.max_score), "scores": [], "failures": Counter()} for cell in tests
+            }
             for submitted in notebook.submissions:
                 student = submitted.student.id
-                failures = _notebook_failures(
-                    course.autograded / student / lesson / f"{notebook.name}.ipynb")
+                failures = _notebook_failures(course.autograded / student / lesson / f"{notebook.name}.ipynb")
                 for grade in submitted.grades:
                     if grade.name not in stats:
                         continue
@@ -85,7 +98,7 @@ def lesson_stats(course: Course, lesson: str) -> list[dict]:
                 full = s["points"]
                 row = {
                     "lesson": lesson,
-                    "exercise": cell.name[len("test_"):] if cell.name.startswith("test_") else cell.name,
+                    "exercise": cell.name[len("test_") :] if cell.name.startswith("test_") else cell.name,
                     "test_cell": cell.name,
                     "points": full,
                     "submissions": len(s["scores"]),
@@ -108,9 +121,20 @@ def _top(failures: list[tuple[str, int]]) -> str:
 
 def format_table(rows: list[dict]) -> str:
     headers = ["exercise", "pts", "n", "passed", "partial", "failed", "ungraded", "pass rate", "most common failures"]
-    body = [[r["exercise"], f"{r['points']:g}", str(r["submissions"]), str(r["passed"]), str(r["partial"]),
-             str(r["failed"]), str(r["ungraded"]), f"{100 * r['pass_rate']:.0f}%",
-             _top(r["failures"]) or "-"] for r in rows]
+    body = [
+        [
+            r["exercise"],
+            f"{r['points']:g}",
+            str(r["submissions"]),
+            str(r["passed"]),
+            str(r["partial"]),
+            str(r["failed"]),
+            str(r["ungraded"]),
+            f"{100 * r['pass_rate']:.0f}%",
+            _top(r["failures"]) or "-",
+        ]
+        for r in rows
+    ]
     widths = [max(len(h), *(len(line[i]) for line in body)) for i, h in enumerate(headers[:-1])]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1]]
     lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(headers[-1]))
@@ -125,9 +149,14 @@ def write_csv(rows: list[dict], path: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         writer.writeheader()
         for r in rows:
-            writer.writerow({**{k: r[k] for k in FIELDS if k in r},
-                             "pass_rate": f"{r['pass_rate']:.4f}", "mean_score": f"{r['mean_score']:.4f}",
-                             "top_failures": _top(r["failures"])})
+            writer.writerow(
+                {
+                    **{k: r[k] for k in FIELDS if k in r},
+                    "pass_rate": f"{r['pass_rate']:.4f}",
+                    "mean_score": f"{r['mean_score']:.4f}",
+                    "top_failures": _top(r["failures"]),
+                }
+            )
 
 
 def write_figure(rows: list[dict], lesson: str, path: Path) -> None:
@@ -145,8 +174,15 @@ def write_figure(rows: list[dict], lesson: str, path: Path) -> None:
     x = range(len(rows))
     ax.bar(x, passed, width=0.6, color="#2a9d3f", label="passed")
     ax.bar(x, partial, width=0.6, bottom=passed, color="#f0a202", label="partial")
-    ax.bar(x, failed, width=0.6, bottom=[a + b for a, b in zip(passed, partial)], color="#d1495b",
-           alpha=0.35, label="failed / not graded")
+    ax.bar(
+        x,
+        failed,
+        width=0.6,
+        bottom=[a + b for a, b in zip(passed, partial)],
+        color="#d1495b",
+        alpha=0.35,
+        label="failed / not graded",
+    )
     for i, value in enumerate(passed):
         ax.text(i, min(value, 92) + 2, f"{value:.0f}%", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(x), names, rotation=35, ha="right")
@@ -174,7 +210,9 @@ def report(course: Course, lesson: str) -> tuple[list[dict], Path | None, Path |
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson with submissions)")
+    parser.add_argument(
+        "lesson", nargs="?", metavar="LESSON", help="lesson id (default: every lesson with submissions)"
+    )
     course_model.add_arguments(parser)
 
 

@@ -33,6 +33,7 @@ The spec is built in memory for every graded notebook; nothing is installed.
 Where bubblewrap is missing or does not work, :func:`require` refuses unless ``NNFS_UNSAFE=1``
 (``python -m grader autograde --unsafe`` sets it).
 """
+
 from __future__ import annotations
 
 import json
@@ -52,9 +53,22 @@ UNSAFE_ENV = "NNFS_UNSAFE"
 LIMITS_ENV = "NNFS_SANDBOX_LIMITS"
 
 #: Variables the kernel inherits; everything else (database URLs, tokens, ...) is dropped.
-_KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "NBGRADER_EXECUTION",
-             "MPLBACKEND", "PYTHONHASHSEED", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-             "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+_KEEP_ENV = (
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TERM",
+    "NBGRADER_EXECUTION",
+    "MPLBACKEND",
+    "PYTHONHASHSEED",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 UNAVAILABLE_HELP = (
     "Autograding runs student code in a bubblewrap sandbox, and the sandbox is unavailable here: {why}. "
@@ -100,9 +114,29 @@ def _probe() -> tuple[bool, str]:
         return False, "prlimit (util-linux) is not installed"
     try:
         result = subprocess.run(
-            [prlimit, "--nofile=256", "--", bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-             "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "true"],
-            capture_output=True, text=True, timeout=30)
+            [
+                prlimit,
+                "--nofile=256",
+                "--",
+                bwrap,
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--unshare-all",
+                "--die-with-parent",
+                "--new-session",
+                "--cap-drop",
+                "ALL",
+                "true",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired) as err:
         return False, f"bwrap could not be started ({err})"
     if result.returncode != 0:
@@ -150,7 +184,7 @@ def _existing_dirs(paths) -> list[str]:
 def _sqlite_folder(db_url: str | None) -> str | None:
     if not db_url or not db_url.startswith("sqlite:///"):
         return None
-    path = db_url[len("sqlite:///"):].split("?", 1)[0]
+    path = db_url[len("sqlite:///") :].split("?", 1)[0]
     return os.path.dirname(os.path.abspath(path)) if path and path != ":memory:" else None
 
 
@@ -174,18 +208,19 @@ def course_hidden_paths(config=None) -> list[str]:
         else:
             root = Path(config.CourseDirectory.get("root", os.getcwd())) if "CourseDirectory" in config else Path.cwd()
         course = Course(root=Path(root), config=config)
-        paths += [course.state, course.source, course.submitted, course.autograded, course.feedback,
-                  course.exchange]
+        paths += [course.state, course.source, course.submitted, course.autograded, course.feedback, course.exchange]
         db_folder = _sqlite_folder(course.gradebook_url)
         if db_folder and os.path.realpath(db_folder) not in (os.path.realpath(course.course_root), str(REPO)):
             paths.append(db_folder)
         elif db_folder:
-            files.append(course.gradebook_url[len("sqlite:///"):].split("?", 1)[0])   # masked: reads as empty
+            files.append(course.gradebook_url[len("sqlite:///") :].split("?", 1)[0])  # masked: reads as empty
         if course.assignment_dir != course.course_root:
             paths.append(course.assignment_dir)
     except Exception:  # a broken configuration hides the defaults; it never opens the sandbox
         paths.append(REPO / "state")
-    return _existing_dirs(str(p) if p else None for p in paths) + [os.path.realpath(f) for f in files if os.path.isfile(f)]
+    return _existing_dirs(str(p) if p else None for p in paths) + [
+        os.path.realpath(f) for f in files if os.path.isfile(f)
+    ]
 
 
 def default_hidden_paths() -> list[str]:
@@ -194,6 +229,7 @@ def default_hidden_paths() -> list[str]:
     paths: list = [REPO / "grader", REPO / "solutions", REPO / "state"]
     try:
         from jupyter_core.paths import jupyter_runtime_dir
+
         paths.append(jupyter_runtime_dir())
     except Exception:  # pragma: no cover - jupyter_core always there with nbgrader
         pass
@@ -207,6 +243,7 @@ def _needed_paths() -> list[str]:
     for name in ("nnlib",):
         try:
             import importlib.util
+
             spec = importlib.util.find_spec(name)
         except Exception:
             spec = None
@@ -230,8 +267,15 @@ def notebooks_in(folder: str) -> list[str]:
         return []
 
 
-def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide: list[str],
-                  limits_: dict[str, int] | None = None, mask: list[str] | None = None) -> list[str]:
+def build_command(
+    kernel_argv: list[str],
+    *,
+    workdir: str,
+    socket_dir: str,
+    hide: list[str],
+    limits_: dict[str, int] | None = None,
+    mask: list[str] | None = None,
+) -> list[str]:
     """The full ``prlimit ... bwrap ... <kernel_argv>`` command line.
 
     ``workdir`` (the submission's working folder) and ``socket_dir`` (the kernel's ipc sockets and
@@ -246,9 +290,25 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
     lim = limits_ or limits()
     workdir = os.path.realpath(workdir)
     socket_dir = os.path.realpath(socket_dir)
-    cmd = [prlimit, f"--as={lim['as']}", f"--cpu={lim['cpu']}", f"--nproc={lim['nproc']}",
-           f"--fsize={lim['fsize']}", "--core=0", "--",
-           bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    cmd = [
+        prlimit,
+        f"--as={lim['as']}",
+        f"--cpu={lim['cpu']}",
+        f"--nproc={lim['nproc']}",
+        f"--fsize={lim['fsize']}",
+        "--core=0",
+        "--",
+        bwrap,
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",
+    ]
     hidden = sorted(set(_existing_dirs(hide)), key=lambda p: p.count("/"))
     for path in hidden:
         if path in ("/tmp", "/dev", "/proc") or _inside(workdir, path) and path == workdir:
@@ -264,16 +324,30 @@ def build_command(kernel_argv: list[str], *, workdir: str, socket_dir: str, hide
     # every file in mask, and the system's password hashes (grading often runs as root), read as empty
     masked = [p for p in (notebooks_in(workdir) if mask is None else mask) if os.path.isfile(p)]
     masked += [p for p in SYSTEM_SECRETS if os.path.isfile(p)]
-    masked += [p for p in hide if p and os.path.isfile(p)]   # files named in hide (a gradebook beside the course)
+    masked += [p for p in hide if p and os.path.isfile(p)]  # files named in hide (a gradebook beside the course)
     if masked:
         empty = os.path.join(socket_dir, "empty")
         with open(empty, "w"):
             pass
         for path in masked:
             cmd += ["--ro-bind", empty, os.path.realpath(path)]
-    cmd += ["--chdir", workdir,
-            "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--", *kernel_argv]
+    cmd += [
+        "--chdir",
+        workdir,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "TMPDIR",
+        "/tmp",
+        "--",
+        *kernel_argv,
+    ]
     return cmd
 
 
@@ -304,9 +378,11 @@ def matplotlib_cache() -> str | None:
     if _MPL_CACHE:
         return _MPL_CACHE[0]
     home = os.path.expanduser("~")
-    candidates = [os.environ.get("MPLCONFIGDIR"),
-                  os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib"),
-                  os.path.join(home, ".cache", "nnfs-sandbox", "matplotlib")]
+    candidates = [
+        os.environ.get("MPLCONFIGDIR"),
+        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib"),
+        os.path.join(home, ".cache", "nnfs-sandbox", "matplotlib"),
+    ]
     found = None
     for folder in candidates:
         if folder and os.path.isdir(folder) and any(n.startswith("fontlist-") for n in os.listdir(folder)):
@@ -316,8 +392,12 @@ def matplotlib_cache() -> str | None:
         target = candidates[-1]
         try:
             os.makedirs(target, exist_ok=True)
-            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], timeout=120,
-                           env={**os.environ, "MPLCONFIGDIR": target}, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                timeout=120,
+                env={**os.environ, "MPLCONFIGDIR": target},
+                capture_output=True,
+            )
             if any(n.startswith("fontlist-") for n in os.listdir(target)):
                 found = target
         except (OSError, subprocess.TimeoutExpired):
@@ -374,5 +454,5 @@ def launcher_env(hide: list[str], limits_: dict[str, int] | None = None, environ
     env[HIDE_ENV] = os.pathsep.join(hide)
     env[LIMITS_ENV] = json.dumps(limits_ or limits())
     pythonpath = str(REPO)
-    env["PYTHONPATH"] = pythonpath   # the launcher imports grader.sandbox (outside the sandbox)
+    env["PYTHONPATH"] = pythonpath  # the launcher imports grader.sandbox (outside the sandbox)
     return env

@@ -11,6 +11,7 @@ replaces itself with ``prlimit ... bwrap ... python -m ipykernel_launcher -f CON
 not set); the limits come from ``NNFS_SANDBOX_LIMITS`` (JSON) or the ``NNFS_SANDBOX_*`` defaults.
 The kernel's working folder is the current directory.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ def main(argv: list[str]) -> int:
         print(f"nnfs-sandbox: cannot read the connection file {connection_file}: {err}", file=sys.stderr)
         return 2
     if info.get("transport") != "ipc":
-        print("nnfs-sandbox: the sandboxed kernel has no network; start it with the ipc transport "
-              "(grader.preprocessors.SandboxedExecute does)", file=sys.stderr)
+        print(
+            "nnfs-sandbox: the sandboxed kernel has no network; start it with the ipc transport "
+            "(grader.preprocessors.SandboxedExecute does)",
+            file=sys.stderr,
+        )
         return 2
     try:
         sandbox.require()

@@ -13,6 +13,7 @@
 Every value comes from the course model (:mod:`grader.course`), which reads the configuration the
 way nbgrader reads it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,8 +39,14 @@ class SetupError(CourseError):
 def make_work_dirs(course: Course) -> list[Path]:
     """Create the runtime folders that are missing; returns those it created."""
     created = []
-    for path in (course.state, course.submitted, course.autograded, course.feedback, course.reports,
-                 course.assignment_dir):
+    for path in (
+        course.state,
+        course.submitted,
+        course.autograded,
+        course.feedback,
+        course.reports,
+        course.assignment_dir,
+    ):
         if not path.is_dir():
             path.mkdir(parents=True, exist_ok=True)
             created.append(path)
@@ -61,7 +68,8 @@ def ensure_exchange(root: Path) -> str:
         except PermissionError as err:
             raise SetupError(
                 f"the exchange root {root} has mode {mode:o}, it needs {EXCHANGE_MODE:o} so that every "
-                f"student can submit; its owner (or root) should run: chmod 1777 {root}") from err
+                f"student can submit; its owner (or root) should run: chmod 1777 {root}"
+            ) from err
         state = state if state == "created" else "fixed"
     return state
 
@@ -102,7 +110,7 @@ def _fingerprint(course: Course, lessons: list[str]) -> str:
 
 def _db_present(db_url: str) -> bool:
     if db_url.startswith("sqlite:///"):
-        return Path(db_url[len("sqlite:///"):]).is_file()
+        return Path(db_url[len("sqlite:///") :]).is_file()
     return True  # a server database: trust the stamp (a wiped server is re-registered by `release`)
 
 
@@ -153,8 +161,10 @@ def _generate_into_db(course: Course, lessons: list[str]) -> None:
             try:
                 converter.start()
             except Exception as err:  # nbgrader raises one exception after logging the details
-                raise SetupError(f"could not register {lesson} in the gradebook (nbgrader "
-                                 f"generate_assignment failed: {type(err).__name__}: {err})") from err
+                raise SetupError(
+                    f"could not register {lesson} in the gradebook (nbgrader "
+                    f"generate_assignment failed: {type(err).__name__}: {err})"
+                ) from err
 
 
 def check_db_driver(db_url: str) -> None:
@@ -164,10 +174,12 @@ def check_db_driver(db_url: str) -> None:
     scheme = db_url.split(":", 1)[0]
     if scheme in ("postgresql", "postgres"):
         if find_spec("psycopg") is None:  # SQLAlchemy 2.1's default driver for postgresql://
-            hint = (f"write it postgresql+psycopg2://{db_url.split('://', 1)[-1]}"
-                    if find_spec("psycopg2") else "install psycopg2-binary (the test extra)")
-            raise SetupError(f"the gradebook URL {db_url} needs the psycopg driver, which is not "
-                             f"installed: {hint}")
+            hint = (
+                f"write it postgresql+psycopg2://{db_url.split('://', 1)[-1]}"
+                if find_spec("psycopg2")
+                else "install psycopg2-binary (the test extra)"
+            )
+            raise SetupError(f"the gradebook URL {db_url} needs the psycopg driver, which is not installed: {hint}")
     elif scheme == "postgresql+psycopg2" and find_spec("psycopg2") is None:
         raise SetupError(f"the gradebook URL {db_url} needs psycopg2: install psycopg2-binary")
 
@@ -180,8 +192,10 @@ def setup(course: Course | None = None) -> list[str]:
     exchange = ensure_exchange(course.exchange)
     lessons = course.lessons()
     new, registered = register_lessons(course, lessons)
-    line = (f"setup: gradebook {course.gradebook_url} ({len(lessons)} lessons, {len(new)} new, "
-            f"{len(registered)} (re)registered); exchange {course.exchange} ({exchange}, mode 1777)")
+    line = (
+        f"setup: gradebook {course.gradebook_url} ({len(lessons)} lessons, {len(new)} new, "
+        f"{len(registered)} (re)registered); exchange {course.exchange} ({exchange}, mode 1777)"
+    )
     if created:
         line += f"; created {', '.join(str(course.relative(p)) for p in created)}"
     return [line]
@@ -198,8 +212,12 @@ def copy_course(dest: Path, lessons=(), root: Path = REPO) -> Path:
     """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(root / "grader", dest / "grader", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "screenshots", "sources"))
+    shutil.copytree(
+        root / "grader",
+        dest / "grader",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__", "screenshots", "sources"),
+    )
     (dest / "grader" / "sources").mkdir(exist_ok=True)
     shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
     for lesson in lessons:

@@ -26,6 +26,7 @@ submission's exact files, :func:`grader.distribute.fingerprint`): the next ``pyt
 autograde`` skips a submission whose status carries its current fingerprint. The status row is
 written after the grades and the autograded folder, so it marks a grading as complete.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,17 +44,17 @@ class SubmissionStatus:
 
     student: str
     lesson: str
-    kind: str                       # one of KINDS
-    reason: str = ""                # for failed / flagged
+    kind: str  # one of KINDS
+    reason: str = ""  # for failed / flagged
     late: bool = False
     seconds_late: float = 0.0
-    graded: bool = False            # nbgrader wrote scores for this submission
+    graded: bool = False  # nbgrader wrote scores for this submission
     flags: list[str] = field(default_factory=list)
-    seconds: float = 0.0            # wall time spent grading it
+    seconds: float = 0.0  # wall time spent grading it
     graded_at: str = ""
-    detail: str = ""                # log excerpt for failures
-    fingerprint: str = ""           # what was graded (lesson version + submitted files)
-    worker: str = ""                # the Dask worker that graded it
+    detail: str = ""  # log excerpt for failures
+    fingerprint: str = ""  # what was graded (lesson version + submitted files)
+    worker: str = ""  # the Dask worker that graded it
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -77,18 +78,19 @@ class SubmissionStatus:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SubmissionStatus":
+    def from_dict(cls, data: dict) -> SubmissionStatus:
         """From :func:`dataclasses.asdict` output; keys this version does not know are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
     @classmethod
-    def from_json(cls, text: str) -> "SubmissionStatus":
+    def from_json(cls, text: str) -> SubmissionStatus:
         return cls.from_dict(json.loads(text))
 
 
 def _engine(db_url: str):
     from sqlalchemy import create_engine
+
     kwargs = {}
     if db_url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 60}
@@ -97,8 +99,10 @@ def _engine(db_url: str):
 
 def _table(metadata):
     from sqlalchemy import Column, String, Table, Text
+
     return Table(
-        TABLE, metadata,
+        TABLE,
+        metadata,
         Column("student", String(128), primary_key=True),
         Column("lesson", String(128), primary_key=True),
         Column("label", String(1024), nullable=False),
@@ -117,7 +121,7 @@ class StatusStore:
         self.table = _table(MetaData())
         try:
             self.table.create(self.engine, checkfirst=True)
-        except DBAPIError:   # another process created it between the check and the CREATE
+        except DBAPIError:  # another process created it between the check and the CREATE
             if not inspect(self.engine).has_table(TABLE):
                 raise
 
@@ -126,12 +130,16 @@ class StatusStore:
         t = self.table
         with self.engine.begin() as conn:
             conn.execute(t.delete().where(t.c.student == status.student, t.c.lesson == status.lesson))
-            conn.execute(t.insert().values(student=status.student, lesson=status.lesson,
-                                           label=status.label[:1024], data=status.to_json()))
+            conn.execute(
+                t.insert().values(
+                    student=status.student, lesson=status.lesson, label=status.label[:1024], data=status.to_json()
+                )
+            )
 
     def load(self) -> dict[tuple[str, str], SubmissionStatus]:
         """Every recorded status, keyed by (student, lesson)."""
         from sqlalchemy import select
+
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.table.c.data)).all()
         out = {}

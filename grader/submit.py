@@ -14,12 +14,12 @@ For a class without a server, where work is handed in through the school's LMS (
 Upload that one file to the lesson's assignment in your LMS. The receipt's SHA-256 identifies
 exactly what you handed in (``sha256sum state/to-upload/<id>.ipynb``).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -53,18 +53,30 @@ def structure_warnings(student_nb: dict, release_nb: dict) -> list[str]:
     for grade_id, cell in theirs.items():
         meta = cell["metadata"]["nbgrader"]
         if grade_id not in mine:
-            kind = ("test cell" if meta.get("grade") and not meta.get("solution") else
-                    "answer cell" if meta.get("solution") else "locked cell")
-            warnings.append(f"{kind} {grade_id!r} is missing (deleted, or renamed): grading puts the original back; "
-                            + ("your answer in a renamed cell is not graded" if kind == "answer cell" else
-                               "its points are still at stake"))
+            kind = (
+                "test cell"
+                if meta.get("grade") and not meta.get("solution")
+                else "answer cell"
+                if meta.get("solution")
+                else "locked cell"
+            )
+            warnings.append(
+                f"{kind} {grade_id!r} is missing (deleted, or renamed): grading puts the original back; "
+                + (
+                    "your answer in a renamed cell is not graded"
+                    if kind == "answer cell"
+                    else "its points are still at stake"
+                )
+            )
         elif meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
             if _source(mine[grade_id]).strip() != _source(cell).strip():
                 warnings.append(f"locked cell {grade_id!r} was edited: grading restores the original text")
     extra = sorted(set(mine) - set(theirs))
     if extra:
-        warnings.append(f"cell id(s) the lesson does not have: {', '.join(extra)} (renamed cells? they are not "
-                        "graded as the lesson's cells)")
+        warnings.append(
+            f"cell id(s) the lesson does not have: {', '.join(extra)} (renamed cells? they are not "
+            "graded as the lesson's cells)"
+        )
     return warnings
 
 
@@ -90,9 +102,13 @@ def run(args) -> int:
     try:
         nb = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return course_model.fail("submit", CourseError(
-            f"{path} is not a readable notebook ({type(err).__name__}: {err}); open it in JupyterLab, fix or "
-            "re-download it, save, and try again"))
+        return course_model.fail(
+            "submit",
+            CourseError(
+                f"{path} is not a readable notebook ({type(err).__name__}: {err}); open it in JupyterLab, fix or "
+                "re-download it, save, and try again"
+            ),
+        )
     print(f"submit {lesson}: your notebook is {path}")
     warnings = []
     release = course.release_notebook(lesson)
@@ -110,8 +126,10 @@ def run(args) -> int:
         tests = [r for r in rows if r.kind == "test"]
         print(check.table(rows))
         passed = [r for r in tests if r.status == "passed"]
-        summary = (f"{len(passed)} of {len(tests)} exercises pass their visible tests "
-                   f"({sum(r.points for r in passed):g} of {sum(r.points for r in tests):g} points)")
+        summary = (
+            f"{len(passed)} of {len(tests)} exercises pass their visible tests "
+            f"({sum(r.points for r in passed):g} of {sum(r.points for r in tests):g} points)"
+        )
         if died:
             summary += f"; the notebook stopped early: {died}"
         print(summary + ("" if len(passed) == len(tests) else ": you may still hand it in, and hand in again later"))
@@ -122,16 +140,22 @@ def run(args) -> int:
     digest = hashlib.sha256(data).hexdigest()
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     receipt = target.with_name(f"{lesson}.receipt.txt")
-    receipt.write_text("\n".join([
-        f"lesson:        {lesson}",
-        f"file:          {target}",
-        f"from:          {path.resolve()}",
-        f"packed at:     {when}",
-        f"sha256:        {digest}",
-        f"size:          {len(data)} bytes",
-        f"visible tests: {summary}",
-        *[f"warning:       {w}" for w in warnings],
-    ]) + "\n", encoding="utf-8")
+    receipt.write_text(
+        "\n".join(
+            [
+                f"lesson:        {lesson}",
+                f"file:          {target}",
+                f"from:          {path.resolve()}",
+                f"packed at:     {when}",
+                f"sha256:        {digest}",
+                f"size:          {len(data)} bytes",
+                f"visible tests: {summary}",
+                *[f"warning:       {w}" for w in warnings],
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print()
     print(f"Upload this ONE file to the {lesson} assignment in your LMS (Canvas, Moodle):")
     print(f"  {target}")

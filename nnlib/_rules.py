@@ -12,6 +12,7 @@ lessons) stay allowed: a test of ``mlp_gradients`` may use ``nnlib.relu``.
 
 :func:`nnlib.testing.call` enforces it while the student's function runs.
 """
+
 from __future__ import annotations
 
 _TORCH_F = "torch.nn.functional"
@@ -19,12 +20,21 @@ _TORCH_F = "torch.nn.functional"
 #: exercise -> what it may not call besides its nnlib twin (empty: the twin only, when there is one)
 EXERCISES: dict[str, tuple[str, ...]] = {
     # 00 - 03
-    "count_positive": (), "dot": (), "matmul": (), "matmul_shape": (),
+    "count_positive": (),
+    "dot": (),
+    "matmul": (),
+    "matmul_shape": (),
     "linear": (f"{_TORCH_F}:linear",),
-    "weighted_sum": (), "step": (), "neuron": (), "and_gate": (), "or_gate": (), "nand_gate": (),
+    "weighted_sum": (),
+    "step": (),
+    "neuron": (),
+    "and_gate": (),
+    "or_gate": (),
+    "nand_gate": (),
     "perceptron_fit": ("sklearn.linear_model:Perceptron",),
     "Dense": ("nnlib.modules:Linear", "nnlib.functional:linear"),
-    "count_parameters": (), "layer_shapes": (),
+    "count_parameters": (),
+    "layer_shapes": (),
     "mlp_forward": ("nnlib.modules:Sequential.forward", "nnlib.modules:Sequential.__call__"),
     # 04 activations
     "collapse_linear": (),
@@ -34,9 +44,15 @@ EXERCISES: dict[str, tuple[str, ...]] = {
     "silu": (f"{_TORCH_F}:silu", "nnlib.modules:SiLU.forward"),
     "gelu": (f"{_TORCH_F}:gelu", "nnlib.modules:GELU.forward"),
     "softmax": ("scipy.special:softmax", "torch:softmax", f"{_TORCH_F}:softmax"),
-    "sigmoid_grad": (), "tanh_grad": (), "relu_grad": (),
+    "sigmoid_grad": (),
+    "tanh_grad": (),
+    "relu_grad": (),
     # 05
-    "xor_network": (), "hat": (), "fit_relu_network": (), "tent": (), "compose_tent": (),
+    "xor_network": (),
+    "hat": (),
+    "fit_relu_network": (),
+    "tent": (),
+    "compose_tent": (),
     # 06 losses
     "mse": ("sklearn.metrics:mean_squared_error", f"{_TORCH_F}:mse_loss", "nnlib.losses:MSELoss.forward"),
     "mse_grad": ("nnlib.losses:MSELoss.backward",),
@@ -45,30 +61,48 @@ EXERCISES: dict[str, tuple[str, ...]] = {
     "log_softmax": ("scipy.special:log_softmax", "torch:log_softmax", f"{_TORCH_F}:log_softmax"),
     "cross_entropy_from_logits": (f"{_TORCH_F}:cross_entropy", "nnlib.losses:CrossEntropyLoss.forward"),
     # 07 initialization
-    "xavier_uniform": ("torch.nn.init:xavier_uniform_",), "xavier_normal": ("torch.nn.init:xavier_normal_",),
-    "he_uniform": ("torch.nn.init:kaiming_uniform_",), "he_normal": ("torch.nn.init:kaiming_normal_",),
+    "xavier_uniform": ("torch.nn.init:xavier_uniform_",),
+    "xavier_normal": ("torch.nn.init:xavier_normal_",),
+    "he_uniform": ("torch.nn.init:kaiming_uniform_",),
+    "he_normal": ("torch.nn.init:kaiming_normal_",),
     "activation_stds": (),
     # 08 backprop
-    "numerical_gradient": (), "relative_error": (),
+    "numerical_gradient": (),
+    "relative_error": (),
     "linear_backward": ("nnlib.modules:Linear.backward",),
     "relu_backward": ("nnlib.modules:ReLU.backward",),
     "sigmoid_backward": ("nnlib.modules:Sigmoid.backward",),
     "softmax_cross_entropy_backward": ("nnlib.losses:CrossEntropyLoss.backward",),
-    "mlp_gradients": ("nnlib.modules:*.backward", "nnlib.losses:*.backward", "nnlib.functional:*_backward",
-                      "nnlib.gradcheck:numerical_gradient"),
+    "mlp_gradients": (
+        "nnlib.modules:*.backward",
+        "nnlib.losses:*.backward",
+        "nnlib.functional:*_backward",
+        "nnlib.gradcheck:numerical_gradient",
+    ),
     "find_the_bug": (),
     # 09 training
-    "sgd_update": ("nnlib.optim:SGD.step",), "momentum_update": ("nnlib.optim:SGD.step",),
+    "sgd_update": ("nnlib.optim:SGD.step",),
+    "momentum_update": ("nnlib.optim:SGD.step",),
     "adam_update": ("nnlib.optim:Adam.step",),
-    "minibatches": (), "train_val_test_split": ("sklearn.model_selection:train_test_split",),
-    "accuracy": ("sklearn.metrics:accuracy_score",), "train_spiral": (),
-    "l2_penalty": (), "dropout_forward": (f"{_TORCH_F}:dropout",), "dropout_backward": (),
+    "minibatches": (),
+    "train_val_test_split": ("sklearn.model_selection:train_test_split",),
+    "accuracy": ("sklearn.metrics:accuracy_score",),
+    "train_spiral": (),
+    "l2_penalty": (),
+    "dropout_forward": (f"{_TORCH_F}:dropout",),
+    "dropout_backward": (),
     # 10 digits
-    "prepare": (), "build_model": (), "train_digits": (),
+    "prepare": (),
+    "build_model": (),
+    "train_digits": (),
     "confusion_matrix": ("sklearn.metrics:confusion_matrix",),
     # 11 pytorch
-    "Value": (), "pick_device": ("nnlib.torch:pick_device",), "torch_mlp": (),
-    "copy_from_nnlib": ("nnlib.torch:to_torch",), "torch_gradients": (), "train_torch": (),
+    "Value": (),
+    "pick_device": ("nnlib.torch:pick_device",),
+    "torch_mlp": (),
+    "copy_from_nnlib": ("nnlib.torch:to_torch",),
+    "torch_gradients": (),
+    "train_torch": (),
 }
 
 
@@ -93,6 +127,6 @@ def display(target: str) -> str:
     module, _, qualname = target.partition(":")
     from nnlib import _EXPORTS
 
-    if module.startswith("nnlib.") and _EXPORTS.get(qualname) == module[len("nnlib."):]:
+    if module.startswith("nnlib.") and _EXPORTS.get(qualname) == module[len("nnlib.") :]:
         return f"nnlib.{qualname}"
     return f"{module}.{qualname}"

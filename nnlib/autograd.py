@@ -26,6 +26,7 @@ Example::
 
 ``draw_graph(v)`` draws the graph behind ``v`` with matplotlib (graphviz is not needed).
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,9 @@ def _as_number(x, what: str) -> float:
         if getattr(x, "shape", None) == () and hasattr(x, "item") and isinstance(x.item(), numbers.Real):
             x = x.item()
         else:
-            raise TypeError(f"{what} must be a real number (int, float or a NumPy scalar), "
-                            f"got {type(x).__name__}: {x!r}"[:300])
+            raise TypeError(
+                f"{what} must be a real number (int, float or a NumPy scalar), got {type(x).__name__}: {x!r}"[:300]
+            )
     return float(x)
 
 
@@ -59,13 +61,13 @@ class Value:
     def __init__(self, data, _children=(), _op: str = "", label: str = ""):
         self.data = _as_number(data, "Value(data): data")
         self.grad = 0.0
-        self._prev = tuple(_children)   # the Values this one was computed from
-        self._op = _op                  # "+", "*", "**2", "relu", ... ("" for a leaf)
-        self._backward = lambda: None   # a leaf has nothing to pass back
-        self.label = label              # an optional name, shown by draw_graph
+        self._prev = tuple(_children)  # the Values this one was computed from
+        self._op = _op  # "+", "*", "**2", "relu", ... ("" for a leaf)
+        self._backward = lambda: None  # a leaf has nothing to pass back
+        self.label = label  # an optional name, shown by draw_graph
 
     @staticmethod
-    def _wrap(other) -> "Value":
+    def _wrap(other) -> Value:
         """A Value stays as it is; a Python number becomes a constant leaf."""
         return other if isinstance(other, Value) else Value(other)
 
@@ -78,6 +80,7 @@ class Value:
         def _backward():  # d(a + b)/da = 1, d(a + b)/db = 1
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -88,6 +91,7 @@ class Value:
         def _backward():  # d(a * b)/da = b, d(a * b)/db = a
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
@@ -96,16 +100,18 @@ class Value:
             raise TypeError(f"Value ** k: the exponent must be a constant int or float, got {type(k).__name__}")
         k = int(k) if isinstance(k, numbers.Integral) else float(k)
         try:
-            result = self.data ** k
+            result = self.data**k
         except ZeroDivisionError:
             raise ZeroDivisionError(f"Value ** k: 0 ** {k!r} is undefined (division by zero)") from None
         if isinstance(result, complex):
-            raise ValueError(f"Value ** k: {self.data!r} ** {k!r} is not a real number "
-                             "(a negative base needs an integer exponent)")
+            raise ValueError(
+                f"Value ** k: {self.data!r} ** {k!r} is not a real number (a negative base needs an integer exponent)"
+            )
         out = Value(result, (self,), f"**{k:g}")
 
         def _backward():  # d(x ** k)/dx = k * x ** (k - 1)
             self.grad += k * self.data ** (k - 1) * out.grad
+
         out._backward = _backward
         return out
 
@@ -114,6 +120,7 @@ class Value:
 
         def _backward():  # 1 where x > 0, else 0 (0 at x = 0 too, like PyTorch)
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
         out._backward = _backward
         return out
 
@@ -123,6 +130,7 @@ class Value:
 
         def _backward():  # d tanh(x)/dx = 1 - tanh(x)**2, from the OUTPUT t
             self.grad += (1.0 - t * t) * out.grad
+
         out._backward = _backward
         return out
 
@@ -135,6 +143,7 @@ class Value:
 
         def _backward():  # d exp(x)/dx = exp(x), the output itself
             self.grad += e * out.grad
+
         out._backward = _backward
         return out
 
@@ -145,31 +154,32 @@ class Value:
 
         def _backward():  # d log(x)/dx = 1 / x
             self.grad += out.grad / self.data
+
         out._backward = _backward
         return out
 
     # ------------------------------------------------------------------ the rest, built from the above
 
-    def __neg__(self):               # -a
+    def __neg__(self):  # -a
         return self * -1
 
-    def __sub__(self, other):        # a - b
+    def __sub__(self, other):  # a - b
         return self + (-self._wrap(other))
 
-    def __truediv__(self, other):    # a / b = a * b**-1
+    def __truediv__(self, other):  # a / b = a * b**-1
         return self * self._wrap(other) ** -1
 
-    def __radd__(self, other):       # 2 + a
+    def __radd__(self, other):  # 2 + a
         return self + other
 
-    def __rmul__(self, other):       # 2 * a
+    def __rmul__(self, other):  # 2 * a
         return self * other
 
-    def __rsub__(self, other):       # 1 - a  (other - self, not self - other)
+    def __rsub__(self, other):  # 1 - a  (other - self, not self - other)
         return self._wrap(other) + (-self)
 
-    def __rtruediv__(self, other):   # 2 / a  (other / self)
-        return self._wrap(other) * self ** -1
+    def __rtruediv__(self, other):  # 2 / a  (other / self)
+        return self._wrap(other) * self**-1
 
     # ------------------------------------------------------------------ the backward pass
 
@@ -200,6 +210,7 @@ class Value:
 
 
 # ---------------------------------------------------------------------- drawing
+
 
 def _topological(root, children) -> list:
     """Every node reachable from ``root`` through ``children(node)``, each after all of its inputs, once."""
@@ -282,25 +293,46 @@ def draw_graph(v, ax=None, show_grad: bool = True):
     for node in nodes:
         x, y = xy(node)
         label = getattr(node, "label", "")
-        text = (f"{label} | " if isinstance(label, str) and label else "") + f"data {_number(getattr(node, 'data', None))}"
+        text = (
+            f"{label} | " if isinstance(label, str) and label else ""
+        ) + f"data {_number(getattr(node, 'data', None))}"
         if show_grad:
             text += f"\ngrad {_number(getattr(node, 'grad', None))}"
-        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, boxstyle="round,pad=0.03",
-                                    facecolor="#e8f0fe" if node is not v else "#fde2cf", edgecolor="#345"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, y - box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.03",
+                facecolor="#e8f0fe" if node is not v else "#fde2cf",
+                edgecolor="#345",
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=8, family="monospace")
         kids = _children(node)
         if kids:
             ox, oy = x - 1.5, y
             ax.add_patch(plt.Circle((ox, oy), 0.27, facecolor="white", edgecolor="#345"))
             ax.text(ox, oy, _op(node) or "?", ha="center", va="center", fontsize=7)
-            ax.annotate("", xy=(x - box_w / 2, y), xytext=(ox + 0.27, oy),
-                        arrowprops=dict(arrowstyle="->", color="#345", lw=1))
+            ax.annotate(
+                "", xy=(x - box_w / 2, y), xytext=(ox + 0.27, oy), arrowprops=dict(arrowstyle="->", color="#345", lw=1)
+            )
             for kid in kids:
                 kx, ky = xy(kid)
                 skips = column[id(node)] - column[id(kid)] > 1  # curve around the boxes in between
-                ax.annotate("", xy=(ox - 0.27, oy), xytext=(kx + box_w / 2, ky),
-                            arrowprops=dict(arrowstyle="->", color="#789", lw=1, shrinkA=0, shrinkB=0,
-                                            connectionstyle=f"arc3,rad={-0.35 if skips else 0.0}"))
+                ax.annotate(
+                    "",
+                    xy=(ox - 0.27, oy),
+                    xytext=(kx + box_w / 2, ky),
+                    arrowprops=dict(
+                        arrowstyle="->",
+                        color="#789",
+                        lw=1,
+                        shrinkA=0,
+                        shrinkB=0,
+                        connectionstyle=f"arc3,rad={-0.35 if skips else 0.0}",
+                    ),
+                )
     ax.set_xlim(-1.2, 3.0 * (n_columns - 1) + 1.2)
     ax.set_ylim(-(height / 2) - 0.6, height / 2 + 0.6)
     ax.set_aspect("equal")

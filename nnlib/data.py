@@ -11,6 +11,7 @@ scikit-learn), ``load_mnist_subset`` (5000 28x28 MNIST digits shipped inside ``m
 
 Importing this module imports NumPy only; scikit-learn is imported inside ``load_digits``.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,20 +21,26 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "xor", "spiral", "moons", "circles", "sine",
-    "load_digits", "load_mnist_subset", "load_mnist",
-    "minibatches", "train_val_test_split",
+    "xor",
+    "spiral",
+    "moons",
+    "circles",
+    "sine",
+    "load_digits",
+    "load_mnist_subset",
+    "load_mnist",
+    "minibatches",
+    "train_val_test_split",
 ]
 
 
 def _check_rng(rng):
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a np.random.Generator (e.g. np.random.default_rng(0)), got {type(rng).__name__}"
-        )
+        raise TypeError(f"rng must be a np.random.Generator (e.g. np.random.default_rng(0)), got {type(rng).__name__}")
 
 
 # --------------------------------------------------------------------------- synthetic sets
+
 
 def xor(rng, n=200, noise=0.1, dtype=np.float32):
     """Noisy XOR: points scattered around the four corners of the unit square.
@@ -66,8 +73,8 @@ def spiral(rng, n_per_class=100, n_classes=3, noise=0.2, dtype=np.float32):
     r = np.linspace(0.0, 1.0, N)
     for k in range(K):
         t = np.linspace(4.0 * k, 4.0 * (k + 1), N) + noise * rng.standard_normal(N)
-        X[k * N:(k + 1) * N, 0] = r * np.sin(t)
-        X[k * N:(k + 1) * N, 1] = r * np.cos(t)
+        X[k * N : (k + 1) * N, 0] = r * np.sin(t)
+        X[k * N : (k + 1) * N, 1] = r * np.cos(t)
     return X.astype(dtype), y
 
 
@@ -84,10 +91,12 @@ def moons(rng, n=200, noise=0.1, dtype=np.float32):
     n1 = n - n0
     t0 = np.linspace(0.0, np.pi, n0)
     t1 = np.linspace(0.0, np.pi, n1)
-    X = np.concatenate([
-        np.stack([np.cos(t0), np.sin(t0)], axis=1),
-        np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
-    ])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t0), np.sin(t0)], axis=1),
+            np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
+        ]
+    )
     X += noise * rng.standard_normal(X.shape)
     y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
     return X.astype(dtype), y
@@ -127,6 +136,7 @@ def sine(rng, n=100, noise=0.1, a=0.0, b=2.0 * np.pi, dtype=np.float32):
 
 
 # --------------------------------------------------------------------------- real digits
+
 
 def load_digits():
     """The 1797 8x8 handwritten digits of scikit-learn (``sklearn.datasets.load_digits``).
@@ -214,7 +224,7 @@ def _read_idx(path, magic, n_dims):
             f"{path}: bad magic number {found} (expected {magic}); this is not an IDX "
             f"{'image' if magic == _IDX_IMAGES_MAGIC else 'label'} file, or it is corrupted"
         )
-    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(n_dims))
+    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(n_dims))
     expected = int(np.prod(dims))
     payload = len(raw) - header_size
     if payload != expected:
@@ -251,6 +261,7 @@ def load_mnist(path, kind="train"):
 
 # --------------------------------------------------------------------------- batches and splits
 
+
 def minibatches(X, y, batch_size, rng=None, shuffle=True):
     """Yield ``(X_batch, y_batch)`` pairs covering every sample exactly once (one pass, one epoch).
 
@@ -269,13 +280,13 @@ def minibatches(X, y, batch_size, rng=None, shuffle=True):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     if not shuffle:
         for start in range(0, n, batch_size):
-            yield X[start:start + batch_size], y[start:start + batch_size]
+            yield X[start : start + batch_size], y[start : start + batch_size]
         return
     _check_rng(rng)
     order = rng.permutation(n)
     take = np.take  # a little faster than X[idx] for a row gather
     for start in range(0, n, batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         yield take(X, idx, axis=0), take(y, idx, axis=0)
 
 
@@ -298,12 +309,10 @@ def train_val_test_split(X, y, val_fraction, test_fraction, rng):
     n_val = round(n * val_fraction)
     n_test = round(n * test_fraction)
     if n_val + n_test > n:
-        raise ValueError(
-            f"val_fraction + test_fraction leave no room: {n_val} + {n_test} samples of {n}"
-        )
+        raise ValueError(f"val_fraction + test_fraction leave no room: {n_val} + {n_test} samples of {n}")
     _check_rng(rng)
     order = rng.permutation(n)
     test_idx = order[:n_test]
-    val_idx = order[n_test:n_test + n_val]
-    train_idx = order[n_test + n_val:]
+    val_idx = order[n_test : n_test + n_val]
+    train_idx = order[n_test + n_val :]
     return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]

@@ -15,6 +15,7 @@ and the backward pass, from a given ``dL/dH_L = dout`` of shape ``(N, n_L)``::
 Every standard deviation is ``np.std`` over all entries of the array (ddof 0), as a Python float.
 Nothing here modifies its inputs.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,12 +34,14 @@ def _check_chain(X, weights):
     """The weights as arrays, checked to chain: ``weights[0]`` takes ``X``'s features, each next one the previous output."""
     weights = [np.asarray(W) for W in weights]
     width = X.shape[1]
-    for l, W in enumerate(weights, start=1):
+    for layer, W in enumerate(weights, start=1):
         if W.ndim != 2:
-            raise ValueError(f"weights[{l - 1}] must be a 2-D (out, in) matrix, got shape {W.shape}")
+            raise ValueError(f"weights[{layer - 1}] must be a 2-D (out, in) matrix, got shape {W.shape}")
         if W.shape[1] != width:
-            raise ValueError(f"weights[{l - 1}] has shape {W.shape}: it expects {W.shape[1]} inputs, "
-                             f"but layer {l} receives {width} (weights are (out_features, in_features))")
+            raise ValueError(
+                f"weights[{layer - 1}] has shape {W.shape}: it expects {W.shape[1]} inputs, "
+                f"but layer {layer} receives {width} (weights are (out_features, in_features))"
+            )
         width = W.shape[0]
     return weights
 
@@ -58,23 +61,23 @@ def layer_signals(X, weights, activation, activation_grad=None, dout=None):
     weights = _check_chain(X, weights)
     Z, H = [], []
     h = X
-    for W in weights:                      # forward: keep every Z_l for the backward pass
+    for W in weights:  # forward: keep every Z_l for the backward pass
         z = h @ W.T
         h = activation(z)
         Z.append(z)
         H.append(h)
     if activation_grad is None or dout is None:
         return H, None
-    grad = _as_batch(dout, "dout")         # dL/dH_L
+    grad = _as_batch(dout, "dout")  # dL/dH_L
     last = H[-1] if H else X
     if grad.shape != last.shape:
         raise ValueError(f"dout must have the shape of the last layer's output {last.shape}, got {grad.shape}")
     dH = []
-    for W, z in zip(reversed(weights), reversed(Z)):   # backward: layer L first
-        dz = grad * activation_grad(z)     # dL/dZ_l
-        grad = dz @ W                      # dL/dH_{l-1}
+    for W, z in zip(reversed(weights), reversed(Z)):  # backward: layer L first
+        dz = grad * activation_grad(z)  # dL/dZ_l
+        grad = dz @ W  # dL/dH_{l-1}
         dH.append(grad)
-    dH.reverse()                           # first layer first
+    dH.reverse()  # first layer first
     return H, dH
 
 

@@ -11,15 +11,36 @@ Conventions shared by all of them:
 
 Shapes are given as ``(N, C)``: ``N`` samples (the batch), ``C`` features or classes.
 """
+
 import math
 
 import numpy as np
 
 __all__ = [
-    "step", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "softmax", "log_softmax",
-    "sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad", "gelu_grad", "silu_grad",
-    "mse", "mse_grad", "binary_cross_entropy", "cross_entropy", "cross_entropy_from_logits",
-    "linear", "linear_backward", "relu_backward", "sigmoid_backward",
+    "step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "gelu",
+    "silu",
+    "softmax",
+    "log_softmax",
+    "sigmoid_grad",
+    "tanh_grad",
+    "relu_grad",
+    "leaky_relu_grad",
+    "gelu_grad",
+    "silu_grad",
+    "mse",
+    "mse_grad",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "cross_entropy_from_logits",
+    "linear",
+    "linear_backward",
+    "relu_backward",
+    "sigmoid_backward",
     "softmax_cross_entropy_backward",
 ]
 
@@ -31,10 +52,22 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 # erf(x) ~ x P(x^2) / Q(x^2) on [-4, 4] (erf = +-1 to float32 precision beyond): the rational
 # approximation of Eigen / XLA's float32 erf, max error 6.5e-8 (about 1 float32 ulp) when evaluated
 # in float64. Used for float32 and float16 inputs; float64 gets math.erf, exact but ~30x slower.
-_ERF_P = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
-          -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02)
-_ERF_Q = (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
-          -1.42647390514189e-02)
+_ERF_P = (
+    -2.72614225801306e-10,
+    2.77068142495902e-08,
+    -2.10102402082508e-06,
+    -5.69250639462346e-05,
+    -7.34990630326855e-04,
+    -2.95459980854025e-03,
+    -1.60960333262415e-02,
+)
+_ERF_Q = (
+    -1.45660718464996e-05,
+    -2.13374055278905e-04,
+    -1.68282697438203e-03,
+    -7.37332916720468e-03,
+    -1.42647390514189e-02,
+)
 
 
 def _float(x):

@@ -1,4 +1,5 @@
 """Gradient checking (lesson 08): numerical gradients by central differences, and a module checker."""
+
 import copy
 
 import numpy as np
@@ -60,8 +61,10 @@ def _mismatch(name, analytic, numeric, tol, atol):
     if not bad.any():
         return None
     where = np.unravel_index(int(np.argmax(np.where(bad, diff, -1.0))), diff.shape)
-    return (f"{name}: relative error {relative_error(analytic, numeric):.3e} (tolerance {tol:g}); "
-            f"worst entry {where}: analytic {analytic[where]:.10g} vs numerical {numeric[where]:.10g}")
+    return (
+        f"{name}: relative error {relative_error(analytic, numeric):.3e} (tolerance {tol:g}); "
+        f"worst entry {where}: analytic {analytic[where]:.10g} vs numerical {numeric[where]:.10g}"
+    )
 
 
 def check_module(module, x, tol=1e-6, rng=None, eps=1e-6, atol=1e-8):
@@ -82,8 +85,11 @@ def check_module(module, x, tol=1e-6, rng=None, eps=1e-6, atol=1e-8):
     """
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     m = copy.deepcopy(module)
-    named = list(m.named_parameters()) if hasattr(m, "named_parameters") else \
-        [(str(i), p) for i, p in enumerate(m.parameters())]
+    named = (
+        list(m.named_parameters())
+        if hasattr(m, "named_parameters")
+        else [(str(i), p) for i, p in enumerate(m.parameters())]
+    )
     for _, p in named:
         p.data = np.array(p.data, dtype=np.float64)
         p.grad = np.zeros_like(p.data)

@@ -3,6 +3,7 @@
 Every function returns a weight matrix of shape ``(fan_out, fan_in)`` (PyTorch's ``(out, in)``
 convention), float64 unless ``dtype`` says otherwise. Randomness comes only from ``rng``.
 """
+
 import math
 
 import numpy as np

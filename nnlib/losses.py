@@ -3,6 +3,7 @@
 ``backward()`` returns the gradient of the MEAN loss wrt ``pred`` (same shape, ``pred``'s dtype),
 ready to be passed to ``model.backward`` (as often as you like: a loss keeps what it saved).
 """
+
 import numpy as np
 
 from .functional import _labels, log_softmax
@@ -34,12 +35,13 @@ class MSELoss(Module):
         target = np.asarray(target, dtype=pred.dtype)
         if target.shape != pred.shape:
             if target.size != pred.size:
-                raise ValueError(f"MSELoss: target of shape {target.shape} does not match "
-                                 f"predictions of shape {pred.shape}")
+                raise ValueError(
+                    f"MSELoss: target of shape {target.shape} does not match predictions of shape {pred.shape}"
+                )
             target = target.reshape(pred.shape)
         diff = pred - target
         self.save_for_backward(diff)
-        return float(np.mean(diff ** 2)) if diff.size else float("nan")
+        return float(np.mean(diff**2)) if diff.size else float("nan")
 
     def backward(self):
         """Gradient wrt ``pred``: ``2 (pred - target) / size``, shape and dtype of ``pred``."""
@@ -77,7 +79,7 @@ class CrossEntropyLoss(Module):
         else:
             targets = np.zeros_like(z)
             targets[np.arange(n), _labels(labels, n, classes=c)] = 1.0
-        log_probs = log_softmax(z, axis=1)                 # stable: never the log of 0
+        log_probs = log_softmax(z, axis=1)  # stable: never the log of 0
         self.save_for_backward(np.exp(log_probs), targets)
         return float(-(targets * log_probs).sum() / n)
 

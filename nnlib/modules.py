@@ -14,6 +14,7 @@ outputs are ``(N, out_features)``; gradients have the shape of what they are gra
 Computation stays in the parameters' dtype (float32 by default): ``Linear`` casts its input once.
 Activations keep their input's dtype.
 """
+
 import numpy as np
 
 from . import functional as F
@@ -68,8 +69,9 @@ class Module:
         """
         saved = getattr(self, "_saved", None)
         if saved is None:
-            raise RuntimeError(f"{type(self).__name__}.backward() needs a forward() first "
-                               "(each forward() serves one backward())")
+            raise RuntimeError(
+                f"{type(self).__name__}.backward() needs a forward() first (each forward() serves one backward())"
+            )
         if release:
             self._saved = None
         return saved[0] if len(saved) == 1 else saved
@@ -201,8 +203,10 @@ class Linear(Module):
         """``x`` ``(N, in_features)`` -> ``(N, out_features)``, computed in the weight's dtype."""
         x = np.asarray(x, dtype=self.weight.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs whose last "
-                             f"axis has {self.in_features} features, got shape {x.shape}")
+            raise ValueError(
+                f"Linear({self.in_features}, {self.out_features}) expects inputs whose last "
+                f"axis has {self.in_features} features, got shape {x.shape}"
+            )
         self.save_for_backward(x)
         out = x @ self.weight.data.T
         if self.bias is not None:
@@ -217,8 +221,10 @@ class Linear(Module):
         x = self.saved_for_backward()
         grad_out = np.asarray(grad_out, dtype=self.weight.dtype)
         if grad_out.shape != x.shape[:-1] + (self.out_features,):
-            raise ValueError(f"grad_out of shape {grad_out.shape} does not match the last forward's "
-                             f"output shape {x.shape[:-1] + (self.out_features,)}")
+            raise ValueError(
+                f"grad_out of shape {grad_out.shape} does not match the last forward's "
+                f"output shape {x.shape[:-1] + (self.out_features,)}"
+            )
         g = grad_out.reshape(-1, self.out_features)  # extra leading axes count as more samples
         self.weight.grad += g.T @ x.reshape(-1, self.in_features)
         if self.bias is not None:

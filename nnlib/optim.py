@@ -4,6 +4,7 @@ Build them from ``model.parameters()``; call ``zero_grad()`` before each backwar
 ``step()`` after it. Every update writes into the parameter's own array (``p.data -= ...``), so a
 model and its optimizer always share the same weights, in each parameter's dtype.
 """
+
 import math
 
 import numpy as np
@@ -90,8 +91,8 @@ class Adam(Optimizer):
     def step(self):
         self.t += 1
         beta1, beta2 = self.betas
-        step_size = self.lr / (1.0 - beta1 ** self.t)
-        sqrt_bias_correction2 = math.sqrt(1.0 - beta2 ** self.t)
+        step_size = self.lr / (1.0 - beta1**self.t)
+        sqrt_bias_correction2 = math.sqrt(1.0 - beta2**self.t)
         for p, m, v in zip(self.params, self.m, self.v):
             g = p.grad
             if self.weight_decay:

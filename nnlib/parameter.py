@@ -1,4 +1,5 @@
 """Parameter: a trainable array and the gradient that backpropagation accumulates into it."""
+
 import numpy as np
 
 __all__ = ["Parameter"]
@@ -75,6 +76,5 @@ class Parameter:
         return len(self.data)
 
     def __repr__(self):
-        body = np.array2string(self.data, precision=4, separator=", ", threshold=8, edgeitems=2,
-                               prefix="Parameter(")
+        body = np.array2string(self.data, precision=4, separator=", ", threshold=8, edgeitems=2, prefix="Parameter(")
         return f"Parameter({body}, shape={self.data.shape}, dtype={self.data.dtype})"

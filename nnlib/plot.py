@@ -6,6 +6,7 @@ returns that Axes; a function that draws a grid of panels returns the Figure. No
 ``plt.show()`` or ``fig.savefig(...)`` yourself, and under a non-interactive backend (Agg) every
 function just builds the figure.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = [
-    "decision_boundary", "activation_curves", "loss_curves", "weight_histograms",
-    "activation_histograms", "image_grid", "confusion_matrix_plot",
+    "decision_boundary",
+    "activation_curves",
+    "loss_curves",
+    "weight_histograms",
+    "activation_histograms",
+    "image_grid",
+    "confusion_matrix_plot",
 ]
 
 
@@ -25,8 +31,7 @@ def _axes(ax, figsize=(5, 4)):
     return ax
 
 
-def decision_boundary(predict_fn, X, y, ax=None, resolution=200, padding=0.25, cmap="coolwarm",
-                      title=None):
+def decision_boundary(predict_fn, X, y, ax=None, resolution=200, padding=0.25, cmap="coolwarm", title=None):
     """Shade the plane by the class ``predict_fn`` assigns and scatter the points on top.
 
     ``predict_fn`` maps an array ``(M, 2)`` to class indices ``(M,)`` (e.g.
@@ -45,8 +50,7 @@ def decision_boundary(predict_fn, X, y, ax=None, resolution=200, padding=0.25, c
     n_classes = int(max(zz.max(), y.max())) + 1
     levels = np.arange(n_classes + 1) - 0.5
     ax.contourf(gx, gy, zz, levels=levels, cmap=cmap, alpha=0.35)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, s=18,
-               edgecolors="k", linewidths=0.4)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, s=18, edgecolors="k", linewidths=0.4)
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel("$x_1$")
@@ -68,8 +72,9 @@ def _resolve_activation(item):
     return item, fn
 
 
-def activation_curves(activations=("sigmoid", "tanh", "relu"), z_range=(-5.0, 5.0), n_points=401,
-                      ax=None, title="Activation functions"):
+def activation_curves(
+    activations=("sigmoid", "tanh", "relu"), z_range=(-5.0, 5.0), n_points=401, ax=None, title="Activation functions"
+):
     """Plot activation functions over ``z_range``, one line each.
 
     ``activations`` holds names from ``nnlib.functional`` (``"relu"``, ``"gelu"``, ...) and/or
@@ -98,6 +103,7 @@ def loss_curves(history, figsize=(10, 3.5)):
     ``"accuracy"``, ``"val_loss"``, ``"val_accuracy"`` lists. Returns the Figure: one panel for the
     loss, a second for the accuracy when it was recorded.
     """
+
     def get(key):
         try:
             return list(history[key])
@@ -105,8 +111,9 @@ def loss_curves(history, figsize=(10, 3.5)):
             return []
 
     has_acc = bool(get("accuracy") or get("val_accuracy"))
-    fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=figsize if has_acc else (figsize[0] / 2, figsize[1]),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, 2 if has_acc else 1, figsize=figsize if has_acc else (figsize[0] / 2, figsize[1]), squeeze=False
+    )
     panels = [("loss", "val_loss", "loss")] + ([("accuracy", "val_accuracy", "accuracy")] if has_acc else [])
     for ax, (train_key, val_key, label) in zip(axes[0], panels):
         for key, name in ((train_key, "train"), (val_key, "validation")):
@@ -197,8 +204,7 @@ def image_grid(images, labels=None, ncols=8, shape=None, cmap="gray_r", predicti
     return fig
 
 
-def confusion_matrix_plot(cm, class_names=None, ax=None, normalize=False, cmap="Blues",
-                          title="Confusion matrix"):
+def confusion_matrix_plot(cm, class_names=None, ax=None, normalize=False, cmap="Blues", title="Confusion matrix"):
     """Heat map of a confusion matrix ``cm`` ``(C, C)`` (rows = true class, columns = predicted).
 
     Every cell is annotated with its count (or, with ``normalize=True``, its fraction of the row).
@@ -217,8 +223,9 @@ def confusion_matrix_plot(cm, class_names=None, ax=None, normalize=False, cmap="
     for i in range(n):
         for j in range(n):
             text = f"{cm[i, j]:.2f}" if normalize else f"{int(round(cm[i, j]))}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                    color="white" if cm[i, j] > threshold else "black")
+            ax.text(
+                j, i, text, ha="center", va="center", fontsize=8, color="white" if cm[i, j] > threshold else "black"
+            )
     ax.set_xticks(np.arange(n), names)
     ax.set_yticks(np.arange(n), names)
     ax.set_xlabel("predicted")

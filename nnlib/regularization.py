@@ -11,6 +11,7 @@
 Shapes: dropout works elementwise on arrays of any shape; ``mask`` has ``x``'s shape.
 Randomness comes only from an ``rng`` (``np.random.Generator``).
 """
+
 import math
 
 import numpy as np
@@ -27,15 +28,18 @@ def _check_p(p):
     except (TypeError, ValueError):
         raise TypeError(f"the dropout probability p must be a number, got {p!r}") from None
     if not 0.0 <= value < 1.0:  # False for NaN as well
-        raise ValueError(f"the dropout probability p must satisfy 0 <= p < 1, got {p!r} "
-                         "(p = 1 would drop everything and divide by zero)")
+        raise ValueError(
+            f"the dropout probability p must satisfy 0 <= p < 1, got {p!r} "
+            "(p = 1 would drop everything and divide by zero)"
+        )
     return value
 
 
 def _check_rng(rng):
     if not isinstance(rng, np.random.Generator):
-        raise TypeError("dropout needs rng=np.random.Generator (e.g. np.random.default_rng(0)), "
-                        f"got {type(rng).__name__}")
+        raise TypeError(
+            f"dropout needs rng=np.random.Generator (e.g. np.random.default_rng(0)), got {type(rng).__name__}"
+        )
     return rng
 
 
@@ -97,8 +101,10 @@ def dropout_backward(dout, mask):
     dout = _as_float_array(dout)
     mask = np.asarray(mask)
     if dout.shape != mask.shape:
-        raise ValueError(f"dout has shape {dout.shape} but mask has shape {mask.shape}; "
-                         "pass the mask of the forward pass this gradient belongs to")
+        raise ValueError(
+            f"dout has shape {dout.shape} but mask has shape {mask.shape}; "
+            "pass the mask of the forward pass this gradient belongs to"
+        )
     return dout * mask
 
 

@@ -23,13 +23,13 @@ Typical use in a test cell::
     out = call(relu, np.array([-1.0, 0.0, 2.0]))
     assert_close(out, [0.0, 0.0, 2.0], hint="relu keeps positives and zeroes the rest")
 """
+
 from __future__ import annotations
 
 import copy as _copy
 import fnmatch as _fnmatch
 import functools as _functools
 import importlib as _importlib
-import math as _math
 import sys as _sys
 import types as _types
 import warnings as _warnings
@@ -73,9 +73,18 @@ _str = str
 _bytes = bytes
 
 __all__ = [
-    "as_floats", "assert_close", "assert_shape", "assert_equal", "assert_true",
-    "assert_raises", "assert_float_array", "assert_unchanged", "call", "snapshot",
-    "exercises_of", "own_code",
+    "as_floats",
+    "assert_close",
+    "assert_shape",
+    "assert_equal",
+    "assert_true",
+    "assert_raises",
+    "assert_float_array",
+    "assert_unchanged",
+    "call",
+    "snapshot",
+    "exercises_of",
+    "own_code",
 ]
 _getframe = _sys._getframe
 _FunctionType = _types.FunctionType
@@ -118,7 +127,7 @@ def _message(what: str, problem: str, hint: str) -> str:
     return text
 
 
-def as_floats(x, what: str = "your result", hint: str = "") -> "_np.ndarray":
+def as_floats(x, what: str = "your result", hint: str = "") -> _np.ndarray:
     """``np.asarray(x, dtype=float)`` as a fresh float64 array, or an AssertionError saying why not."""
     if _builtin_isinstance(x, (_str, _bytes)) or x is None:
         raise _AssertionError(_message(what, f"expected numbers, got {x!r}", hint))
@@ -127,9 +136,9 @@ def as_floats(x, what: str = "your result", hint: str = "") -> "_np.ndarray":
             _warnings.simplefilter("ignore")
             arr = _array(x, dtype=_float64, copy=True)
     except Exception as err:
-        raise _AssertionError(_message(
-            what, f"expected numbers, got {_type(x).__name__} ({err.__class__.__name__}: {err})", hint
-        )) from None
+        raise _AssertionError(
+            _message(what, f"expected numbers, got {_type(x).__name__} ({err.__class__.__name__}: {err})", hint)
+        ) from None
     return arr
 
 
@@ -141,8 +150,16 @@ def assert_shape(actual, shape, hint: str = "", what: str = "your result") -> No
         raise _AssertionError(_message(what, f"expected shape {shape}, got shape {arr.shape}", hint))
 
 
-def assert_close(actual, expected, *, rtol: float = 1e-6, atol: float = 1e-8, hint: str = "",
-                 what: str = "your result", check_shape: bool = True) -> None:
+def assert_close(
+    actual,
+    expected,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    hint: str = "",
+    what: str = "your result",
+    check_shape: bool = True,
+) -> None:
     """Elementwise ``|actual - expected| <= atol + rtol * |expected|``, NaN matching NaN.
 
     Both sides are converted to float64 arrays first. With ``check_shape`` (the default) the
@@ -151,9 +168,13 @@ def assert_close(actual, expected, *, rtol: float = 1e-6, atol: float = 1e-8, hi
     got = as_floats(actual, what, hint)
     want = as_floats(expected, "the expected value")
     if check_shape and got.shape != want.shape:
-        raise _AssertionError(_message(
-            what, f"expected shape {want.shape}, got shape {got.shape}\n"
-                  f"expected: {_fmt(want)}\ngot:      {_fmt(got)}", hint))
+        raise _AssertionError(
+            _message(
+                what,
+                f"expected shape {want.shape}, got shape {got.shape}\nexpected: {_fmt(want)}\ngot:      {_fmt(got)}",
+                hint,
+            )
+        )
     try:
         got_b, want_b = _broadcast_arrays(got, want)
     except ValueError:
@@ -168,15 +189,17 @@ def assert_close(actual, expected, *, rtol: float = 1e-6, atol: float = 1e-8, hi
     if not _bool(ok.all()):
         bad = _int((~ok).sum())
         index = _tuple(_int(i) for i in _argwhere(~ok)[0]) if got_b.ndim else ()
-        detail = (f"{bad} of {ok.size} value(s) differ"
-                  + (f"; first at index {index}: expected {_builtin_float(want_b[index])!r}, got {_builtin_float(got_b[index])!r}"
-                     if got_b.ndim else f": expected {_builtin_float(want_b)!r}, got {_builtin_float(got_b)!r}"))
-        raise _AssertionError(_message(
-            what, f"{detail}\nexpected: {_fmt(want)}\ngot:      {_fmt(got)}", hint))
+        detail = f"{bad} of {ok.size} value(s) differ" + (
+            f"; first at index {index}: expected {_builtin_float(want_b[index])!r}, got {_builtin_float(got_b[index])!r}"
+            if got_b.ndim
+            else f": expected {_builtin_float(want_b)!r}, got {_builtin_float(got_b)!r}"
+        )
+        raise _AssertionError(_message(what, f"{detail}\nexpected: {_fmt(want)}\ngot:      {_fmt(got)}", hint))
 
 
 def assert_equal(actual, expected, hint: str = "", what: str = "your result") -> None:
     """Exact equality for ints, bools, strings, and tuples/lists of them (compared as plain Python)."""
+
     def plain(x):
         if _builtin_isinstance(x, (_list, _tuple)):
             return _tuple(plain(i) for i in x)
@@ -188,11 +211,14 @@ def assert_equal(actual, expected, hint: str = "", what: str = "your result") ->
             return _builtin_float(x)
         if _builtin_isinstance(x, _ndarray):
             return _tuple(plain(i) for i in x.tolist()) if x.ndim else plain(x.item())
-        raise _AssertionError(_message(what, f"expected a plain value like {expected!r}, got {_type(x).__name__}", hint))
+        raise _AssertionError(
+            _message(what, f"expected a plain value like {expected!r}, got {_type(x).__name__}", hint)
+        )
 
     got, want = plain(actual), plain(expected)
     if _type(got) is not _type(want) and not (
-            _builtin_isinstance(got, (_int, _builtin_float)) and _builtin_isinstance(want, (_int, _builtin_float))):
+        _builtin_isinstance(got, (_int, _builtin_float)) and _builtin_isinstance(want, (_int, _builtin_float))
+    ):
         raise _AssertionError(_message(what, f"expected {want!r}, got {got!r} ({_type(actual).__name__})", hint))
     if got != want:
         raise _AssertionError(_message(what, f"expected {want!r}, got {got!r}", hint))
@@ -228,7 +254,7 @@ def call(fn, *args, warnings: str = "ignore", hint: str = "", **kwargs):
         raise _AssertionError(_message("your definition", f"{fn!r} is not callable", hint))
     exercises = exercises_of(fn, _caller_globals())
     remote = _getattr(_type(fn), "__nnfs_call__", None)
-    if remote is not None:   # a handle to code in another process: the rule is applied there
+    if remote is not None:  # a handle to code in another process: the rule is applied there
         return remote(fn, args, kwargs, exercises=exercises, warnings=warnings, hint=hint)
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
@@ -236,9 +262,13 @@ def call(fn, *args, warnings: str = "ignore", hint: str = "", **kwargs):
             result = fn(*args, **kwargs)
     if warnings == "fail" and caught:
         first = caught[0]
-        raise _AssertionError(_message(
-            _getattr(fn, "__name__", "your function"),
-            f"emitted a warning: {first.category.__name__}: {first.message}", hint))
+        raise _AssertionError(
+            _message(
+                _getattr(fn, "__name__", "your function"),
+                f"emitted a warning: {first.category.__name__}: {first.message}",
+                hint,
+            )
+        )
     return result
 
 
@@ -268,8 +298,11 @@ def exercises_of(fn, namespace) -> list:
         value = namespace.get(name, _MISSING)
         if value is _MISSING:
             continue
-        if value is fn or (owner is not None and owner is not fn and (owner is value or _type(owner) is value)) \
-                or (_builtin_isinstance(value, _type) and _type(fn) is value):
+        if (
+            value is fn
+            or (owner is not None and owner is not fn and (owner is value or _type(owner) is value))
+            or (_builtin_isinstance(value, _type) and _type(fn) is value)
+        ):
             found.append(name)
     return found
 
@@ -282,17 +315,21 @@ def _refusal_message(exercise: str, target: str) -> str:
         what = "the course library's own solution of this exercise"
     else:
         what = "an existing implementation of this exercise"
-    return (f"{exercise}: your answer calls {shown}, {what}; write it with NumPy yourself "
-            f"(an answer must be your own code: COURSE_SPEC)")
+    return (
+        f"{exercise}: your answer calls {shown}, {what}; write it with NumPy yourself "
+        f"(an answer must be your own code: COURSE_SPEC)"
+    )
 
 
-def _refusing_code(message: str, freevars) -> "_CodeType":
+def _refusing_code(message: str, freevars) -> _CodeType:
     """A code object that raises AssertionError(message), with exactly these free variables."""
     names = _tuple(freevars)
     body = "".join(f"    {n} = None\n" for n in names)
     uses = "".join(f"        {n}\n" for n in names)
-    source = (f"def _outer():\n{body}    def _refuse(*args, **kwargs):\n{uses}"
-              f"        raise AssertionError({message!r})\n    return _refuse\n")
+    source = (
+        f"def _outer():\n{body}    def _refuse(*args, **kwargs):\n{uses}"
+        f"        raise AssertionError({message!r})\n    return _refuse\n"
+    )
     space = {}
     _exec(_compile(source, "<own-code rule>", "exec"), space)
     return space["_outer"]().__code__
@@ -316,16 +353,23 @@ def _targets(pattern: str):
         last = depth == _builtin_len(parts) - 1
         found = []
         for owner in owners:
-            names = ([n for n in _list(_getattr(owner, "__dict__", {})) if _fnmatchcase(n, part)]
-                     if "*" in part else [part])
+            names = (
+                [n for n in _list(_getattr(owner, "__dict__", {})) if _fnmatchcase(n, part)] if "*" in part else [part]
+            )
             for name in names:
-                value = _getattr(owner, name, _MISSING) if not _builtin_isinstance(owner, _type) \
+                value = (
+                    _getattr(owner, name, _MISSING)
+                    if not _builtin_isinstance(owner, _type)
                     else owner.__dict__.get(name, _MISSING)
+                )
                 if value is _MISSING:
                     continue
-                if _builtin_isinstance(owner, _ModuleType) and "*" in part and \
-                        _getattr(value, "__module__", None) != module_name:
-                    continue   # only what the module itself defines
+                if (
+                    _builtin_isinstance(owner, _ModuleType)
+                    and "*" in part
+                    and _getattr(value, "__module__", None) != module_name
+                ):
+                    continue  # only what the module itself defines
                 if last:
                     found.append((owner, name, value))
                 elif _builtin_isinstance(value, _type):
@@ -336,7 +380,7 @@ def _targets(pattern: str):
     return []
 
 
-_ACTIVE: dict = {}   # id(target object) -> nesting depth while its refusal is installed
+_ACTIVE: dict = {}  # id(target object) -> nesting depth while its refusal is installed
 
 
 class own_code:
@@ -360,8 +404,11 @@ class own_code:
         for exercise in self.exercises:
             for pattern in _rules.forbidden(exercise):
                 for owner, name, value in _targets(pattern):
-                    shown = pattern if "*" not in pattern else \
-                        f"{pattern.partition(':')[0]}:{_getattr(value, '__qualname__', name)}"
+                    shown = (
+                        pattern
+                        if "*" not in pattern
+                        else f"{pattern.partition(':')[0]}:{_getattr(value, '__qualname__', name)}"
+                    )
                     message = _refusal_message(exercise, shown)
                     self._install(owner, name, value, message)
                     bad[_id(value)] = message
@@ -394,10 +441,12 @@ class own_code:
             except Exception:
                 pass
         if _builtin_isinstance(value, _type):
-            return   # a class: its methods refuse (installed by the caller), the class itself stays
+            return  # a class: its methods refuse (installed by the caller), the class itself stays
         if _builtin_isinstance(owner, (_ModuleType, _type)):
+
             def refuse(*args, **kwargs):
                 raise _AssertionError(message)
+
             try:
                 _setattr(owner, name, refuse)
             except Exception:
@@ -438,7 +487,7 @@ def _held_reference(fn, bad: dict, seen=None):
         return None
     if not _builtin_isinstance(fn, _FunctionType):
         callable_type = _type(fn)
-        if _getattr(callable_type, "__module__", "") == "__main__":   # an instance of a student class
+        if _getattr(callable_type, "__module__", "") == "__main__":  # an instance of a student class
             return _held_reference(callable_type, bad, seen)
         return None
     space = fn.__globals__
@@ -456,7 +505,7 @@ def _held_reference(fn, bad: dict, seen=None):
             continue
         if _id(value) in bad:
             return bad[_id(value)]
-        if _builtin_isinstance(value, _ModuleType):       # np.x, scipy.special.expit, torch.sigmoid
+        if _builtin_isinstance(value, _ModuleType):  # np.x, scipy.special.expit, torch.sigmoid
             # the module's own dictionary: a getattr could run a lazy module's __getattr__
             for name in code_names:
                 attr = value.__dict__.get(name, _MISSING)
@@ -468,8 +517,9 @@ def _held_reference(fn, bad: dict, seen=None):
                         if _id(inner) in bad:
                             return bad[_id(inner)]
         elif _builtin_isinstance(value, (_FunctionType, _partial, _type)) and (
-                _getattr(value, "__globals__", space) is space or _getattr(value, "__module__", "") == fn.__module__):
-            found = _held_reference(value, bad, seen)   # a helper the student wrote
+            _getattr(value, "__globals__", space) is space or _getattr(value, "__module__", "") == fn.__module__
+        ):
+            found = _held_reference(value, bad, seen)  # a helper the student wrote
             if found:
                 return found
     # ``import torch`` / ``from scipy.special import expit`` inside the function, module not loaded yet
@@ -478,7 +528,7 @@ def _held_reference(fn, bad: dict, seen=None):
 
 def _cell_has(cell) -> bool:
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018  (reading an empty cell raises: that is the test)
     except ValueError:
         return False
     return True
@@ -494,12 +544,19 @@ def assert_unchanged(before, after, hint: str = "", what: str = "your function")
     for i, (b, a) in _enumerate(_zip(before, after)):
         if _builtin_isinstance(b, (_ndarray, _list, _tuple)) or _builtin_isinstance(a, _ndarray):
             b_arr, a_arr = _asarray(b), _asarray(a)
-            same = b_arr.shape == a_arr.shape and _bool(((b_arr == a_arr) | (_isnan(b_arr) & _isnan(a_arr))).all()
-                                                        if _issubdtype(b_arr.dtype, _floating) else (b_arr == a_arr).all())
+            same = b_arr.shape == a_arr.shape and _bool(
+                ((b_arr == a_arr) | (_isnan(b_arr) & _isnan(a_arr))).all()
+                if _issubdtype(b_arr.dtype, _floating)
+                else (b_arr == a_arr).all()
+            )
             if not same:
-                raise _AssertionError(_message(
-                    what, f"modified its input argument {i + 1} (inputs must stay as they were)",
-                    hint or "work on a copy (x = x.copy()) or build a new array instead of writing into the input"))
+                raise _AssertionError(
+                    _message(
+                        what,
+                        f"modified its input argument {i + 1} (inputs must stay as they were)",
+                        hint or "work on a copy (x = x.copy()) or build a new array instead of writing into the input",
+                    )
+                )
 
 
 def assert_raises(exception, fn, *args, hint: str = "", **kwargs) -> None:
@@ -512,7 +569,11 @@ def assert_raises(exception, fn, *args, hint: str = "", **kwargs) -> None:
     except _AssertionError:
         raise
     except Exception as err:
-        raise _AssertionError(_message(
-            _getattr(fn, "__name__", "your function"),
-            f"expected {name}, got {_type(err).__name__}: {err}", hint)) from None
-    raise _AssertionError(_message(_getattr(fn, "__name__", "your function"), f"expected {name}, nothing was raised", hint))
+        raise _AssertionError(
+            _message(
+                _getattr(fn, "__name__", "your function"), f"expected {name}, got {_type(err).__name__}: {err}", hint
+            )
+        ) from None
+    raise _AssertionError(
+        _message(_getattr(fn, "__name__", "your function"), f"expected {name}, nothing was raised", hint)
+    )

@@ -7,6 +7,7 @@
 * :func:`train` -- a minibatch SGD loop that runs on :func:`pick_device` (data moved to the device
   once, through pinned memory with ``non_blocking`` copies on CUDA).
 """
+
 from __future__ import annotations
 
 import time
@@ -33,6 +34,7 @@ def pick_device():
 
 # --------------------------------------------------------------------------- nnlib -> torch
 
+
 def _torch_dtype(np_dtype):
     """The torch dtype matching a NumPy dtype (float32 -> torch.float32, ...)."""
     return torch.from_numpy(np.empty(0, dtype=np_dtype)).dtype
@@ -45,8 +47,7 @@ def _tensor(array):
 
 def _linear_to_torch(layer):
     w = layer.weight.data
-    out = nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None,
-                    dtype=_torch_dtype(w.dtype))
+    out = nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None, dtype=_torch_dtype(w.dtype))
     with torch.no_grad():
         out.weight.copy_(_tensor(w))
         if layer.bias is not None:
@@ -70,8 +71,10 @@ def _module_to_torch(module):
         return nn.Sequential(*(_module_to_torch(m) for m in module))
     convert = _TO_TORCH.get(type(module))
     if convert is None:
-        raise TypeError(f"to_torch cannot convert {type(module).__name__}; supported: "
-                        f"{', '.join(t.__name__ for t in _TO_TORCH)}, Sequential")
+        raise TypeError(
+            f"to_torch cannot convert {type(module).__name__}; supported: "
+            f"{', '.join(t.__name__ for t in _TO_TORCH)}, Sequential"
+        )
     return convert(module)
 
 
@@ -87,6 +90,7 @@ def to_torch(model):
 
 
 # --------------------------------------------------------------------------- torch -> nnlib
+
 
 def _numpy(tensor):
     return tensor.detach().cpu().numpy()
@@ -117,8 +121,10 @@ def _module_from_torch(module):
         return _m.Sequential(*(_module_from_torch(m) for m in module))
     convert = _FROM_TORCH.get(type(module))
     if convert is None:
-        raise TypeError(f"from_torch cannot convert {type(module).__name__}; supported: "
-                        f"{', '.join(t.__name__ for t in _FROM_TORCH)}, Sequential")
+        raise TypeError(
+            f"from_torch cannot convert {type(module).__name__}; supported: "
+            f"{', '.join(t.__name__ for t in _FROM_TORCH)}, Sequential"
+        )
     return convert(module)
 
 
@@ -134,12 +140,14 @@ def from_torch(module):
 
 # --------------------------------------------------------------------------- training loop
 
+
 def _accuracy_count(out, labels):
     return (out.argmax(dim=1) == labels).sum()
 
 
-def train(model, X, y, epochs, batch_size, lr, device=None, momentum=0.0, rng=None,
-          X_val=None, y_val=None, progress=True):
+def train(
+    model, X, y, epochs, batch_size, lr, device=None, momentum=0.0, rng=None, X_val=None, y_val=None, progress=True
+):
     """Train the torch ``model`` with minibatch SGD on ``device`` (default :func:`pick_device`).
 
     ``X`` ``(N, in_features)`` NumPy array (cast to the model's dtype); ``y`` ``(N,)`` integer
@@ -192,7 +200,7 @@ def train(model, X, y, epochs, batch_size, lr, device=None, momentum=0.0, rng=No
             total_loss = torch.zeros((), device=device, dtype=torch.float64)
             correct = torch.zeros((), device=device, dtype=torch.int64)
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
+                idx = order[start : start + batch_size]
                 xb, yb = X_t[idx], y_t[idx]
                 optimizer.zero_grad(set_to_none=True)
                 out = model(xb)
@@ -214,8 +222,7 @@ def train(model, X, y, epochs, batch_size, lr, device=None, momentum=0.0, rng=No
                         history.val_accuracy.append(_accuracy_count(out, yv_t).item() / len(yv_t))
             history.seconds.append(time.perf_counter() - start_time)
             if bar is not None:
-                bar.set_postfix({k: f"{history[k][-1]:.4f}" for k in history.keys() if history[k]},
-                                refresh=False)
+                bar.set_postfix({k: f"{history[k][-1]:.4f}" for k in history.keys() if history[k]}, refresh=False)
     finally:
         if bar is not None:
             bar.close()

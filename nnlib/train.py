@@ -9,6 +9,7 @@ A model is anything with ``forward(X)`` and ``backward(grad_out)`` (e.g. ``nnlib
 a loss has ``forward(pred, target) -> float`` and ``backward() -> grad``; an optimizer has
 ``zero_grad()`` and ``step()``.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -116,18 +117,31 @@ def predict(model, X, batch_size=1024, threshold=0.0):
     parts = []
     with evaluation_mode(model):
         for start in range(0, len(X), batch_size):
-            out = model.forward(X[start:start + batch_size])
+            out = model.forward(X[start : start + batch_size])
             if out.ndim == 2 and out.shape[1] > 1:
                 parts.append(out.argmax(axis=1))
             else:
-                parts.append((out.reshape(len(out)) > threshold))
+                parts.append(out.reshape(len(out)) > threshold)
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate(parts).astype(np.int64)
 
 
-def fit(model, loss, optimizer, X, y, epochs, batch_size, rng, X_val=None, y_val=None,
-        progress=True, shuffle=True, eval_batch_size=1024):
+def fit(
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    epochs,
+    batch_size,
+    rng,
+    X_val=None,
+    y_val=None,
+    progress=True,
+    shuffle=True,
+    eval_batch_size=1024,
+):
     """Train ``model`` for ``epochs`` passes over ``(X, y)`` in minibatches of ``batch_size``.
 
     ``X`` ``(N, in_features)`` in the model's dtype; ``y`` ``(N,)`` integer labels (accuracy is

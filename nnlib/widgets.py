@@ -10,6 +10,7 @@ The computations behind the figures are plain functions, usable and tested on th
 :func:`neuron_output`, :func:`gate_accuracy`, :func:`activation_and_derivative`, :func:`relu_fit`,
 :func:`relu_network`, :func:`fit_error`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,17 @@ from matplotlib.figure import Figure
 from nnlib import functional as F
 
 __all__ = [
-    "neuron_explorer", "activation_explorer", "fit_explorer",
-    "neuron_output", "gate_accuracy", "activation_and_derivative", "relu_fit", "relu_network",
-    "fit_error", "ACTIVATIONS", "GATES",
+    "neuron_explorer",
+    "activation_explorer",
+    "fit_explorer",
+    "neuron_output",
+    "gate_accuracy",
+    "activation_and_derivative",
+    "relu_fit",
+    "relu_network",
+    "fit_error",
+    "ACTIVATIONS",
+    "GATES",
 ]
 
 #: The four inputs of a two-input logic gate, ``(4, 2)``.
@@ -34,6 +43,7 @@ GATES = {"AND": np.array([0, 0, 0, 1]), "OR": np.array([0, 1, 1, 1])}
 
 
 # --------------------------------------------------------------------------- pure computations
+
 
 def neuron_output(w1, w2, b, X):
     """``step(w1 * x1 + w2 * x2 + b)`` for points ``X`` ``(N, 2)`` -> ``(N,)`` of 0.0/1.0."""
@@ -107,14 +117,14 @@ def fit_error(f, a, b, n_hidden, n_points=2001):
 
 # --------------------------------------------------------------------------- widget plumbing
 
+
 def _png_output(fig):
     """A notebook ``display_data`` output holding ``fig`` rendered as PNG."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     return {
         "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                 "text/plain": "<Figure>"},
+        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": "<Figure>"},
         "metadata": {},
     }
 
@@ -142,11 +152,13 @@ def _explorer(controls, draw):
 
 
 def _slider(description, value, lo, hi, step=0.1):
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                               continuous_update=False, readout_format=".2f")
+    return widgets.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description, continuous_update=False, readout_format=".2f"
+    )
 
 
 # --------------------------------------------------------------------------- explorers
+
 
 def neuron_explorer(w1=1.0, w2=1.0, b=-1.5):
     """Sliders ``w1``, ``w2``, ``b`` of one neuron ``step(w . x + b)`` over the plane.
@@ -171,8 +183,14 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5):
             elif abs(w1) > 1e-9:
                 ax.axvline(-b / w1, color="k", ls="--", lw=1)
             target = GATES[gate]
-            ax.scatter(GATE_INPUTS[:, 0], GATE_INPUTS[:, 1], c=np.where(target == 1, "tab:red", "tab:blue"),
-                       s=120, edgecolors="k", zorder=3)
+            ax.scatter(
+                GATE_INPUTS[:, 0],
+                GATE_INPUTS[:, 1],
+                c=np.where(target == 1, "tab:red", "tab:blue"),
+                s=120,
+                edgecolors="k",
+                zorder=3,
+            )
             correct = gate_accuracy(w1, w2, b, gate)
             scores.append(f"{gate}: {correct}/4")
             ax.set_title(f"{gate}: {correct}/4 correct")
@@ -211,8 +229,10 @@ def activation_explorer(name="relu", z_max=5.0, alpha=0.1):
             ax.axvline(0, color="0.7", lw=0.8)
             ax.set_xlabel("z")
         fig.tight_layout()
-        text = (f"{name}: output in [{value.min():.3g}, {value.max():.3g}], "
-                f"largest slope {grad.max():.3g} on [-{z_max:g}, {z_max:g}]")
+        text = (
+            f"{name}: output in [{value.min():.3g}, {value.max():.3g}], "
+            f"largest slope {grad.max():.3g} on [-{z_max:g}, {z_max:g}]"
+        )
         return fig, text
 
     return _explorer(controls, draw)
@@ -223,8 +243,11 @@ def fit_explorer(f=np.sin, a=0.0, b=2 * np.pi, n_hidden=4, max_hidden=64):
     its knots, and the maximum error (which falls like ``1 / n_hidden**2`` for a smooth ``f``).
     Returns the ``VBox``.
     """
-    controls = {"n_hidden": widgets.IntSlider(value=n_hidden, min=1, max=max_hidden, description="hidden units",
-                                               continuous_update=False)}
+    controls = {
+        "n_hidden": widgets.IntSlider(
+            value=n_hidden, min=1, max=max_hidden, description="hidden units", continuous_update=False
+        )
+    }
     x = np.linspace(a, b, 1001)
     fx = np.asarray(f(x), dtype=float)
 

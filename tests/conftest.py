@@ -10,6 +10,7 @@
 - A run of the suite must not leave a gradebook anywhere in the repository outside ``state/``:
   checked once, at the end of the session, against what was there when it started.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,6 +39,7 @@ COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR
 @dataclass
 class CliResult:
     """What ``subprocess.run(..., capture_output=True, text=True)`` would have returned."""
+
     returncode: int
     stdout: str
     stderr: str
@@ -167,8 +169,9 @@ def harness_futures(request):
     import concurrent.futures
     import multiprocessing
 
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=HARNESS_WORKERS,
-                                                  mp_context=multiprocessing.get_context("spawn"))
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=HARNESS_WORKERS, mp_context=multiprocessing.get_context("spawn")
+    )
     runs = _HarnessRuns(pool)
     for lesson in sorted(_lessons_needed(request.session), key=lambda lesson: lesson not in HEAVY_LESSONS):
         runs[("variants", lesson)]  # noqa: B018  (submits it)

@@ -29,6 +29,7 @@ live in ``tests/lesson_rules.py`` (``KIND_DOCS`` describes each one):
     random_stats      random results: an rng is passed and a statistic (mean, std, var, min, max) checked
     time_limit        a stated time limit: the test measures time
 """
+
 from __future__ import annotations
 
 CATALOGUE: dict[str, dict[str, tuple[str, ...]]] = {

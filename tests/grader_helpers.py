@@ -9,6 +9,7 @@ The course root gets its own ``nbgrader_config.py`` that loads the repository's
 moves the folders and the gradebook into the temporary root. Cell timeouts are short
 (``NNFS_CELL_TIMEOUT``, default here 8 s) and the sandbox memory limit small (1 GiB).
 """
+
 from __future__ import annotations
 
 import html
@@ -135,8 +136,9 @@ def grader_env(**extra) -> dict:
 
 
 def nbgrader(course: Course, *argv: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([PYTHON, "-m", "nbgrader", *argv], cwd=course.root, capture_output=True,
-                            text=True, env=env or grader_env())
+    result = subprocess.run(
+        [PYTHON, "-m", "nbgrader", *argv], cwd=course.root, capture_output=True, text=True, env=env or grader_env()
+    )
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(argv)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result
@@ -148,7 +150,8 @@ def make_course(tmp: Path, lessons: dict[str, str] | None = None, duedates: dict
     root = Path(tmp).resolve()
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(
-        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root)))
+        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root))
+    )
     course = Course(root, sorted(lessons))
     api = nbgrader_api(course)
     for lesson, text in lessons.items():
@@ -158,11 +161,14 @@ def make_course(tmp: Path, lessons: dict[str, str] | None = None, duedates: dict
         target.write_text(dumps(nb))
         if duedates and lesson in duedates:
             from nbgrader.api import Gradebook
+
             with Gradebook(course.db_url, "nnfs-test") as gb:
                 gb.update_or_create_assignment(lesson, duedate=duedates[lesson])
         result = api.generate_assignment(lesson, force=True, create=True)
         if not result["success"]:
-            raise RuntimeError(f"generate_assignment {lesson} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
+            raise RuntimeError(
+                f"generate_assignment {lesson} failed:\n{result.get('log', '')}\n{result.get('error', '')}"
+            )
     return course
 
 
@@ -172,13 +178,18 @@ def nbgrader_api(course: Course):
     from nbgrader.coursedir import CourseDirectory
 
     from grader.course import load_config
+
     config = load_config(course.root)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
 def filled(release_nb: Path | dict, answers: dict[str, str]) -> dict:
     """The released notebook (as a dict) with the answer cells' sources replaced."""
-    nb = json.loads(Path(release_nb).read_text()) if not isinstance(release_nb, dict) else json.loads(json.dumps(release_nb))
+    nb = (
+        json.loads(Path(release_nb).read_text())
+        if not isinstance(release_nb, dict)
+        else json.loads(json.dumps(release_nb))
+    )
     for cell in nb["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
@@ -186,9 +197,17 @@ def filled(release_nb: Path | dict, answers: dict[str, str]) -> dict:
     return nb
 
 
-def submit(course: Course, student: str, lesson: str = "ex", answers: dict[str, str] | None = None, *,
-           notebook: dict | None = None, text: str | None = None, filename: str | None = None,
-           timestamp: str = "2030-01-01 10:00:00.000000 UTC") -> Path:
+def submit(
+    course: Course,
+    student: str,
+    lesson: str = "ex",
+    answers: dict[str, str] | None = None,
+    *,
+    notebook: dict | None = None,
+    text: str | None = None,
+    filename: str | None = None,
+    timestamp: str = "2030-01-01 10:00:00.000000 UTC",
+) -> Path:
     """Put a submission in submitted/<student>/<lesson>/: answers, a whole notebook dict, or raw text."""
     folder = course.root / "submitted" / student / lesson
     if folder.exists():
@@ -203,15 +222,24 @@ def submit(course: Course, student: str, lesson: str = "ex", answers: dict[str, 
     return path
 
 
-def run_grader(course: Course, *argv: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_grader(
+    course: Course, *argv: str, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """``python -m grader <argv>`` run from the course root."""
-    return subprocess.run([PYTHON, "-m", "grader", *argv], cwd=course.root, capture_output=True, text=True,
-                          env=env or grader_env(), timeout=timeout)
+    return subprocess.run(
+        [PYTHON, "-m", "grader", *argv],
+        cwd=course.root,
+        capture_output=True,
+        text=True,
+        env=env or grader_env(),
+        timeout=timeout,
+    )
 
 
 def scores(course: Course, lesson: str = "ex") -> dict[str, float]:
     """Total score per student of ``lesson`` from the gradebook."""
     from nbgrader.api import Gradebook
+
     with Gradebook(course.db_url, "nnfs-test") as gb:
         out = {}
         for student in gb.students:
@@ -225,6 +253,7 @@ def scores(course: Course, lesson: str = "ex") -> dict[str, float]:
 def statuses(course: Course) -> dict[tuple[str, str], str]:
     """(student, lesson) -> status label recorded by the autograder."""
     from grader.status import StatusStore
+
     store = StatusStore(course.db_url)
     try:
         return {key: st.label for key, st in store.load().items()}
@@ -234,6 +263,7 @@ def statuses(course: Course) -> dict[tuple[str, str], str]:
 
 def bwrap_works() -> tuple[bool, str]:
     from grader import sandbox
+
     return sandbox.available()
 
 
@@ -246,8 +276,9 @@ def ensure_system_user(name: str, purpose: str) -> str:
     try:
         pwd.getpwnam(name)
     except KeyError:
-        made = subprocess.run(["useradd", "--system", "--shell", "/usr/sbin/nologin", name],
-                              capture_output=True, text=True)
+        made = subprocess.run(
+            ["useradd", "--system", "--shell", "/usr/sbin/nologin", name], capture_output=True, text=True
+        )
         if made.returncode != 0:
             pytest.skip(f"cannot create the user {name} {purpose}: {made.stderr.strip()}")
     return name
@@ -296,17 +327,23 @@ ANSWERS = {
 }
 # points per answer kind: test_double 2, test_square 3 (explain_square is graded by hand)
 EXPECTED = {"right": 5.0, "hidden_fail": 2.0, "visible_fail": 3.0, "blank": 0.0}
-CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID")}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID")
+}
 
 
 def run(argv, cwd, env=None, check=True, timeout=600):
     """Run a command in a course copy; on failure show its output."""
-    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                            env={**CLEAN_ENV, **(env or {})})
+    result = subprocess.run(
+        argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**CLEAN_ENV, **(env or {})}
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
-                             f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+        raise AssertionError(
+            f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+        )
     return result
 
 

@@ -13,6 +13,7 @@ Helpers: :class:`Hub` (HTTP: login form, REST API, spawn), :func:`as_user` (a co
 user, ``runuser``), :func:`student_nbgrader` (nbgrader's exchange commands as a student, with the
 configuration a student's server has), :func:`processes_of`, :func:`tree_rss`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -80,8 +81,13 @@ class Hub:
         with open(self.log, "a") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "grader", "hub", "--course-dir", str(self.root), "--port", str(self.port)],
-                cwd=self.root, env=self.env(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                cwd=self.root,
+                env=self.env(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the hub exited:\n{self.log_tail()}"
@@ -129,8 +135,12 @@ class Hub:
 
         session = requests.Session()
         session.get(f"{self.base}/hub/login", timeout=60)
-        reply = session.post(f"{self.base}/hub/login", allow_redirects=False, timeout=60,
-                             data={"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf")})
+        reply = session.post(
+            f"{self.base}/hub/login",
+            allow_redirects=False,
+            timeout=60,
+            data={"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf")},
+        )
         return session, reply
 
     def api(self, method: str, path: str, token_headers=None, **kw):
@@ -196,6 +206,7 @@ class Hub:
 
 # ------------------------------------------------------------------------------------ processes and accounts
 
+
 def processes_of(user: str, with_pid: bool = False) -> list:
     """Command lines of ``user``'s processes (from /proc); ``(pid, cmdline)`` with ``with_pid``."""
     uid, found = pwd.getpwnam(user).pw_uid, []
@@ -252,13 +263,25 @@ def owner(path: Path) -> str:
     return pwd.getpwuid(path.stat().st_uid).pw_name
 
 
-def as_user(user: str, *argv: str, cwd: str | None = None, env: dict | None = None, input: str | None = None,
-            timeout: float = 300):
+def as_user(
+    user: str,
+    *argv: str,
+    cwd: str | None = None,
+    env: dict | None = None,
+    input: str | None = None,
+    timeout: float = 300,
+):
     """``argv`` as ``user`` (runuser), in a clean environment (HOME, PATH, LANG, USER and ``env``)."""
     home = pwd.getpwnam(user).pw_dir
     base = {"HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "USER": user, **(env or {})}
-    return subprocess.run(["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()),
-                           *argv], cwd=cwd or home, capture_output=True, text=True, input=input, timeout=timeout)
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()), *argv],
+        cwd=cwd or home,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+    )
 
 
 def course_env_python(course_id: str = COURSE_ID) -> str:
@@ -274,8 +297,10 @@ def student_command(hub: Hub, *argv: str) -> tuple[list[str], dict]:
 
     course = Course.load(hub.root)
     python = course_env_python(course.course_id)
-    return ([python, "-m", "nbgrader", *argv],
-            {"JUPYTER_CONFIG_PATH": deploy.student_config_path(course), **deploy.interpreter_env(python)})
+    return (
+        [python, "-m", "nbgrader", *argv],
+        {"JUPYTER_CONFIG_PATH": deploy.student_config_path(course), **deploy.interpreter_env(python)},
+    )
 
 
 def student_nbgrader(hub: Hub, user: str, *argv: str, timeout: float = 300):
@@ -321,8 +346,10 @@ def place_work(hub, user: str) -> None:
     nb = json.loads(released.read_text())
     for cell in nb["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "count_positive":
-            cell["source"] = ("def count_positive(x):\n"
-                              "    return int(np.sum(np.asarray(x, dtype=float) > 0))  " + MARKER.format(user=user))
+            cell["source"] = (
+                "def count_positive(x):\n"
+                "    return int(np.sum(np.asarray(x, dtype=float) > 0))  " + MARKER.format(user=user)
+            )
     folder = home_of(user) / LESSON
     folder.mkdir(exist_ok=True)
     (folder / f"{LESSON}.ipynb").write_text(json.dumps(nb))
@@ -337,13 +364,20 @@ def submit_all(hub, users) -> list[subprocess.Popen]:
     for user in users:
         home = str(home_of(user))
         base = {"HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "USER": user, **env}
-        procs.append(subprocess.Popen(
-            ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()), *command],
-            cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()), *command],
+                cwd=home,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     return procs
 
 
 # ------------------------------------------------------------------------------------ a kernel in a server
+
 
 def code_cells(notebook: Path) -> list[str]:
     """The code cells of ``notebook`` (a lesson's solution: what a student who did the work runs)."""
@@ -355,8 +389,7 @@ def start_kernel(hub: Hub, user: str, headers: dict) -> str:
     """A Python kernel in ``user``'s running server (the server's REST API, through the proxy)."""
     import requests
 
-    reply = requests.post(f"{hub.base}/user/{user}/api/kernels", json={"name": "python3"}, headers=headers,
-                          timeout=120)
+    reply = requests.post(f"{hub.base}/user/{user}/api/kernels", json={"name": "python3"}, headers=headers, timeout=120)
     assert reply.status_code == 201, reply.text
     return reply.json()["id"]
 
@@ -378,12 +411,31 @@ def execute(hub: Hub, user: str, headers: dict, kernel: str, cells: list[str], t
         try:
             for code in cells:
                 msg_id = uuid.uuid4().hex
-                conn.write_message(json.dumps({
-                    "header": {"msg_id": msg_id, "username": user, "session": session, "msg_type": "execute_request",
-                               "version": "5.3"},
-                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                    "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                                "allow_stdin": False, "stop_on_error": True}}))
+                conn.write_message(
+                    json.dumps(
+                        {
+                            "header": {
+                                "msg_id": msg_id,
+                                "username": user,
+                                "session": session,
+                                "msg_type": "execute_request",
+                                "version": "5.3",
+                            },
+                            "parent_header": {},
+                            "metadata": {},
+                            "channel": "shell",
+                            "buffers": [],
+                            "content": {
+                                "code": code,
+                                "silent": False,
+                                "store_history": False,
+                                "user_expressions": {},
+                                "allow_stdin": False,
+                                "stop_on_error": True,
+                            },
+                        }
+                    )
+                )
                 while True:
                     raw = await asyncio.wait_for(conn.read_message(), timeout)
                     if raw is None:
@@ -413,10 +465,19 @@ def server_rss(hub: Hub, user: str) -> tuple[int, int]:
 
 # ------------------------------------------------------------------------------------ the hub
 
+
 @contextlib.contextmanager
-def class_hub(students: dict[str, str | None], instructors: dict[str, str], *, without_account=(),
-              lessons=(LESSON,), extra_accounts=(), cull_timeout: int = 3600, prefix: str = "nnfs-hub-",
-              keep_log: Path | None = None):
+def class_hub(
+    students: dict[str, str | None],
+    instructors: dict[str, str],
+    *,
+    without_account=(),
+    lessons=(LESSON,),
+    extra_accounts=(),
+    cull_timeout: int = 3600,
+    prefix: str = "nnfs-hub-",
+    keep_log: Path | None = None,
+):
     """A running hub for a class (see the module docstring); yields :class:`Hub`.
 
     ``students``/``instructors``: id -> password; their accounts come from ``roster import
@@ -442,8 +503,14 @@ def class_hub(students: dict[str, str | None], instructors: dict[str, str], *, w
         env["JUPYTER_CONFIG_PATH"] = str(root / "state" / "hub-config" / "course")
 
         def grader(*argv, timeout: float = 600, check: bool = True):
-            done = subprocess.run([sys.executable, "-m", "grader", *argv, "--course-dir", str(root)], cwd=root,
-                                  env=env, capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(
+                [sys.executable, "-m", "grader", *argv, "--course-dir", str(root)],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
             if check:
                 assert done.returncode == 0, f"grader {argv}: {done.stdout}\n{done.stderr}"
             return done

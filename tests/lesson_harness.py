@@ -60,6 +60,7 @@ From Python (the per-lesson test suite uses this)::
     report = check_lesson("04_activations")
     assert report.ok, report.format()
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,14 +83,20 @@ DEFAULT_TIMEOUT = 120
 # spin-wait and run small training loops 5-10x slower (10_digits' test: 7 s vs 54 s), which turns
 # correct answers into cell timeouts. None keeps the environment's own setting.
 DEFAULT_THREADS = 1
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 
 # ----------------------------------------------------------------------------- notebook helpers
+
 
 def thread_env(threads: int) -> dict:
     """Environment variables that cap BLAS/OpenMP (and torch's intra-op) threads at ``threads``."""
@@ -155,9 +162,13 @@ def visible_part(source: str) -> str:
 
 def hidden_only_reason(item) -> str:
     """The reason of a WRONG entry marked ``"hidden-only: <reason>"`` (third element), else ""."""
-    if isinstance(item, (tuple, list)) and len(item) == 3 and isinstance(item[2], str) \
-            and item[2].startswith(HIDDEN_ONLY):
-        return item[2][len(HIDDEN_ONLY):].strip()
+    if (
+        isinstance(item, (tuple, list))
+        and len(item) == 3
+        and isinstance(item[2], str)
+        and item[2].startswith(HIDDEN_ONLY)
+    ):
+        return item[2][len(HIDDEN_ONLY) :].strip()
     return ""
 
 
@@ -195,17 +206,19 @@ def nbgrader_passes(cell) -> tuple[bool, float, float]:
 
 # ----------------------------------------------------------------------------- results
 
+
 @dataclass
 class CellRun:
     """One executed cell: what it was, how it ended."""
+
     label: str
-    role: str                       # "answer", "tests", "code", "variant", "restore"
+    role: str  # "answer", "tests", "code", "variant", "restore"
     grade_id: str | None = None
-    error: str = ""                 # "Ename: first line of the message", "" when none
+    error: str = ""  # "Ename: first line of the message", "" when none
     ename: str = ""
     stderr: str = ""
     seconds: float = 0.0
-    passed: bool = True             # for test cells: full marks as nbgrader scores them
+    passed: bool = True  # for test cells: full marks as nbgrader scores them
     died: bool = False
 
     @property
@@ -216,14 +229,14 @@ class CellRun:
 @dataclass
 class VariantResult:
     exercise: str
-    kind: str                       # "CORRECT" or "WRONG"
+    kind: str  # "CORRECT" or "WRONG"
     index: int
-    note: str                       # the mistake a WRONG variant models
+    note: str  # the mistake a WRONG variant models
     answer: CellRun | None = None
     own: CellRun | None = None
-    others: dict = field(default_factory=dict)   # test id -> CellRun
-    expected_fail: tuple = ()       # test ids that must fail besides the own one (WRONG: ALSO_FAILS)
-    hidden_only: str = ""           # WRONG marked "hidden-only: <reason>": the reason
+    others: dict = field(default_factory=dict)  # test id -> CellRun
+    expected_fail: tuple = ()  # test ids that must fail besides the own one (WRONG: ALSO_FAILS)
+    hidden_only: str = ""  # WRONG marked "hidden-only: <reason>": the reason
     problems: list = field(default_factory=list)
     source: str = field(default="", repr=False)
 
@@ -235,11 +248,11 @@ class VariantResult:
 @dataclass
 class LessonReport:
     lesson_id: str
-    mode: str                       # "variants", "release" or "visible"
+    mode: str  # "variants", "release" or "visible"
     notebook: str
-    cells: list = field(default_factory=list)       # CellRun for the notebook's own cells
-    variants: list = field(default_factory=list)    # VariantResult
-    problems: list = field(default_factory=list)    # lesson-level problems (strings)
+    cells: list = field(default_factory=list)  # CellRun for the notebook's own cells
+    variants: list = field(default_factory=list)  # VariantResult
+    problems: list = field(default_factory=list)  # lesson-level problems (strings)
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
     kernel_starts: int = 0
@@ -260,13 +273,26 @@ class LessonReport:
         return {c.grade_id: c.seconds for c in self.cells if c.role == "tests"}
 
     def format(self) -> str:
-        lines = [f"== {self.lesson_id} [{self.mode}] {self.notebook}  "
-                 f"({self.seconds:.1f} s, {self.kernel_starts} kernel start(s))"]
-        lines.append(_table(
-            ["cell", "role", "time", "result", "detail"],
-            [[c.label, c.role, f"{c.seconds:.2f}", _cell_result(c, self.mode),
-              _short(c.error or (("stderr: " + c.stderr) if c.stderr else ""))]
-             for c in self.cells if c.role in ("answer", "tests") or c.error or c.stderr or c.died]))
+        lines = [
+            f"== {self.lesson_id} [{self.mode}] {self.notebook}  "
+            f"({self.seconds:.1f} s, {self.kernel_starts} kernel start(s))"
+        ]
+        lines.append(
+            _table(
+                ["cell", "role", "time", "result", "detail"],
+                [
+                    [
+                        c.label,
+                        c.role,
+                        f"{c.seconds:.2f}",
+                        _cell_result(c, self.mode),
+                        _short(c.error or (("stderr: " + c.stderr) if c.stderr else "")),
+                    ]
+                    for c in self.cells
+                    if c.role in ("answer", "tests") or c.error or c.stderr or c.died
+                ],
+            )
+        )
         if self.variants:
             rows = []
             for v in self.variants:
@@ -276,10 +302,22 @@ class LessonReport:
                 if v.own is not None and not v.own.passed:
                     detail = v.own.error or ("stderr: " + v.own.stderr if v.own.stderr else "no full marks")
                 if v.others:
-                    detail += "  [" + ", ".join(f"{t}:{'pass' if r.passed else 'fail'}" for t, r in v.others.items()) + "]"
+                    detail += (
+                        "  [" + ", ".join(f"{t}:{'pass' if r.passed else 'fail'}" for t, r in v.others.items()) + "]"
+                    )
                 note = (f"[hidden-only: {v.hidden_only}] " if v.hidden_only else "") + v.note
-                rows.append([v.exercise, v.kind, str(v.index), want, got,
-                             "ok" if v.ok else "PROBLEM", _short(note, 40), _short(detail, 70)])
+                rows.append(
+                    [
+                        v.exercise,
+                        v.kind,
+                        str(v.index),
+                        want,
+                        got,
+                        "ok" if v.ok else "PROBLEM",
+                        _short(note, 40),
+                        _short(detail, 70),
+                    ]
+                )
             lines.append(_table(["exercise", "kind", "#", "want", "got", "status", "models", "test said"], rows))
         for w in self.warnings:
             lines.append(f"warning: {w}")
@@ -317,6 +355,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 # ----------------------------------------------------------------------------- execution
 
+
 class _Kernel:
     """One nbclient kernel that executes cells one at a time and survives nothing silently."""
 
@@ -333,12 +372,19 @@ class _Kernel:
         self.nb = nbformat.v4.new_notebook()
         self.nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
         self.client = NotebookClient(
-            self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+            self.nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=True,
             interrupt_on_timeout=True,
-            error_on_timeout={"ename": "CellTimeoutError", "evalue": f"cell ran longer than {timeout} s",
-                              "traceback": [f"CellTimeoutError: cell ran longer than {timeout} s"]},
+            error_on_timeout={
+                "ename": "CellTimeoutError",
+                "evalue": f"cell ran longer than {timeout} s",
+                "traceback": [f"CellTimeoutError: cell ran longer than {timeout} s"],
+            },
             resources={"metadata": {"path": self._workdir.name}},
-            record_timing=False, config=config,
+            record_timing=False,
+            config=config,
         )
         self.timeout = timeout
         self.env = dict(os.environ)
@@ -382,10 +428,14 @@ class _Kernel:
             content = reply.get("content", {})
             run.ename = content.get("ename", "Error")
             run.error = f"{run.ename}: {(str(content.get('evalue', '')).splitlines() or [''])[0]}"
-            cell.outputs.append(nbformat.v4.new_output("error", ename=run.ename,
-                                                       evalue=str(content.get("evalue", "")), traceback=[]))
+            cell.outputs.append(
+                nbformat.v4.new_output("error", ename=run.ename, evalue=str(content.get("evalue", "")), traceback=[])
+            )
         if run.seconds >= self.timeout and run.ename in ("KeyboardInterrupt", "CellTimeoutError", "Error"):
-            run.ename, run.error = "CellTimeoutError", f"CellTimeoutError: ran longer than {self.timeout} s (interrupted)"
+            run.ename, run.error = (
+                "CellTimeoutError",
+                f"CellTimeoutError: ran longer than {self.timeout} s (interrupted)",
+            )
         run.stderr = run.stderr.strip()
         run.passed = nbgrader_passes(cell)[0] if role == "tests" else not (run.error or run.stderr)
         return run, cell
@@ -435,8 +485,9 @@ def wrong_entry_ok(item) -> bool:
     return len(item) == 2 or bool(hidden_only_reason(item))
 
 
-def _validate_variants(module, exercises: set[str], graded: set[str], tests: set[str], report: LessonReport,
-                       only) -> tuple[dict, dict, dict]:
+def _validate_variants(
+    module, exercises: set[str], graded: set[str], tests: set[str], report: LessonReport, only
+) -> tuple[dict, dict, dict]:
     correct = getattr(module, "CORRECT", None)
     wrong = getattr(module, "WRONG", None)
     also = getattr(module, "ALSO_FAILS", {}) or {}
@@ -445,8 +496,10 @@ def _validate_variants(module, exercises: set[str], graded: set[str], tests: set
         return {}, {}, {}
     for name in sorted(set(correct) | set(wrong) | set(also)):
         if name not in exercises:
-            report.problems.append(f"variants name {name!r} is not an exercise of the notebook "
-                                   f"(answer cells: {', '.join(sorted(exercises))})")
+            report.problems.append(
+                f"variants name {name!r} is not an exercise of the notebook "
+                f"(answer cells: {', '.join(sorted(exercises))})"
+            )
     for name, ids in also.items():
         for t in ids:
             if t not in tests:
@@ -454,8 +507,10 @@ def _validate_variants(module, exercises: set[str], graded: set[str], tests: set
     for name, items in wrong.items():
         for i, item in enumerate(items):
             if not wrong_entry_ok(item):
-                report.problems.append(f"WRONG[{name!r}][{i}] must be (answer_cell_source, what_mistake_it_models) "
-                                       f"or (answer_cell_source, what_mistake_it_models, \"hidden-only: <reason>\")")
+                report.problems.append(
+                    f"WRONG[{name!r}][{i}] must be (answer_cell_source, what_mistake_it_models) "
+                    f"or (answer_cell_source, what_mistake_it_models, \"hidden-only: <reason>\")"
+                )
     for name, items in correct.items():
         for i, item in enumerate(items):
             if not isinstance(item, str):
@@ -463,29 +518,51 @@ def _validate_variants(module, exercises: set[str], graded: set[str], tests: set
     checked = [e for e in sorted(graded) if only is None or e in only]
     for name in checked:
         if not wrong.get(name):
-            report.problems.append(f"coverage: exercise {name!r} has no WRONG variant "
-                                   f"(nothing shows its test can fail)")
+            report.problems.append(
+                f"coverage: exercise {name!r} has no WRONG variant (nothing shows its test can fail)"
+            )
         if not correct.get(name):
-            report.warnings.append(f"exercise {name!r} has no CORRECT variant (only the solution shows its test passes)")
+            report.warnings.append(
+                f"exercise {name!r} has no CORRECT variant (only the solution shows its test passes)"
+            )
     return correct, wrong, also
 
 
-def check_lesson(lesson_id: str, exercises: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT,
-                 others: bool = False, root: Path = ROOT, cases_dir: Path = CASES,
-                 threads: int | None = DEFAULT_THREADS) -> LessonReport:
+def check_lesson(
+    lesson_id: str,
+    exercises: list[str] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    others: bool = False,
+    root: Path = ROOT,
+    cases_dir: Path = CASES,
+    threads: int | None = DEFAULT_THREADS,
+) -> LessonReport:
     """Run the solution notebook and every variant of the lesson in one kernel; see the module doc."""
     return _check_variants(lesson_id, "variants", exercises, timeout, others, root, cases_dir, threads)
 
 
-def check_visible(lesson_id: str, exercises: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT,
-                  root: Path = ROOT, cases_dir: Path = CASES,
-                  threads: int | None = DEFAULT_THREADS) -> LessonReport:
+def check_visible(
+    lesson_id: str,
+    exercises: list[str] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    root: Path = ROOT,
+    cases_dir: Path = CASES,
+    threads: int | None = DEFAULT_THREADS,
+) -> LessonReport:
     """Every variant against the VISIBLE part of its test cell only, in one kernel; see the module doc."""
     return _check_variants(lesson_id, "visible", exercises, timeout, False, root, cases_dir, threads)
 
 
-def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, timeout: int, others: bool,
-                    root: Path, cases_dir: Path, threads: int | None) -> LessonReport:
+def _check_variants(
+    lesson_id: str,
+    mode: str,
+    exercises: list[str] | None,
+    timeout: int,
+    others: bool,
+    root: Path,
+    cases_dir: Path,
+    threads: int | None,
+) -> LessonReport:
     """The variants and visible modes: one kernel, the solution notebook, then every variant."""
     started = time.monotonic()
     path = solution_path(lesson_id, root)
@@ -498,8 +575,12 @@ def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, time
     if mode == "visible":  # the solution notebook as the release shows its tests: hidden blocks removed
         cells = [(label, role, gid, visible_part(src) if role == "tests" else src) for label, role, gid, src in cells]
     # the release's test cells must be exactly the visible parts the variants are judged against
-    _compare_release_tests(lesson_id, [(label, role, gid, visible_part(src) if role == "tests" else src)
-                                       for label, role, gid, src in cells], root, report)
+    _compare_release_tests(
+        lesson_id,
+        [(label, role, gid, visible_part(src) if role == "tests" else src) for label, role, gid, src in cells],
+        root,
+        report,
+    )
     answers = {gid: src for _, role, gid, src in cells if role == "answer" and gid}
     tests = {gid: src for _, role, gid, src in cells if role == "tests" and gid}
     only = set(exercises) if exercises else None
@@ -519,7 +600,9 @@ def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, time
         if module is None:
             report.problems.append(f"tests/lesson_cases/{lesson_id}.py is missing")
     graded = {name for name in answers if f"test_{name}" in tests}
-    correct, wrong, also = ({}, {}, {}) if module is None else _validate_variants(module, set(answers), graded, set(tests), report, only)
+    correct, wrong, also = (
+        ({}, {}, {}) if module is None else _validate_variants(module, set(answers), graded, set(tests), report, only)
+    )
 
     plan: list[VariantResult] = []
     for name in answers:
@@ -530,10 +613,17 @@ def _check_variants(lesson_id: str, mode: str, exercises: list[str] | None, time
                 plan.append(VariantResult(name, "CORRECT", i, "", expected_fail=(), source=src))
         for i, item in enumerate(wrong.get(name, []) or []):
             if wrong_entry_ok(item):
-                plan.append(VariantResult(name, "WRONG", i, str(item[1]), source=str(item[0]),
-                                          expected_fail=() if mode == "visible" else
-                                          tuple(t for t in also.get(name, []) if t in tests),
-                                          hidden_only=hidden_only_reason(item)))
+                plan.append(
+                    VariantResult(
+                        name,
+                        "WRONG",
+                        i,
+                        str(item[1]),
+                        source=str(item[0]),
+                        expected_fail=() if mode == "visible" else tuple(t for t in also.get(name, []) if t in tests),
+                        hidden_only=hidden_only_reason(item),
+                    )
+                )
 
     def run_notebook(kernel: _Kernel, record: bool) -> bool:
         for label, role, gid, src in cells:
@@ -591,16 +681,21 @@ def _compare_release_tests(lesson_id: str, cells: list, root: Path, report: Less
     if not path.exists():
         report.problems.append(f"{path.name}: no release notebook to compare the visible tests with")
         return
-    released = {gid: src for _, role, gid, src in _notebook_cells(nbformat.read(path, as_version=4))
-                if role == "tests" and gid}
+    released = {
+        gid: src for _, role, gid, src in _notebook_cells(nbformat.read(path, as_version=4)) if role == "tests" and gid
+    }
     for _, role, gid, src in cells:
         if role != "tests" or not gid:
             continue
         if gid not in released:
-            report.problems.append(f"release has no test cell {gid}: run `python -m grader release {lesson_id} --no-exchange`")
+            report.problems.append(
+                f"release has no test cell {gid}: run `python -m grader release {lesson_id} --no-exchange`"
+            )
         elif released[gid].strip() != src.strip():
-            report.problems.append(f"release test cell {gid} differs from the solution's visible part: "
-                                   f"run `python -m grader release {lesson_id} --no-exchange`")
+            report.problems.append(
+                f"release test cell {gid} differs from the solution's visible part: "
+                f"run `python -m grader release {lesson_id} --no-exchange`"
+            )
 
 
 def _judge_visible(v: VariantResult) -> None:
@@ -614,12 +709,21 @@ def _judge_visible(v: VariantResult) -> None:
         return
     v.problems = [p for p in v.problems if not p.startswith(passes)]
     if not v.own.passed:
-        v.problems.append(f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own} "
-                          f"({v.own.error or 'stderr'}): remove the mark")
+        v.problems.append(
+            f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own} "
+            f"({v.own.error or 'stderr'}): remove the mark"
+        )
 
 
-def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, tests: dict, others: bool,
-                 visible_first: bool = False) -> bool:
+def _run_variant(
+    kernel: _Kernel,
+    v: VariantResult,
+    source: str,
+    answers: dict,
+    tests: dict,
+    others: bool,
+    visible_first: bool = False,
+) -> bool:
     name, own_id = v.exercise, f"test_{v.exercise}"
     v.answer, _ = kernel.run(source, f"{v.kind} {name}#{v.index}", "variant")
     if v.answer.died:
@@ -640,11 +744,14 @@ def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, 
                 v.problems.append(f"{own_id}: the kernel died")
                 return False
             if v.own.passed and not v.hidden_only:
-                v.problems.append(f"a wrong answer passes the VISIBLE part of {own_id} (models: {v.note}); "
-                                  "make a visible test catch it, or mark the variant hidden-only with the reason")
+                v.problems.append(
+                    f"a wrong answer passes the VISIBLE part of {own_id} (models: {v.note}); "
+                    "make a visible test catch it, or mark the variant hidden-only with the reason"
+                )
             elif not v.own.passed and v.hidden_only:
-                v.problems.append(f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own_id}: "
-                                  "remove the mark")
+                v.problems.append(
+                    f"marked hidden-only ({v.hidden_only}) but fails the visible part of {own_id}: remove the mark"
+                )
             if v.own.passed:
                 v.own, _ = kernel.run(full, own_id, "tests", own_id)
         else:
@@ -672,20 +779,25 @@ def _run_variant(kernel: _Kernel, v: VariantResult, source: str, answers: dict, 
             if v.own.passed:
                 v.problems.append(f"a wrong answer passes {own_id} (models: {v.note})")
             elif not v.own.error and v.own.stderr:
-                v.problems.append(f"fails {own_id} only by writing to stderr (a warning is never how a test "
-                                  f"fails): {_short(v.own.stderr, 120)}")
+                v.problems.append(
+                    f"fails {own_id} only by writing to stderr (a warning is never how a test "
+                    f"fails): {_short(v.own.stderr, 120)}"
+                )
     for t, run in v.others.items():
         must_fail = v.kind == "WRONG" and t in v.expected_fail
         if must_fail and run.passed:
             v.problems.append(f"ALSO_FAILS lists {t}, but it passes")
         elif not must_fail and not run.passed:
-            v.problems.append(f"{t} fails too ({run.error or 'stderr: ' + _short(run.stderr, 80)}); "
-                              f"list it in ALSO_FAILS[{name!r}] if that is intended")
+            v.problems.append(
+                f"{t} fails too ({run.error or 'stderr: ' + _short(run.stderr, 80)}); "
+                f"list it in ALSO_FAILS[{name!r}] if that is intended"
+            )
     return True
 
 
-def check_release(lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = ROOT,
-                  threads: int | None = DEFAULT_THREADS) -> LessonReport:
+def check_release(
+    lesson_id: str, timeout: int = DEFAULT_TIMEOUT, root: Path = ROOT, threads: int | None = DEFAULT_THREADS
+) -> LessonReport:
     """Run the released (blank) notebook top to bottom; see the module doc for what is checked."""
     started = time.monotonic()
     path = release_path(lesson_id, root)
@@ -718,10 +830,14 @@ def judge_release(report: LessonReport) -> LessonReport:
         report.problems.append("the released notebook has no test cells")
     for run in report.cells:
         if run.role == "tests" and run.passed and not run.died:
-            report.problems.append(f"{run.label} passes on the blank notebook (a test that a blank passes proves nothing)")
+            report.problems.append(
+                f"{run.label} passes on the blank notebook (a test that a blank passes proves nothing)"
+            )
         elif run.role == "code" and run.error and run.ename != "NotImplementedError":
-            report.problems.append(f"demo cell {run.label} raises {run.error} on the blank notebook "
-                                   f"(only NotImplementedError may escape; degrade gracefully)")
+            report.problems.append(
+                f"demo cell {run.label} raises {run.error} on the blank notebook "
+                f"(only NotImplementedError may escape; degrade gracefully)"
+            )
         elif run.role == "answer" and run.error and run.ename != "NotImplementedError":
             report.warnings.append(f"blank answer cell {run.label} raises {run.error}")
         if run.role == "code" and run.stderr and not run.error:
@@ -731,22 +847,38 @@ def judge_release(report: LessonReport) -> LessonReport:
 
 # ----------------------------------------------------------------------------- CLI
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids, e.g. 04_activations")
     parser.add_argument("--all", action="store_true", help="every lesson with a source in grader/sources")
-    parser.add_argument("--exercise", action="append", metavar="NAME", help="only these exercises' variants (repeatable)")
+    parser.add_argument(
+        "--exercise", action="append", metavar="NAME", help="only these exercises' variants (repeatable)"
+    )
     parser.add_argument("--release", action="store_true", help="run the released blank notebook instead")
-    parser.add_argument("--visible", action="store_true",
-                        help="every variant against the VISIBLE part of its test cell (what the release shows)")
+    parser.add_argument(
+        "--visible",
+        action="store_true",
+        help="every variant against the VISIBLE part of its test cell (what the release shows)",
+    )
     parser.add_argument("--both", action="store_true", help="variants and release checks")
-    parser.add_argument("--others", action="store_true",
-                        help="after each variant also run every other test cell (ALSO_FAILS ones must fail, the rest pass)")
+    parser.add_argument(
+        "--others",
+        action="store_true",
+        help="after each variant also run every other test cell (ALSO_FAILS ones must fail, the rest pass)",
+    )
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell (default %(default)s)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                        help="BLAS/OpenMP threads per kernel (default %(default)s; 0 keeps the environment's)")
-    parser.add_argument("--findings", action="store_true",
-                        help="also write the report to /tmp/harness_findings_<id>.txt when there are problems")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help="BLAS/OpenMP threads per kernel (default %(default)s; 0 keeps the environment's)",
+    )
+    parser.add_argument(
+        "--findings",
+        action="store_true",
+        help="also write the report to /tmp/harness_findings_<id>.txt when there are problems",
+    )
     args = parser.parse_args(argv)
     lessons = available_lessons() if args.all else args.lessons
     if not lessons:
@@ -757,8 +889,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.visible:
             reports.append(check_visible(lesson, args.exercise, timeout=args.timeout, threads=args.threads or None))
         if (not args.release and not args.visible) or args.both:
-            reports.append(check_lesson(lesson, args.exercise, timeout=args.timeout, others=args.others,
-                                        threads=args.threads or None))
+            reports.append(
+                check_lesson(
+                    lesson, args.exercise, timeout=args.timeout, others=args.others, threads=args.threads or None
+                )
+            )
         if args.release or args.both:
             reports.append(check_release(lesson, timeout=args.timeout, threads=args.threads or None))
         for report in reports:

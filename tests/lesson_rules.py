@@ -23,6 +23,7 @@
 Everything here reads Python source with ``ast``; it is deliberately simple, documented and tested
 (tests/test_lesson_rules.py), and errs towards reporting.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,8 +34,15 @@ from lesson_harness import HIDDEN_BEGIN, HIDDEN_END, split_test_source
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
-ASSERT_HELPERS = {"assert_close", "assert_equal", "assert_true", "assert_shape", "assert_float_array",
-                  "assert_unchanged", "assert_raises"}
+ASSERT_HELPERS = {
+    "assert_close",
+    "assert_equal",
+    "assert_true",
+    "assert_shape",
+    "assert_float_array",
+    "assert_unchanged",
+    "assert_raises",
+}
 STAT_NAMES = {"mean", "std", "var", "min", "max", "median", "percentile", "quantile"}
 
 KIND_DOCS = {
@@ -59,9 +67,11 @@ KIND_DOCS = {
 
 # ----------------------------------------------------------------------------- source access
 
+
 @dataclass
 class Exercise:
     """One graded exercise of a lesson source: its answer cell and its test cell, split."""
+
     name: str
     answer: str
     test: str
@@ -81,8 +91,11 @@ def lesson_exercises(nb) -> dict[str, Exercise]:
         meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if cell.cell_type == "code" and meta.get("grade_id"):
             cells[meta["grade_id"]] = (cell.source, bool(meta.get("solution")) and not meta.get("grade"))
-    return {gid: Exercise(gid, src, cells[f"test_{gid}"][0])
-            for gid, (src, is_answer) in cells.items() if is_answer and f"test_{gid}" in cells}
+    return {
+        gid: Exercise(gid, src, cells[f"test_{gid}"][0])
+        for gid, (src, is_answer) in cells.items()
+        if is_answer and f"test_{gid}" in cells
+    }
 
 
 def signature(answer_source: str, name: str) -> list[str]:
@@ -104,17 +117,18 @@ def signature(answer_source: str, name: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- hints
 
+
 def normalise(text: str) -> str:
     """Whitespace out (one space kept between two words), ``np.``/``numpy.``/``math.`` prefixes out, one
     quote style, ``1.0`` -> ``1``, ``2 * x`` -> ``2 x``, ``2 * (..)`` -> ``2(..)``: the form in which hints and
     solution expressions are compared."""
     text = re.sub(r"\s+", " ", text)
-    text = re.sub(r" ?([^\w ]) ?", r"\1", text)          # spaces only between two words survive
+    text = re.sub(r" ?([^\w ]) ?", r"\1", text)  # spaces only between two words survive
     text = re.sub(r"(?<![\w.])(?:np|numpy|math)\.", "", text)
     text = text.replace("'", '"')
     text = re.sub(r"(?<![\w.])(\d+)\.0(?![\d])", r"\1", text)
-    text = re.sub(r"(?<=\d)\*(?=[A-Za-z_])", " ", text)   # 2 * relu(x) reads "2 relu(x)"
-    text = re.sub(r"(?<=\d)\*(?=\()", "", text)           # 2 * (a - b) reads "2(a-b)"
+    text = re.sub(r"(?<=\d)\*(?=[A-Za-z_])", " ", text)  # 2 * relu(x) reads "2 relu(x)"
+    text = re.sub(r"(?<=\d)\*(?=\()", "", text)  # 2 * (a - b) reads "2(a-b)"
     return text.strip()
 
 
@@ -162,8 +176,12 @@ def solution_expressions(answer_source: str, min_length: int = 5) -> set[str]:
         return set()
     out = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.expr) and hasattr(node, "lineno") and code_like(node) \
-                and any(a < node.lineno and node.end_lineno < b for a, b in regions):
+        if (
+            isinstance(node, ast.expr)
+            and hasattr(node, "lineno")
+            and code_like(node)
+            and any(a < node.lineno and node.end_lineno < b for a, b in regions)
+        ):
             text = normalise(ast.unparse(node))
             if len(text) >= min_length:
                 out.add(text)
@@ -176,7 +194,9 @@ def _string_value(node, strings: dict) -> list[str]:
     if isinstance(node, ast.JoinedStr):  # f-string: its literal parts, a placeholder between them
         return ["\0".join(v.value if isinstance(v, ast.Constant) else "\0" for v in node.values)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return [a + b for a in _string_value(node.left, strings) or [""] for b in _string_value(node.right, strings) or [""]]
+        return [
+            a + b for a in _string_value(node.left, strings) or [""] for b in _string_value(node.right, strings) or [""]
+        ]
     if isinstance(node, ast.Name):
         return strings.get(node.id, [])
     return []
@@ -210,7 +230,7 @@ def leaks(hint: str, expressions: set[str]) -> list[str]:
     text = normalise(hint)
     found = []
     for expr in sorted(expressions, key=len, reverse=True):
-        before = r"(?<![\w.])" if re.match(r"\w", expr) else ""   # a whole token sequence: not inside a longer name
+        before = r"(?<![\w.])" if re.match(r"\w", expr) else ""  # a whole token sequence: not inside a longer name
         after = r"(?![\w])" if re.search(r"\w$", expr) else ""
         if re.search(before + re.escape(expr) + after, text) and not any(expr in f for f in found):
             found.append(expr)
@@ -224,6 +244,7 @@ def hint_leaks(exercise: Exercise) -> list[tuple[str, list[str]]]:
 
 
 # ----------------------------------------------------------------------------- requirement kinds
+
 
 class _Part:
     """One part (visible or hidden) of a test cell, prepared for the detectors."""
@@ -241,7 +262,11 @@ class _Part:
                     for target in node.targets:
                         for name in _target_names(target):
                             self.assigned.setdefault(name, []).append(node.value)
-                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) and node.value:
+                elif (
+                    isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                    and isinstance(node.target, ast.Name)
+                    and node.value
+                ):
                     self.assigned.setdefault(node.target.id, []).append(node.value)
                 elif isinstance(node, ast.FunctionDef):
                     self.functions[node.name] = node
@@ -265,8 +290,12 @@ class _Part:
             node = todo.pop()
             for sub in ast.walk(node):
                 out.append(sub)
-                if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in self.functions \
-                        and sub.func.id not in seen:
+                if (
+                    isinstance(sub, ast.Call)
+                    and isinstance(sub.func, ast.Name)
+                    and sub.func.id in self.functions
+                    and sub.func.id not in seen
+                ):
                     seen.add(sub.func.id)
                     todo.extend(self.functions[sub.func.id].body)
         return out
@@ -279,9 +308,15 @@ class _Part:
                 continue
             fn, args = node.func.id, node.args
             if fn == "call" and args and isinstance(args[0], ast.Name) and args[0].id == self.exercise:
-                out.append((node, list(args[1:]), {k.arg: k.value for k in node.keywords
-                                                   if k.arg not in ("warnings", "hint")}))
-            elif fn == "assert_raises" and len(args) > 1 and isinstance(args[1], ast.Name) and args[1].id == self.exercise:
+                out.append(
+                    (node, list(args[1:]), {k.arg: k.value for k in node.keywords if k.arg not in ("warnings", "hint")})
+                )
+            elif (
+                fn == "assert_raises"
+                and len(args) > 1
+                and isinstance(args[1], ast.Name)
+                and args[1].id == self.exercise
+            ):
                 out.append((node, list(args[2:]), {k.arg: k.value for k in node.keywords if k.arg != "hint"}))
             elif fn == self.exercise:
                 out.append((node, list(args), {k.arg: k.value for k in node.keywords}))
@@ -296,7 +331,7 @@ class _Part:
         for _, args, kwargs in self.calls():
             if param in kwargs:
                 out.append(kwargs[param])
-            elif index < len(args) and not any(isinstance(a, ast.Starred) for a in args[:index + 1]):
+            elif index < len(args) and not any(isinstance(a, ast.Starred) for a in args[: index + 1]):
                 out.append(args[index])
         return out
 
@@ -362,39 +397,71 @@ def _uses_params(fn) -> bool:
 def _has_kind(part: _Part, kind: str) -> bool:
     name, _, arg = kind.partition(":")
     if name == "no_mutation":
-        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "assert_unchanged"
-                   for n in part.nodes)
+        return any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "assert_unchanged"
+            for n in part.nodes
+        )
     if name == "no_warning":
-        return any(any(k.arg == "warnings" and isinstance(k.value, ast.Constant) and k.value.value == "fail"
-                       for k in call.keywords) for call, _, _ in part.calls())
+        return any(
+            any(
+                k.arg == "warnings" and isinstance(k.value, ast.Constant) and k.value.value == "fail"
+                for k in call.keywords
+            )
+            for call, _, _ in part.calls()
+        )
     if name == "value_error":
-        return any(isinstance(call.func, ast.Name) and call.func.id == "assert_raises" and call.args
-                   and isinstance(call.args[0], ast.Name) and call.args[0].id == "ValueError"
-                   for call, _, _ in part.calls())
+        return any(
+            isinstance(call.func, ast.Name)
+            and call.func.id == "assert_raises"
+            and call.args
+            and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == "ValueError"
+            for call, _, _ in part.calls()
+        )
     if name == "shape":
         for n in part.nodes:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ASSERT_HELPERS:
-                if n.func.id == "assert_shape" or any(isinstance(s, ast.Attribute) and s.attr == "shape"
-                                                      for a in n.args for s in ast.walk(a)):
+                if n.func.id == "assert_shape" or any(
+                    isinstance(s, ast.Attribute) and s.attr == "shape" for a in n.args for s in ast.walk(a)
+                ):
                     return True
-            if isinstance(n, ast.Assert) and any(isinstance(s, ast.Attribute) and s.attr == "shape" for s in ast.walk(n.test)):
+            if isinstance(n, ast.Assert) and any(
+                isinstance(s, ast.Attribute) and s.attr == "shape" for s in ast.walk(n.test)
+            ):
                 return True
         return False
     if name == "time_limit":
-        return any((isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "time")
-                   or (isinstance(n, ast.Name) and n.id in ("perf_counter", "monotonic")) for n in part.nodes)
+        return any(
+            (isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "time")
+            or (isinstance(n, ast.Name) and n.id in ("perf_counter", "monotonic"))
+            for n in part.nodes
+        )
     if name == "random_stats":
-        rng_passed = any(any("rng" in ast.unparse(a) or "default_rng" in ast.unparse(a) or "Generator" in ast.unparse(a)
-                             for a in [*args, *kwargs.values()]) for _, args, kwargs in part.calls())
-        stats = any(isinstance(n, ast.Call) and (
-            (isinstance(n.func, ast.Attribute) and n.func.attr in STAT_NAMES)
-            or (isinstance(n.func, ast.Name) and n.func.id in STAT_NAMES)) for n in part.nodes)
+        rng_passed = any(
+            any(
+                "rng" in ast.unparse(a) or "default_rng" in ast.unparse(a) or "Generator" in ast.unparse(a)
+                for a in [*args, *kwargs.values()]
+            )
+            for _, args, kwargs in part.calls()
+        )
+        stats = any(
+            isinstance(n, ast.Call)
+            and (
+                (isinstance(n.func, ast.Attribute) and n.func.attr in STAT_NAMES)
+                or (isinstance(n.func, ast.Name) and n.func.id in STAT_NAMES)
+            )
+            for n in part.nodes
+        )
         return rng_passed and stats
     if name == "in_place":
         return _in_place(part)
     if name == "float32":
-        return any("float32" in ast.unparse(e) for _, args, kwargs in part.calls()
-                   for a in [*args, *kwargs.values()] for e in part.resolve(a))
+        return any(
+            "float32" in ast.unparse(e)
+            for _, args, kwargs in part.calls()
+            for a in [*args, *kwargs.values()]
+            for e in part.resolve(a)
+        )
     if name == "large" and not arg:  # any argument
         exprs = [e for _, args, kwargs in part.calls() for a in [*args, *kwargs.values()] for e in part.resolve(a)]
         return any(abs(v) >= 1000 for v in _literal_numbers(exprs, elements_only=False))
@@ -417,19 +484,32 @@ def _has_kind(part: _Part, kind: str) -> bool:
                 return True
         return False
     if name == "onehot":
-        return any((isinstance(s, ast.Attribute) and s.attr in ("eye", "identity")) or
-                   (isinstance(s, ast.Name) and s.id in ("eye", "identity")) or
-                   (isinstance(s, ast.List) and s.elts and all(isinstance(x, ast.List) for x in s.elts))
-                   for e in exprs for s in ast.walk(e))
+        return any(
+            (isinstance(s, ast.Attribute) and s.attr in ("eye", "identity"))
+            or (isinstance(s, ast.Name) and s.id in ("eye", "identity"))
+            or (isinstance(s, ast.List) and s.elts and all(isinstance(x, ast.List) for x in s.elts))
+            for e in exprs
+            for s in ast.walk(e)
+        )
     if name == "rank3":
         for e in exprs:
             for s in ast.walk(e):
-                if isinstance(s, ast.Tuple) and len(s.elts) >= 3 and not any(isinstance(x, (ast.Tuple, ast.List)) for x in s.elts):
+                if (
+                    isinstance(s, ast.Tuple)
+                    and len(s.elts) >= 3
+                    and not any(isinstance(x, (ast.Tuple, ast.List)) for x in s.elts)
+                ):
                     return True
-                if isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr in ("reshape", "zeros", "ones", "empty", "rand", "randn") \
-                        and len(s.args) >= 3:
+                if (
+                    isinstance(s, ast.Call)
+                    and isinstance(s.func, ast.Attribute)
+                    and s.func.attr in ("reshape", "zeros", "ones", "empty", "rand", "randn")
+                    and len(s.args) >= 3
+                ):
                     return True
-                if isinstance(s, ast.List) and any(isinstance(x, ast.List) and any(isinstance(y, ast.List) for y in x.elts) for x in s.elts):
+                if isinstance(s, ast.List) and any(
+                    isinstance(x, ast.List) and any(isinstance(y, ast.List) for y in x.elts) for x in s.elts
+                ):
                     return True
         return False
     raise ValueError(f"unknown requirement kind {kind!r} (known: {', '.join(sorted(KIND_DOCS))})")
@@ -447,8 +527,12 @@ def _in_place(part: _Part) -> bool:
         for s in statements:
             if getattr(s, "lineno", 0) <= call.lineno:
                 continue
-            checks = [n for n in ast.walk(s) if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                                                 and n.func.id in ASSERT_HELPERS) or isinstance(n, ast.Assert)]
+            checks = [
+                n
+                for n in ast.walk(s)
+                if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ASSERT_HELPERS)
+                or isinstance(n, ast.Assert)
+            ]
             for check in checks:
                 if any(isinstance(n, ast.Name) and n.id in passed for n in ast.walk(check)):
                     return True
@@ -460,8 +544,9 @@ AUTO_KINDS = ("no_mutation", "no_warning", "value_error", "float32")
 HIDDEN_EXEMPT = ("time_limit",)
 
 
-def detect_kinds(code: str, exercise: str, params: list[str], kinds: tuple[str, ...] | list[str],
-                 context: str = "") -> dict[str, bool]:
+def detect_kinds(
+    code: str, exercise: str, params: list[str], kinds: tuple[str, ...] | list[str], context: str = ""
+) -> dict[str, bool]:
     """kind -> whether the code (one part of a test cell) exercises it; ``context`` is code that runs before."""
     part = _Part(code, context, exercise, params)
     return {kind: _has_kind(part, kind) for kind in kinds}
@@ -475,8 +560,11 @@ def missing_kinds(ex: Exercise, kinds: tuple[str, ...]) -> dict[str, list[str]]:
     """
     visible = detect_kinds(ex.visible, ex.name, ex.params, kinds)
     wanted = [k for k in kinds if k.partition(":")[0] not in HIDDEN_EXEMPT] if ex.params else []
-    hidden = detect_kinds(ex.hidden, ex.name, ex.params, wanted, context=ex.visible) if ex.hidden.strip() else \
-        {k: False for k in wanted}
+    hidden = (
+        detect_kinds(ex.hidden, ex.name, ex.params, wanted, context=ex.visible)
+        if ex.hidden.strip()
+        else {k: False for k in wanted}
+    )
     return {"visible": [k for k, ok in visible.items() if not ok], "hidden": [k for k, ok in hidden.items() if not ok]}
 
 
@@ -489,6 +577,21 @@ def hidden_only_kinds(ex: Exercise) -> list[str]:
     return [k for k in AUTO_KINDS if hidden[k] and not visible[k]]
 
 
-__all__ = ["Exercise", "lesson_exercises", "signature", "normalise", "code_like", "solution_expressions", "hints",
-           "leaks", "hint_leaks", "detect_kinds", "missing_kinds", "hidden_only_kinds", "KIND_DOCS", "AUTO_KINDS",
-           "HIDDEN_BEGIN", "HIDDEN_END"]
+__all__ = [
+    "Exercise",
+    "lesson_exercises",
+    "signature",
+    "normalise",
+    "code_like",
+    "solution_expressions",
+    "hints",
+    "leaks",
+    "hint_leaks",
+    "detect_kinds",
+    "missing_kinds",
+    "hidden_only_kinds",
+    "KIND_DOCS",
+    "AUTO_KINDS",
+    "HIDDEN_BEGIN",
+    "HIDDEN_END",
+]

@@ -5,6 +5,7 @@
 for the formats): tests/test_lms.py checks the parsers on them, tests/test_lms_roundtrip.py grades a
 whole class from them.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 class Person:
     first: str
     last: str
-    login: str           # the course's student id (Canvas SIS Login ID, Moodle e-mail local part)
+    login: str  # the course's student id (Canvas SIS Login ID, Moodle e-mail local part)
     canvas_id: int
     moodle_id: int
 
@@ -34,10 +35,18 @@ class Person:
         return f"{self.login}@uni.example"
 
 
-def canvas_gradebook(people, assignments=(("00_welcome", 1201, "5.00"),), newline="\n", muted_row=True,
-                     test_student=True, extra_identity=False) -> bytes:
+def canvas_gradebook(
+    people,
+    assignments=(("00_welcome", 1201, "5.00"),),
+    newline="\n",
+    muted_row=True,
+    test_student=True,
+    extra_identity=False,
+) -> bytes:
     """A Canvas "Export Entire Gradebook" CSV."""
-    ident = ["Student", "ID", "SIS User ID", "SIS Login ID"] + (["Root Account"] if extra_identity else []) + ["Section"]
+    ident = (
+        ["Student", "ID", "SIS User ID", "SIS Login ID"] + (["Root Account"] if extra_identity else []) + ["Section"]
+    )
     cols = ident + [f"{name} ({aid})" for name, aid, _ in assignments] + ["Current Score", "Final Score"]
     pad = [""] * (len(ident) - 1)
     lines = [",".join(_q(c) for c in cols)]
@@ -45,11 +54,28 @@ def canvas_gradebook(people, assignments=(("00_welcome", 1201, "5.00"),), newlin
         lines.append(",".join([""] * len(ident) + ["Manual Posting"] * len(assignments) + ["", ""]))
     lines.append(",".join(["    Points Possible"] + pad + [p for _, _, p in assignments] + ["(read only)"] * 2))
     for n, p in enumerate(people):
-        row = [p.sortable, str(p.canvas_id), f"U{n:04d}", p.login] + (["uni.example"] if extra_identity else []) + ["Sec 1"]
+        row = (
+            [p.sortable, str(p.canvas_id), f"U{n:04d}", p.login]
+            + (["uni.example"] if extra_identity else [])
+            + ["Sec 1"]
+        )
         lines.append(",".join(_q(c) for c in row + [""] * len(assignments) + ["", ""]))
     if test_student:
-        lines.append(",".join(_q(c) for c in ["Student, Test", "99999", "", "", ] + (["uni.example"] if extra_identity else [])
-                              + ["Sec 1"] + [""] * len(assignments) + ["", ""]))
+        lines.append(
+            ",".join(
+                _q(c)
+                for c in [
+                    "Student, Test",
+                    "99999",
+                    "",
+                    "",
+                ]
+                + (["uni.example"] if extra_identity else [])
+                + ["Sec 1"]
+                + [""] * len(assignments)
+                + ["", ""]
+            )
+        )
     return (newline.join(lines) + newline).encode()
 
 
@@ -71,8 +97,10 @@ def canvas_download(path: Path, files: list[tuple[str, bytes]]) -> Path:
     return path
 
 
-MOODLE_HEADER = ("Identifier,\"Full name\",\"Email address\",Status,Grade,\"Maximum Grade\",\"Grade can be changed\","
-                 "\"Last modified (submission)\",\"Last modified (grade)\",\"Feedback comments\"")
+MOODLE_HEADER = (
+    "Identifier,\"Full name\",\"Email address\",Status,Grade,\"Maximum Grade\",\"Grade can be changed\","
+    "\"Last modified (submission)\",\"Last modified (grade)\",\"Feedback comments\""
+)
 
 
 def moodle_worksheet(people, submitted: dict[str, str] | None = None, max_grade: str = "100.00") -> bytes:
@@ -82,8 +110,10 @@ def moodle_worksheet(people, submitted: dict[str, str] | None = None, max_grade:
     for p in people:
         when = submitted.get(p.login)
         status = "Submitted for grading" if when else "No submission"
-        lines.append(f"\"Participant {p.moodle_id}\",\"{p.full}\",{p.email},\"{status}\",,{max_grade},Yes,"
-                     f"{_php_q(when or '-')},-,")
+        lines.append(
+            f"\"Participant {p.moodle_id}\",\"{p.full}\",{p.email},\"{status}\",,{max_grade},Yes,"
+            f"{_php_q(when or '-')},-,"
+        )
     return ("\ufeff" + "\n".join(lines) + "\n").encode()
 
 

@@ -1,6 +1,7 @@
 """nnlib.autograd.Value, the scalar autograd engine of lesson 11, against torch.autograd (float64)
 and numerical differences: every operation, values used several times, deep chains, random graphs
 (hypothesis), linear work (each node's backward runs once), clear errors, and the graph drawing."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,8 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlib.autograd import Value, draw_graph
 
@@ -17,6 +19,7 @@ torch = pytest.importorskip("torch")
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def value_grads(f, xs):
     """(output data, [d out / d x_i]) computed by Value."""
@@ -58,37 +61,38 @@ def all_nodes(root):
 
 # Each expression works on Values and on torch tensors alike (relu/tanh/exp/log are tensor methods too).
 EXPRESSIONS = {
-    "add":             (lambda a, b: a + b, [1.5, -2.0]),
-    "sub":             (lambda a, b: a - b, [1.5, -2.0]),
-    "mul":             (lambda a, b: a * b, [1.5, -2.0]),
-    "div":             (lambda a, b: a / b, [1.5, -2.0]),
-    "neg":             (lambda a: -a, [0.7]),
-    "radd":            (lambda a: 2 + a, [0.7]),
-    "rsub":            (lambda a: 1 - a, [0.7]),
-    "rmul":            (lambda a: 2 * a, [0.7]),
-    "rdiv":            (lambda a: 2 / a, [0.7]),
-    "sub_number":      (lambda a: a - 3, [0.7]),
-    "div_number":      (lambda a: a / 4, [0.7]),
-    "pow_int":         (lambda a: a ** 3, [-1.3]),
-    "pow_float":       (lambda a: a ** 2.5, [1.3]),
-    "pow_negative":    (lambda a: a ** -2, [1.3]),
-    "square":          (lambda a: a * a, [-1.3]),
-    "shared_sum":      (lambda a, b, c: a * b + a * c, [0.5, -1.5, 2.0]),
+    "add": (lambda a, b: a + b, [1.5, -2.0]),
+    "sub": (lambda a, b: a - b, [1.5, -2.0]),
+    "mul": (lambda a, b: a * b, [1.5, -2.0]),
+    "div": (lambda a, b: a / b, [1.5, -2.0]),
+    "neg": (lambda a: -a, [0.7]),
+    "radd": (lambda a: 2 + a, [0.7]),
+    "rsub": (lambda a: 1 - a, [0.7]),
+    "rmul": (lambda a: 2 * a, [0.7]),
+    "rdiv": (lambda a: 2 / a, [0.7]),
+    "sub_number": (lambda a: a - 3, [0.7]),
+    "div_number": (lambda a: a / 4, [0.7]),
+    "pow_int": (lambda a: a**3, [-1.3]),
+    "pow_float": (lambda a: a**2.5, [1.3]),
+    "pow_negative": (lambda a: a**-2, [1.3]),
+    "square": (lambda a: a * a, [-1.3]),
+    "shared_sum": (lambda a, b, c: a * b + a * c, [0.5, -1.5, 2.0]),
     "shared_interior": (lambda a: (lambda b: b * b.tanh() + b)(a * 3), [0.4]),
-    "relu_positive":   (lambda a: a.relu(), [0.8]),
-    "relu_negative":   (lambda a: a.relu(), [-0.8]),
-    "relu_zero":       (lambda a: a.relu(), [0.0]),
+    "relu_positive": (lambda a: a.relu(), [0.8]),
+    "relu_negative": (lambda a: a.relu(), [-0.8]),
+    "relu_zero": (lambda a: a.relu(), [0.0]),
     "relu_zero_chain": (lambda a, b: (a * b).relu() * 5, [0.0, 2.0]),
-    "tanh":            (lambda a: a.tanh(), [0.6]),
-    "exp":             (lambda a: a.exp(), [0.6]),
-    "log":             (lambda a: a.log(), [0.6]),
-    "mixed":           (lambda a, b: ((a * b).tanh() + (a / b).exp() - (b ** 2).log()) / (1 - a), [0.3, -1.2]),
-    "softplus":        (lambda a: (1 + a.exp()).log(), [-0.4]),
-    "sigmoid":         (lambda a: 1 / (1 + (-a).exp()), [0.9]),
+    "tanh": (lambda a: a.tanh(), [0.6]),
+    "exp": (lambda a: a.exp(), [0.6]),
+    "log": (lambda a: a.log(), [0.6]),
+    "mixed": (lambda a, b: ((a * b).tanh() + (a / b).exp() - (b**2).log()) / (1 - a), [0.3, -1.2]),
+    "softplus": (lambda a: (1 + a.exp()).log(), [-0.4]),
+    "sigmoid": (lambda a: 1 / (1 + (-a).exp()), [0.9]),
 }
 
 
 # ----------------------------------------------------------------------------- values and gradients
+
 
 @pytest.mark.parametrize("name", sorted(EXPRESSIONS))
 def test_matches_torch_autograd(name):
@@ -138,8 +142,7 @@ def test_grad_is_zero_before_and_one_at_the_output_after():
 
 def test_operations_return_new_values_and_leave_inputs_alone():
     a, b = Value(2.0), Value(3.0)
-    for out in (a + b, a - b, a * b, a / b, -a, a ** 2, 2 + a, 1 - a, 2 * a, 2 / a,
-                a.relu(), a.tanh(), a.exp(), a.log()):
+    for out in (a + b, a - b, a * b, a / b, -a, a**2, 2 + a, 1 - a, 2 * a, 2 / a, a.relu(), a.tanh(), a.exp(), a.log()):
         assert isinstance(out, Value) and out is not a and out is not b
     assert (a.data, b.data, a.grad, b.grad) == (2.0, 3.0, 0.0, 0.0)
 
@@ -172,8 +175,9 @@ def test_tiny_neuron_trains():
     params = [Value(0.0), Value(0.0), Value(0.0)]
     losses = []
     for _ in range(200):
-        loss = sum(((params[0] * x1 + params[1] * x2 + params[2]).tanh() - t) ** 2
-                   for (x1, x2), t in zip(X, y)) / len(X)
+        loss = sum(((params[0] * x1 + params[1] * x2 + params[2]).tanh() - t) ** 2 for (x1, x2), t in zip(X, y)) / len(
+            X
+        )
         for p in params:
             p.grad = 0.0
         loss.backward()
@@ -186,15 +190,16 @@ def test_tiny_neuron_trains():
 
 # ----------------------------------------------------------------------------- deep and shared graphs, linear work
 
+
 def test_deep_chain_of_a_few_hundred_nodes():
     def chain(x):
-        for _ in range(150):   # 300 nodes deep: a multiply and an add per step
+        for _ in range(150):  # 300 nodes deep: a multiply and an add per step
             x = x * 0.99 + 0.01
         return x
 
     data, grads = value_grads(chain, [0.5])
     assert data == pytest.approx(torch_grads(chain, [0.5])[0], rel=1e-12)
-    assert grads[0] == pytest.approx(0.99 ** 150, rel=1e-12)
+    assert grads[0] == pytest.approx(0.99**150, rel=1e-12)
 
 
 def test_very_deep_chain_does_not_hit_the_recursion_limit():
@@ -211,14 +216,15 @@ def test_each_node_backward_runs_exactly_once():
     x = Value(1.0)
     y = x
     for _ in range(60):
-        y = y * 0.5 + y * 0.5   # y used twice: the number of paths doubles at every step
+        y = y * 0.5 + y * 0.5  # y used twice: the number of paths doubles at every step
     calls = {}
     for node in all_nodes(y):
         inner = node._backward
 
-        def counted(inner=inner, key=id(node)):
+        def counted(inner=inner, key=id(node)):  # noqa: B008  (bound per node, on purpose)
             calls[key] = calls.get(key, 0) + 1
             inner()
+
         node._backward = counted
     y.backward()
     assert x.grad == pytest.approx(1.0)
@@ -240,14 +246,23 @@ def test_topological_order_puts_inputs_first():
 # ----------------------------------------------------------------------------- random graphs (hypothesis)
 
 UNARY = {
-    "neg": lambda a: -a, "tanh": lambda a: a.tanh(), "relu": lambda a: a.relu(),
-    "exp_tanh": lambda a: a.tanh().exp(), "log1p_sq": lambda a: (a * a + 1).log(),
-    "cube_tanh": lambda a: a.tanh() ** 3, "rsub": lambda a: 1.5 - a, "rdiv": lambda a: 2 / (a * a + 1),
-    "scale": lambda a: 0.5 * a, "shift": lambda a: a + 0.25,
+    "neg": lambda a: -a,
+    "tanh": lambda a: a.tanh(),
+    "relu": lambda a: a.relu(),
+    "exp_tanh": lambda a: a.tanh().exp(),
+    "log1p_sq": lambda a: (a * a + 1).log(),
+    "cube_tanh": lambda a: a.tanh() ** 3,
+    "rsub": lambda a: 1.5 - a,
+    "rdiv": lambda a: 2 / (a * a + 1),
+    "scale": lambda a: 0.5 * a,
+    "shift": lambda a: a + 0.25,
 }
 BINARY = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / (b * b + 1), "mul_tanh": lambda a, b: a.tanh() * b.tanh(),
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (b * b + 1),
+    "mul_tanh": lambda a, b: a.tanh() * b.tanh(),
 }
 
 
@@ -255,16 +270,25 @@ BINARY = {
 def random_graphs(draw):
     """A random DAG: inputs, then operations on any earlier node (so nodes get shared)."""
     n_inputs = draw(st.integers(1, 4))
-    xs = draw(st.lists(st.floats(-2, 2, allow_nan=False).filter(lambda v: abs(v) > 1e-3),
-                       min_size=n_inputs, max_size=n_inputs))
+    xs = draw(
+        st.lists(
+            st.floats(-2, 2, allow_nan=False).filter(lambda v: abs(v) > 1e-3), min_size=n_inputs, max_size=n_inputs
+        )
+    )
     steps = []
     for i in range(draw(st.integers(1, 15))):
         n_nodes = n_inputs + i
         if draw(st.booleans()):
             steps.append(("u", draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, n_nodes - 1))))
         else:
-            steps.append(("b", draw(st.sampled_from(sorted(BINARY))),
-                          draw(st.integers(0, n_nodes - 1)), draw(st.integers(0, n_nodes - 1))))
+            steps.append(
+                (
+                    "b",
+                    draw(st.sampled_from(sorted(BINARY))),
+                    draw(st.integers(0, n_nodes - 1)),
+                    draw(st.integers(0, n_nodes - 1)),
+                )
+            )
     return xs, steps
 
 
@@ -275,7 +299,7 @@ def run_graph(steps, *leaves):
             nodes.append(UNARY[step[1]](nodes[step[2]]))
         else:
             nodes.append(BINARY[step[1]](nodes[step[2]], nodes[step[3]]))
-    return nodes[-1] + sum(nodes[:-1], 0)   # every node reaches the output, most of them twice
+    return nodes[-1] + sum(nodes[:-1], 0)  # every node reaches the output, most of them twice
 
 
 @settings(max_examples=150, deadline=None)
@@ -301,6 +325,7 @@ def test_sum_rule_and_product_rule(x, y):
 
 
 # ----------------------------------------------------------------------------- errors and drawing
+
 
 @pytest.mark.parametrize("bad", ["1.0", None, [1.0], np.array([1.0, 2.0]), 1 + 2j, True])
 def test_value_refuses_what_is_not_one_real_number(bad):
@@ -337,7 +362,7 @@ def test_draw_graph_draws_every_value_and_operation():
     e.backward()
     ax = draw_graph(e)
     texts = [t.get_text() for t in ax.texts if t.get_text()]  # annotate() arrows are empty Texts
-    assert sum("data" in t for t in texts) == 5          # a, b, a*b, a*b + a, tanh
+    assert sum("data" in t for t in texts) == 5  # a, b, a*b, a*b + a, tanh
     assert sorted(t for t in texts if "data" not in t) == ["*", "+", "tanh"]
     assert any("a | data 2" in t and "grad" in t for t in texts)
     plt.close(ax.figure)
@@ -360,7 +385,6 @@ def test_draw_graph_reads_other_micrograd_style_classes():
 
 
 def test_import_stays_light():
-    code = ("import sys, nnlib.autograd; "
-            "print(any(m in sys.modules for m in ('torch', 'matplotlib', 'numpy')))")
+    code = "import sys, nnlib.autograd; print(any(m in sys.modules for m in ('torch', 'matplotlib', 'numpy')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

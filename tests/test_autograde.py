@@ -1,12 +1,12 @@
 """`python -m grader autograde` on the embedded Dask LocalCluster: the class graded once, late from
 nbgrader's due dates, a second run grades only what changed, --force, filters, --unsafe leaves the
 process's environment alone."""
+
 from __future__ import annotations
 
 import os
 
 import pytest
-
 from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, run_grader, submit
 
 ok, why = bwrap_works()
@@ -32,7 +32,7 @@ assert_close(call(halve, [-4.0, 1.0]), [-2.0, 0.5], hint="negatives too")
 HALVE_OK = {"halve": "def halve(x):\n    return np.asarray(x, dtype=float) * 0.5"}
 HALVE_ABS = {"halve": "def halve(x):\n    return np.abs(np.asarray(x, dtype=float)) / 2"}
 DUE = "2030-06-01 00:00:00 UTC"
-LATE = "2030-06-02 09:00:00.000000 UTC"      # a day and 9 hours after DUE
+LATE = "2030-06-02 09:00:00.000000 UTC"  # a day and 9 hours after DUE
 ON_TIME = "2030-05-31 23:00:00.000000 UTC"
 
 
@@ -62,9 +62,13 @@ def submission_rows(course) -> list[tuple[str, str]]:
 
     engine = create_engine(course.db_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT student.id, assignment.name FROM submitted_assignment "
-                                 "JOIN student ON student.id = submitted_assignment.student_id "
-                                 "JOIN assignment ON assignment.id = submitted_assignment.assignment_id")).all()
+        rows = conn.execute(
+            text(
+                "SELECT student.id, assignment.name FROM submitted_assignment "
+                "JOIN student ON student.id = submitted_assignment.student_id "
+                "JOIN assignment ON assignment.id = submitted_assignment.assignment_id"
+            )
+        ).all()
         grades = conn.execute(text("SELECT COUNT(*), COUNT(DISTINCT cell_id || notebook_id) FROM grade")).one()
     engine.dispose()
     assert grades[0] == grades[1], "duplicate grade rows"
@@ -75,8 +79,9 @@ def submission_rows(course) -> list[tuple[str, str]]:
 def course(tmp_path_factory):
     from grader_helpers import SOURCE
 
-    course = make_course(tmp_path_factory.mktemp("autograde") / "course", {"ex": SOURCE, "ex2": SOURCE2},
-                         duedates={"ex": DUE})
+    course = make_course(
+        tmp_path_factory.mktemp("autograde") / "course", {"ex": SOURCE, "ex2": SOURCE2}, duedates={"ex": DUE}
+    )
     submit(course, "alice", "ex", CORRECT, timestamp=ON_TIME)
     submit(course, "bob", "ex", WRONG, timestamp=ON_TIME)
     submit(course, "carol", "ex", HALF, timestamp=ON_TIME)
@@ -87,10 +92,14 @@ def course(tmp_path_factory):
 
 
 EXPECTED = {
-    ("alice", "ex"): (5.0, "ok"), ("bob", "ex"): (0.0, "ok"), ("carol", "ex"): (2.0, "ok"),
+    ("alice", "ex"): (5.0, "ok"),
+    ("bob", "ex"): (0.0, "ok"),
+    ("carol", "ex"): (2.0, "ok"),
     ("dave", "ex"): (5.0, "late"),
-    ("alice", "ex2"): (4.0, "ok"), ("bob", "ex2"): (0.0, "ok"),
-    ("carol", "ex2"): (None, "missing"), ("dave", "ex2"): (None, "missing"),
+    ("alice", "ex2"): (4.0, "ok"),
+    ("bob", "ex2"): (0.0, "ok"),
+    ("carol", "ex2"): (None, "missing"),
+    ("dave", "ex2"): (None, "missing"),
 }
 
 
@@ -99,10 +108,10 @@ def test_the_class_once_then_only_what_changed(course):
     assert first.returncode == 0, first.stderr[-3000:]
     assert first.stdout.startswith("graded 8 submission(s): 5 ok, 1 late, 2 missing"), first.stdout
     assert "LocalCluster of 2 worker process(es)" in first.stdout
-    assert "dave" in first.stdout and "late" in first.stdout          # the summary lists the late one
+    assert "dave" in first.stdout and "late" in first.stdout  # the summary lists the late one
     graded, recorded = results(course)
     assert graded == EXPECTED
-    assert recorded[("dave", "ex")].seconds_late == pytest.approx(33 * 3600)   # nbgrader's own count
+    assert recorded[("dave", "ex")].seconds_late == pytest.approx(33 * 3600)  # nbgrader's own count
     assert not recorded[("alice", "ex")].late
     rows = submission_rows(course)
     assert rows == sorted(k for k, v in EXPECTED.items() if v[1] != "missing")

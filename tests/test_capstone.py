@@ -5,6 +5,7 @@ The solution's own code is taken from ``solutions/10_digits/10_digits.ipynb`` (t
 held-out test set (the last 100 images of every digit of ``load_mnist_subset()``). The bar is read from the
 notebook's test cell and must be the one its text announces.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,9 @@ def capstone():
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert f"accuracy ≥ {bars[0]}" in text, f"the lesson text does not announce the bar {bar}"
     limits = re.findall(r"elapsed < (\d+)", cells["test_train_digits"].source)
-    assert limits and all(float(t) == TIME_LIMIT_S for t in limits), \
+    assert limits and all(float(t) == TIME_LIMIT_S for t in limits), (
         f"the train_digits test cell's time limits {limits} differ from the lesson's {TIME_LIMIT_S:g} s"
+    )
     assert f"under **{TIME_LIMIT_S:g} s**" in text, f"the lesson text does not state the {TIME_LIMIT_S:g} s limit"
     quoted = re.search(r"held-out accuracy \*\*([0-9., ]+)\*\*", text)
     assert quoted, "the lesson text quotes no measured accuracies for the reference solution"
@@ -84,6 +86,7 @@ def test_train_digits_clears_the_bar(capstone, seed):
     elapsed = time.perf_counter() - start
     accuracy = float(np.mean(np.asarray(model.forward(X_test)).argmax(axis=1) == y_test))
     assert accuracy >= bar, f"seed {seed}: held-out accuracy {accuracy:.3f} below the lesson's bar {bar}"
-    assert abs(accuracy - measured[seed]) <= 0.003, \
+    assert abs(accuracy - measured[seed]) <= 0.003, (
         f"seed {seed}: held-out accuracy {accuracy:.3f}, the lesson text quotes {measured[seed]:.3f}"
+    )
     assert elapsed < TIME_LIMIT_S, f"seed {seed}: training took {elapsed:.1f} s (limit {TIME_LIMIT_S} s)"

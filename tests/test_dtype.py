@@ -1,13 +1,30 @@
 """dtypes: float32 in -> float32 everywhere (no silent float64), integers -> float64, inputs untouched."""
+
 import numpy as np
 import pytest
 
 from nnlib import GELU, SGD, Adam, CrossEntropyLoss, LeakyReLU, Linear, MSELoss, ReLU, Sequential, Sigmoid, SiLU, Tanh
 from nnlib import functional as F
 
-ELEMENTWISE = [F.step, F.sigmoid, F.tanh, F.relu, F.leaky_relu, F.gelu, lambda z: F.gelu(z, approximate="tanh"),
-               F.silu, F.softmax, F.log_softmax, F.sigmoid_grad, F.tanh_grad, F.relu_grad, F.leaky_relu_grad,
-               F.gelu_grad, lambda z: F.gelu_grad(z, approximate="tanh"), F.silu_grad]
+ELEMENTWISE = [
+    F.step,
+    F.sigmoid,
+    F.tanh,
+    F.relu,
+    F.leaky_relu,
+    F.gelu,
+    lambda z: F.gelu(z, approximate="tanh"),
+    F.silu,
+    F.softmax,
+    F.log_softmax,
+    F.sigmoid_grad,
+    F.tanh_grad,
+    F.relu_grad,
+    F.leaky_relu_grad,
+    F.gelu_grad,
+    lambda z: F.gelu_grad(z, approximate="tanh"),
+    F.silu_grad,
+]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -26,8 +43,12 @@ def test_functions_keep_the_float_dtype(dtype):
     assert F.sigmoid_backward(z, z).dtype == dtype
     assert F.softmax_cross_entropy_backward(z, labels).dtype == dtype
     assert F.mse_grad(z, np.zeros((4, 3))).dtype == dtype  # a float64 target does not promote
-    for loss in (F.mse(z, z), F.cross_entropy_from_logits(z, labels), F.cross_entropy(F.softmax(z), labels),
-                 F.binary_cross_entropy(F.sigmoid(z), z > 0)):
+    for loss in (
+        F.mse(z, z),
+        F.cross_entropy_from_logits(z, labels),
+        F.cross_entropy(F.softmax(z), labels),
+        F.binary_cross_entropy(F.sigmoid(z), z > 0),
+    ):
         assert isinstance(loss, float)
 
 
@@ -40,9 +61,21 @@ def test_integers_and_lists_become_float64():
 
 def test_float32_model_stays_float32_end_to_end():
     rng = np.random.default_rng(1)
-    model = Sequential(Linear(6, 8, rng=rng), ReLU(), Linear(8, 8, rng=rng), Tanh(), Linear(8, 8, rng=rng),
-                       Sigmoid(), Linear(8, 8, rng=rng), GELU(), Linear(8, 8, rng=rng), SiLU(),
-                       Linear(8, 8, rng=rng), LeakyReLU(), Linear(8, 3, rng=rng))
+    model = Sequential(
+        Linear(6, 8, rng=rng),
+        ReLU(),
+        Linear(8, 8, rng=rng),
+        Tanh(),
+        Linear(8, 8, rng=rng),
+        Sigmoid(),
+        Linear(8, 8, rng=rng),
+        GELU(),
+        Linear(8, 8, rng=rng),
+        SiLU(),
+        Linear(8, 8, rng=rng),
+        LeakyReLU(),
+        Linear(8, 3, rng=rng),
+    )
     model.needs_input_grad = True
     loss = CrossEntropyLoss()
     for opt in (SGD(model.parameters(), lr=0.1, momentum=0.9), Adam(model.parameters())):

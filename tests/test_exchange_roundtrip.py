@@ -15,6 +15,7 @@ other users cannot execute. Rather than opening /root up, the student runs the s
 site-packages (world-readable): the same nbgrader 0.9.6, nothing installed, nothing chmod'ed.
 The test skips, saying why, when that Python is missing or of another version.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from grader_helpers import ensure_system_user
-from grader_helpers import HIDDEN_MARKERS, answered, autograde, page_text, run, tiny_course
+from grader_helpers import HIDDEN_MARKERS, answered, autograde, ensure_system_user, page_text, run, tiny_course
 
 pytestmark = pytest.mark.slow
 
@@ -46,11 +45,14 @@ def _student_python() -> str:
         return sys.executable
     if not SYSTEM_PYTHON.exists():
         pytest.skip(f"{SYSTEM_PYTHON} is missing: no interpreter another user can run (the venv's is under /root)")
-    version = subprocess.run([str(SYSTEM_PYTHON), "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [str(SYSTEM_PYTHON), "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
+    ).stdout.strip()
     if version != str(tuple(sys.version_info[:2])):
-        pytest.skip(f"{SYSTEM_PYTHON} is Python {version}, the venv {sys.version_info[:2]}: "
-                    "its compiled packages would not load")
+        pytest.skip(
+            f"{SYSTEM_PYTHON} is Python {version}, the venv {sys.version_info[:2]}: "
+            "its compiled packages would not load"
+        )
     return str(SYSTEM_PYTHON)
 
 
@@ -69,10 +71,17 @@ def world(tmp_path_factory):
     student = _ensure_student_user()
     python = _student_python()
     site = Path(sysconfig.get_paths()["purelib"])
-    if os.geteuid() == 0 and subprocess.run(["runuser", "-u", student, "--", "test", "-r",
-                                             str(site / "nbgrader" / "__init__.py")]).returncode != 0:
-        pytest.skip(f"{student} cannot read the venv's packages in {site} (a parent folder is not "
-                    "world-readable): the student could not run nbgrader")
+    if (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["runuser", "-u", student, "--", "test", "-r", str(site / "nbgrader" / "__init__.py")]
+        ).returncode
+        != 0
+    ):
+        pytest.skip(
+            f"{student} cannot read the venv's packages in {site} (a parent folder is not "
+            "world-readable): the student could not run nbgrader"
+        )
     shared = Path(tempfile.mkdtemp(prefix="nnfs-roundtrip-", dir="/tmp"))
     try:
         shared.chmod(0o755)
@@ -84,8 +93,7 @@ def world(tmp_path_factory):
         exchange = shared / "exchange"  # created by `grader setup`, mode 1777
         env = {"NNFS_EXCHANGE": str(exchange)}
         course = tiny_course(tmp_path_factory.mktemp("roundtrip") / "course", env=env, release=True)
-        yield {"course": course, "exchange": exchange, "home": home, "student": student,
-               "python": python, "env": env}
+        yield {"course": course, "exchange": exchange, "home": home, "student": student, "python": python, "env": env}
     finally:
         shutil.rmtree(shared, ignore_errors=True)
 
@@ -93,20 +101,19 @@ def world(tmp_path_factory):
 def as_student(w, *argv, check=True):
     """Run nbgrader as the student, in the student's home, with nothing of the instructor's env."""
     site = sysconfig.get_paths()["purelib"]
-    env = {"HOME": str(w["home"]), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "PYTHONPATH": site}
-    command = [w["python"], "-m", "nbgrader", *argv, f"--course={COURSE_ID}",
-               f"--Exchange.root={w['exchange']}"]
+    env = {"HOME": str(w["home"]), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": site}
+    command = [w["python"], "-m", "nbgrader", *argv, f"--course={COURSE_ID}", f"--Exchange.root={w['exchange']}"]
     if os.geteuid() == 0:
-        command = ["runuser", "-u", w["student"], "--", "env", "-i", *(f"{k}={v}" for k, v in env.items()),
-                   *command]
+        command = ["runuser", "-u", w["student"], "--", "env", "-i", *(f"{k}={v}" for k, v in env.items()), *command]
         environ = None
     else:
         environ = {**os.environ, **env}
     result = subprocess.run(command, cwd=w["home"], capture_output=True, text=True, env=environ, timeout=300)
     if check and result.returncode != 0:
-        raise AssertionError(f"student: nbgrader {' '.join(argv)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"student: nbgrader {' '.join(argv)} failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
     return result
 
 
@@ -130,8 +137,13 @@ def test_round_trip(world):
         assert fetched.stat().st_uid == pwd.getpwnam(student).pw_uid
     text = json.dumps(answered(fetched, "hidden_fail"))
     if os.geteuid() == 0:  # the answer is written by the student too
-        subprocess.run(["runuser", "-u", student, "--", "tee", str(fetched)], input=text, text=True,
-                       capture_output=True, check=True)
+        subprocess.run(
+            ["runuser", "-u", student, "--", "tee", str(fetched)],
+            input=text,
+            text=True,
+            capture_output=True,
+            check=True,
+        )
     else:
         fetched.write_text(text)
 
@@ -145,6 +157,7 @@ def test_round_trip(world):
     out = run([py, "-m", "grader", "collect", "tiny"], course, w["env"]).stdout
     assert "1 student(s) submitted, 1 new, 0 updated" in out, out
     from grader.course import Course
+
     model = Course.load(course)
     submitted = model.submitted / student / "tiny"
     assert (submitted / "tiny.ipynb").is_file() and (submitted / "timestamp.txt").is_file()

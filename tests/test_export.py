@@ -1,4 +1,5 @@
 """`python -m grader export`: the exact CSV for a gradebook and statuses built by hand (no kernels)."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,16 +25,17 @@ def _grade(gb, student, scores: dict, late_timestamp=None):
 
 def test_export_rows_are_exact(tmp_path, grader_cli):
     from nbgrader.api import Gradebook
+
     course = make_course(tmp_path / "course", duedates={"ex": "2030-06-01 00:00:00 UTC"})
     with Gradebook(course.db_url, "nnfs-test") as gb:
         _grade(gb, "ann", {"test_square": 2.0, "test_count_positive": 3.0})
         _grade(gb, "ben", {"test_square": 0.0, "test_count_positive": 0.0})
-        _grade(gb, "cat", {})                                      # nbgrader failed: no scores at all
+        _grade(gb, "cat", {})  # nbgrader failed: no scores at all
         _grade(gb, "dan", {"test_square": 2.0, "test_count_positive": 0.0})
         _grade(gb, "eve", {"test_square": 2.0, "test_count_positive": 3.0}, late_timestamp="2030-06-03 00:00:00 UTC")
-        _grade(gb, "fay", {"test_square": 2.0, "test_count_positive": 3.0})   # graded without our CLI
-        _grade(gb, "gus", {"test_square": 0.0})                   # plain nbgrader failed: no autograded notebook
-        gb.update_or_create_student("hal")                        # never submitted, no status
+        _grade(gb, "fay", {"test_square": 2.0, "test_count_positive": 3.0})  # graded without our CLI
+        _grade(gb, "gus", {"test_square": 0.0})  # plain nbgrader failed: no autograded notebook
+        gb.update_or_create_student("hal")  # never submitted, no status
         gb.update_or_create_student("ivy")
         # the instructor grades ann's written answer by hand
         grade = gb.find_grade("explain_square", "ex", "ex", "ann")
@@ -45,7 +47,9 @@ def test_export_rows_are_exact(tmp_path, grader_cli):
     store = StatusStore(course.db_url)
     store.save(SubmissionStatus("ann", "ex", "ok", graded=True))
     store.save(SubmissionStatus("ben", "ex", "ok", graded=True))
-    store.save(SubmissionStatus("cat", "ex", "failed", "kernel died (the process exited, crashed or hit a resource limit)"))
+    store.save(
+        SubmissionStatus("cat", "ex", "failed", "kernel died (the process exited, crashed or hit a resource limit)")
+    )
     store.save(SubmissionStatus("dan", "ex", "flagged", "cell square: uses gc", graded=True, late=True))
     store.save(SubmissionStatus("eve", "ex", "ok", graded=True, late=True, seconds_late=172800.0))
     store.save(SubmissionStatus("ivy", "ex", "missing"))
@@ -73,5 +77,6 @@ def test_export_rows_are_exact(tmp_path, grader_cli):
     store.save(SubmissionStatus("cat", "ex", "ok", graded=True))
     store.close()
     from grader.export import export_rows
+
     rows = [r for r in export_rows(course.root) if r["student_id"] == "cat"]
     assert rows == [{"student_id": "cat", "lesson": "ex", "score": "0", "max_score": "7", "status": "ok"}]

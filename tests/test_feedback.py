@@ -6,6 +6,7 @@ exchange are never touched), autograded for three students.
 
 The tiny course (TINY, tiny_course, place_submission, autograde) lives in grader_helpers.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,10 @@ TRACEBACK = [
     "\x1b[32m      4\x1b[39m \x1b[38;5;66;03m### END HIDDEN TESTS\x1b[39;00m\n",
     "\x1b[31mAssertionError\x1b[39m: double(21) is wrong",
 ]
-SOURCE = ('assert double(2) == 4, "double(2) should be 4"\n### BEGIN HIDDEN TESTS\n'
-          'assert double(21) == 42, "double(21) is wrong"\n### END HIDDEN TESTS')
+SOURCE = (
+    'assert double(2) == 4, "double(2) should be 4"\n### BEGIN HIDDEN TESTS\n'
+    'assert double(21) == 42, "double(21) is wrong"\n### END HIDDEN TESTS'
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -54,15 +57,20 @@ def _cell(source, outputs):
 
 def test_hidden_test_lines_include_markers_and_body_only():
     assert hidden_test_lines(SOURCE) == {
-        "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", 'assert double(21) == 42, "double(21) is wrong"'}
+        "### BEGIN HIDDEN TESTS",
+        "### END HIDDEN TESTS",
+        'assert double(21) == 42, "double(21) is wrong"',
+    }
     assert hidden_test_lines("assert True\n") == set()
 
 
 def test_preprocessor_removes_hidden_lines_from_traceback_and_keeps_the_rest():
-    error = {"output_type": "error", "ename": "AssertionError", "evalue": "double(21) is wrong",
-             "traceback": TRACEBACK}
-    stream = {"output_type": "stream", "name": "stdout",
-              "text": "checking\nassert double(21) == 42, \"double(21) is wrong\"\n"}
+    error = {"output_type": "error", "ename": "AssertionError", "evalue": "double(21) is wrong", "traceback": TRACEBACK}
+    stream = {
+        "output_type": "stream",
+        "name": "stdout",
+        "text": "checking\nassert double(21) == 42, \"double(21) is wrong\"\n",
+    }
     nb = nbformat.v4.new_notebook(cells=[_cell(SOURCE, [error, stream])])
     nb, _ = HideHiddenTestOutput()(nb, {})
     out = nb.cells[0].outputs
@@ -110,10 +118,12 @@ def test_configured_list_gets_ours_before_clear_hidden_tests():
     assert names.index(fb.OURS) < names.index(fb.CLEAR)
     assert names[0] == "nbgrader.preprocessors.GetGrades"
     grades = "nbgrader.preprocessors.GetGrades"
-    cases = [([grades, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], False),
-             ([grades, fb.CLEAR, fb.OURS], [grades, fb.OURS, fb.CLEAR], False),  # too late: moved
-             ([grades], [grades, fb.OURS, fb.CLEAR], False),  # ClearHiddenTests is never left out
-             ([grades, fb.OURS, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], True)]
+    cases = [
+        ([grades, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], False),
+        ([grades, fb.CLEAR, fb.OURS], [grades, fb.OURS, fb.CLEAR], False),  # too late: moved
+        ([grades], [grades, fb.OURS, fb.CLEAR], False),  # ClearHiddenTests is never left out
+        ([grades, fb.OURS, fb.CLEAR], [grades, fb.OURS, fb.CLEAR], True),
+    ]
     for configured, expected, had in cases:
         config = Config()
         config.GenerateFeedback.preprocessors = configured
@@ -140,8 +150,10 @@ def test_feedback_pages_show_scores_and_no_hidden_tests(graded_course):
     result = run([sys.executable, "-m", "grader", "feedback", "tiny", "--no-release"], graded_course)
     assert "3 page(s) for 3 student(s)" in result.stdout, result.stdout
     assert "0 withheld" in result.stdout
-    pages = {kind: graded_course / "state" / "feedback" / kind / "tiny" / "tiny.html"
-             for kind in ("right", "hidden_fail", "blank")}
+    pages = {
+        kind: graded_course / "state" / "feedback" / kind / "tiny" / "tiny.html"
+        for kind in ("right", "hidden_fail", "blank")
+    }
     for kind, page in pages.items():
         assert page.is_file(), f"no feedback page for {kind}"
         text = page_text(page)

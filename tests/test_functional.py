@@ -1,4 +1,5 @@
 """nnlib.functional: values, properties (Hypothesis), gradients (numerical, by assert), PyTorch reference."""
+
 import math
 import warnings
 
@@ -17,13 +18,19 @@ FINITE = dict(allow_nan=False, allow_infinity=False)
 
 def matrices(low=-50.0, high=50.0, max_side=6):
     """2-D float64 arrays with entries in [low, high]."""
-    return hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=max_side),
-                      elements=st.floats(low, high, **FINITE))
+    return hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=max_side),
+        elements=st.floats(low, high, **FINITE),
+    )
 
 
 def vectors(low=-50.0, high=50.0, max_side=12):
-    return hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=1, min_side=1, max_side=max_side),
-                      elements=st.floats(low, high, **FINITE))
+    return hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=1, max_dims=1, min_side=1, max_side=max_side),
+        elements=st.floats(low, high, **FINITE),
+    )
 
 
 class strict:
@@ -42,8 +49,13 @@ class strict:
 
 
 ACTIVATIONS = {
-    "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu,
-    "gelu": F.gelu, "gelu_tanh": lambda z: F.gelu(z, approximate="tanh"), "silu": F.silu,
+    "sigmoid": F.sigmoid,
+    "tanh": F.tanh,
+    "relu": F.relu,
+    "leaky_relu": F.leaky_relu,
+    "gelu": F.gelu,
+    "gelu_tanh": lambda z: F.gelu(z, approximate="tanh"),
+    "silu": F.silu,
 }
 DERIVATIVES = {  # name -> (function, its derivative)
     "sigmoid": (F.sigmoid, F.sigmoid_grad),
@@ -82,7 +94,7 @@ def test_gelu_values():
     z = np.array([-3.0, -1.0, 0.0, 0.5, 1.0, 2.0])
     exact = [v * 0.5 * (1 + math.erf(v / math.sqrt(2))) for v in z]
     np.testing.assert_allclose(F.gelu(z), exact, rtol=1e-14, atol=1e-300)
-    approx = 0.5 * z * (1 + np.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z ** 3)))
+    approx = 0.5 * z * (1 + np.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z**3)))
     np.testing.assert_allclose(F.gelu(z, approximate="tanh"), approx, rtol=1e-14)
     assert abs(F.gelu(np.array([1.0]))[0] - 0.8413447460685429) < 1e-15
     with pytest.raises(ValueError):
@@ -270,12 +282,21 @@ def _loss_gradient_checks(rng):
     z_away = np.where(np.abs(z) < 1e-3, 0.5, z)
     checks = [
         ("mse_grad", F.mse_grad(z, target), numerical_gradient(lambda v: F.mse(v, target), z.copy())),
-        ("softmax_cross_entropy_backward", F.softmax_cross_entropy_backward(z, labels),
-         numerical_gradient(lambda v: F.cross_entropy_from_logits(v, labels), z.copy())),
-        ("relu_backward", F.relu_backward(dout, z_away),
-         numerical_gradient(lambda v: np.sum(F.relu(v) * dout), z_away.copy())),
-        ("sigmoid_backward", F.sigmoid_backward(dout, z),
-         numerical_gradient(lambda v: np.sum(F.sigmoid(v) * dout), z.copy())),
+        (
+            "softmax_cross_entropy_backward",
+            F.softmax_cross_entropy_backward(z, labels),
+            numerical_gradient(lambda v: F.cross_entropy_from_logits(v, labels), z.copy()),
+        ),
+        (
+            "relu_backward",
+            F.relu_backward(dout, z_away),
+            numerical_gradient(lambda v: np.sum(F.relu(v) * dout), z_away.copy()),
+        ),
+        (
+            "sigmoid_backward",
+            F.sigmoid_backward(dout, z),
+            numerical_gradient(lambda v: np.sum(F.sigmoid(v) * dout), z.copy()),
+        ),
     ]
     dX, dW, db = F.linear_backward(dout, X, W)
     checks += [
@@ -286,8 +307,9 @@ def _loss_gradient_checks(rng):
     p = F.sigmoid(z)
     y01 = (target > 0).astype(float)
     bce_grad = (p - y01) / (p * (1 - p)) / p.size
-    checks.append(("binary_cross_entropy", bce_grad,
-                   numerical_gradient(lambda v: F.binary_cross_entropy(v, y01), p.copy())))
+    checks.append(
+        ("binary_cross_entropy", bce_grad, numerical_gradient(lambda v: F.binary_cross_entropy(v, y01), p.copy()))
+    )
     probs = F.softmax(z)
     ce_grad = np.zeros_like(probs)
     ce_grad[np.arange(5), labels] = -1 / (5 * probs[np.arange(5), labels])
@@ -329,11 +351,19 @@ def test_inputs_are_never_modified():
     calls = [
         *[(f, (z,)) for f in ACTIVATIONS.values()],
         *[(df, (z,)) for _, df in DERIVATIVES.values()],
-        (F.step, (z,)), (F.softmax, (z,)), (F.log_softmax, (z,)), (F.mse, (z, target)),
-        (F.mse_grad, (z, target)), (F.binary_cross_entropy, (F.sigmoid(z), (target > 0) * 1.0)),
-        (F.cross_entropy, (F.softmax(z), labels)), (F.cross_entropy_from_logits, (z, labels)),
-        (F.linear, (z, W, b)), (F.linear_backward, (dout5, z, W)), (F.relu_backward, (target, z)),
-        (F.sigmoid_backward, (target, z)), (F.softmax_cross_entropy_backward, (z, labels)),
+        (F.step, (z,)),
+        (F.softmax, (z,)),
+        (F.log_softmax, (z,)),
+        (F.mse, (z, target)),
+        (F.mse_grad, (z, target)),
+        (F.binary_cross_entropy, (F.sigmoid(z), (target > 0) * 1.0)),
+        (F.cross_entropy, (F.softmax(z), labels)),
+        (F.cross_entropy_from_logits, (z, labels)),
+        (F.linear, (z, W, b)),
+        (F.linear_backward, (dout5, z, W)),
+        (F.relu_backward, (target, z)),
+        (F.sigmoid_backward, (target, z)),
+        (F.softmax_cross_entropy_backward, (z, labels)),
     ]
     for f, args in calls:
         before = [np.array(a, copy=True) for a in args]
@@ -349,9 +379,13 @@ TOL = {np.float32: 1e-5, np.float64: 1e-10}
 def _torch_activation(torch, name):
     fns = torch.nn.functional
     return {
-        "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
-        "leaky_relu": lambda t: fns.leaky_relu(t, 0.1), "gelu": fns.gelu,
-        "gelu_tanh": lambda t: fns.gelu(t, approximate="tanh"), "silu": fns.silu,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": lambda t: fns.leaky_relu(t, 0.1),
+        "gelu": fns.gelu,
+        "gelu_tanh": lambda t: fns.gelu(t, approximate="tanh"),
+        "silu": fns.silu,
     }[name]
 
 

@@ -1,4 +1,5 @@
 """nnlib.gradcheck: numerical_gradient, relative_error, check_module."""
+
 import numpy as np
 import pytest
 
@@ -8,7 +9,7 @@ from nnlib.gradcheck import check_module, numerical_gradient, relative_error
 
 def test_numerical_gradient_of_known_functions():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
-    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v ** 2), x), 2 * x, rtol=1e-8)
+    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v**2), x), 2 * x, rtol=1e-8)
     np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(np.sin(v)), x), np.cos(x), rtol=1e-8)
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
     v = np.array([1.0, -1.0])
@@ -22,11 +23,11 @@ def test_numerical_gradient_perturbs_in_place_and_restores():
 
     def f(_ignored):  # reads x itself, as when checking a network's own weights
         seen.append(x.copy())
-        return float(np.sum(x ** 3))
+        return float(np.sum(x**3))
 
     grad = numerical_gradient(f, x, eps=1e-5)
     np.testing.assert_array_equal(x, original)  # bit for bit
-    np.testing.assert_allclose(grad, 3 * original ** 2, rtol=1e-7)
+    np.testing.assert_allclose(grad, 3 * original**2, rtol=1e-7)
     assert len(seen) == 2 * x.size
     assert sum(not np.array_equal(s, original) for s in seen) == 2 * x.size  # each call saw a perturbation
 

@@ -7,6 +7,7 @@ Everything runs on a temporary copy of the course (its own state, exchange and g
 accounts named ``nnfs-hub-*``, removed afterwards; the hub binds 127.0.0.1 on a free port
 (:func:`hub_fixtures.class_hub`, shared with the browser and load tests).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ NO_ACCOUNT = "nnfs-hub-ghost"
 
 
 # ------------------------------------------------------------------------------------ fast: the values file
+
 
 def test_z2jh_values_agree_with_make_hub(tmp_path):
     yaml = pytest.importorskip("yaml")
@@ -80,12 +82,12 @@ def test_roster_decides_role_and_group(tmp_path):
 
 # ------------------------------------------------------------------------------------ slow: a real hub
 
+
 @pytest.fixture(scope="module")
 def hub():
     # the students' and the instructor's accounts come from the roster import; the ghost is on the
     # roster without an account (a failed start); eve is made and removed by a test
-    with class_hub(STUDENTS, dict([INSTRUCTOR]), without_account=[NO_ACCOUNT],
-                   extra_accounts=["nnfs-hub-eve"]) as h:
+    with class_hub(STUDENTS, dict([INSTRUCTOR]), without_account=[NO_ACCOUNT], extra_accounts=["nnfs-hub-eve"]) as h:
         yield h
 
 
@@ -130,11 +132,21 @@ def test_logins_roles_and_isolation(hub):
     state = hub.state
     inbound = state / "exchange" / "nn-from-scratch" / "inbound"
     assert next(inbound.glob(f"{ana}+{LESSON}+*"))
-    private = [fetched, home, inbound,
-               hub.root / "solutions" / LESSON / f"{LESSON}.ipynb", state / "gradebook.db",
-               state / "submitted", state / "autograded", state / "feedback", state / "grader-home",
-               state / "hub" / "jupyterhub_cookie_secret", state / "hub" / "proxy_token", state / "hub" / "admin_token",
-               state / "roster.json"]
+    private = [
+        fetched,
+        home,
+        inbound,
+        hub.root / "solutions" / LESSON / f"{LESSON}.ipynb",
+        state / "gradebook.db",
+        state / "submitted",
+        state / "autograded",
+        state / "feedback",
+        state / "grader-home",
+        state / "hub" / "jupyterhub_cookie_secret",
+        state / "hub" / "proxy_token",
+        state / "hub" / "admin_token",
+        state / "roster.json",
+    ]
     for path in private:
         test = "-r" if path.is_file() else "-x"
         probe = as_user(bo, "test", test, str(path))
@@ -149,8 +161,13 @@ def test_logins_roles_and_isolation(hub):
     token = hub.token(ana)
     import requests
 
-    for url in (f"{hub.base}/services/nn-from-scratch/formgrader", f"{hub.base}/services/nn-from-scratch/api/contents",
-                f"{hub.base}/hub/api/users", f"{hub.base}/hub/api/users/{bo}", f"{hub.base}/hub/api/groups"):
+    for url in (
+        f"{hub.base}/services/nn-from-scratch/formgrader",
+        f"{hub.base}/services/nn-from-scratch/api/contents",
+        f"{hub.base}/hub/api/users",
+        f"{hub.base}/hub/api/users/{bo}",
+        f"{hub.base}/hub/api/groups",
+    ):
         code = requests.get(url, headers=token, allow_redirects=False, timeout=30).status_code
         assert code in (403, 404), f"{ana} reached {url} ({code})"
     assert requests.post(f"{hub.base}/hub/api/users/{bo}/server", headers=token, timeout=30).status_code in (403, 404)

@@ -10,6 +10,7 @@ naming its student), none lost, none mixed up. The hub's REST API must keep answ
 The latencies and the servers' memory are measured by benchmarks/bench_hub.py (``make bench``);
 this test prints what it saw but asserts only correctness.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -87,8 +88,12 @@ def test_forty_students_submit_at_once(hub):
     stop, seen = threading.Event(), []
     poller = threading.Thread(target=poll_api, args=(hub, with_servers, stop, seen), daemon=True)
     lesson_errors: list = []
-    lesson = threading.Thread(target=lambda: lesson_errors.extend(execute(
-        hub, worker, headers, kernel, code_cells(hub.root / "solutions" / LESSON / f"{LESSON}.ipynb"))), daemon=True)
+    lesson = threading.Thread(
+        target=lambda: lesson_errors.extend(
+            execute(hub, worker, headers, kernel, code_cells(hub.root / "solutions" / LESSON / f"{LESSON}.ipynb"))
+        ),
+        daemon=True,
+    )
     clock = time.monotonic()
     poller.start()
     lesson.start()
@@ -122,9 +127,10 @@ def test_forty_students_submit_at_once(hub):
     assert as_user(users[1], "ls", str(home_of(users[2]))).returncode != 0
 
     latencies = sorted(t for _, t in seen)
-    print(f"\nhub load: {N_SERVERS} servers started together in {spawned:.1f} s; {N_STUDENTS} concurrent "
-          f"submissions in {submitted:.1f} s; hub API GET /users/<name> under load: n={len(latencies)}, "
-          f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms; "
-          f"server RSS idle {statistics.median(idle_rss.values()) / 2**20:.0f} MiB, working (kernel ran {LESSON}) "
-          f"{working_rss / 2**20:.0f} MiB")
-
+    print(
+        f"\nhub load: {N_SERVERS} servers started together in {spawned:.1f} s; {N_STUDENTS} concurrent "
+        f"submissions in {submitted:.1f} s; hub API GET /users/<name> under load: n={len(latencies)}, "
+        f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms; "
+        f"server RSS idle {statistics.median(idle_rss.values()) / 2**20:.0f} MiB, working (kernel ran {LESSON}) "
+        f"{working_rss / 2**20:.0f} MiB"
+    )

@@ -1,4 +1,5 @@
 """`import nnlib` is light: no torch, matplotlib, scikit-learn or SciPy, and fast (functional requirement)."""
+
 import json
 import subprocess
 import sys
@@ -30,12 +31,15 @@ def test_import_nnlib_loads_no_heavy_package():
 
 
 def test_core_submodules_load_no_heavy_package():
-    code = PROBE.replace("import nnlib\n", "import nnlib\nfrom nnlib import (Linear, ReLU, Sequential, SGD, Adam, "
-                         "CrossEntropyLoss, MSELoss, check_module, he_normal, softmax, gelu)\n"
-                         "gelu([0.5]); net = Sequential(Linear(2, 2), ReLU(), Linear(2, 2))\n"
-                         "for opt in (SGD(net.parameters(), lr=0.1), Adam(net.parameters())):\n"
-                         "    loss = CrossEntropyLoss(); loss.forward(net([[1.0, 2.0]]), [1])\n"
-                         "    net.backward(loss.backward()); opt.step()\n")
+    code = PROBE.replace(
+        "import nnlib\n",
+        "import nnlib\nfrom nnlib import (Linear, ReLU, Sequential, SGD, Adam, "
+        "CrossEntropyLoss, MSELoss, check_module, he_normal, softmax, gelu)\n"
+        "gelu([0.5]); net = Sequential(Linear(2, 2), ReLU(), Linear(2, 2))\n"
+        "for opt in (SGD(net.parameters(), lr=0.1), Adam(net.parameters())):\n"
+        "    loss = CrossEntropyLoss(); loss.forward(net([[1.0, 2.0]]), [1])\n"
+        "    net.backward(loss.backward()); opt.step()\n",
+    )
     result = _probe(code)
     assert result["modules"] == [], f"nnlib's core loaded {result['modules']}"
 
@@ -43,7 +47,8 @@ def test_core_submodules_load_no_heavy_package():
 # nnlib's own NumPy core, with numpy already loaded (numpy's import time is not ours to assert:
 # it alone nears 0.3 s on a busy machine)
 CORE = PROBE.replace("import json, sys, time\n", "import json, sys, time\nimport numpy\n").replace(
-    "import nnlib\n", "import nnlib\nfrom nnlib import Linear, SGD, CrossEntropyLoss, check_module, softmax\n")
+    "import nnlib\n", "import nnlib\nfrom nnlib import Linear, SGD, CrossEntropyLoss, check_module, softmax\n"
+)
 
 
 def test_import_nnlib_is_fast():
@@ -57,13 +62,54 @@ def test_import_nnlib_is_fast():
 def test_public_names_resolve():
     import nnlib
 
-    for name in ("step", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "softmax", "log_softmax",
-                 "sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad", "gelu_grad", "silu_grad", "mse",
-                 "mse_grad", "binary_cross_entropy", "cross_entropy", "cross_entropy_from_logits", "linear",
-                 "linear_backward", "relu_backward", "sigmoid_backward", "softmax_cross_entropy_backward",
-                 "Parameter", "Module", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU",
-                 "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "Adam", "xavier_uniform", "xavier_normal",
-                 "he_uniform", "he_normal", "numerical_gradient", "relative_error", "check_module"):
+    for name in (
+        "step",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "gelu",
+        "silu",
+        "softmax",
+        "log_softmax",
+        "sigmoid_grad",
+        "tanh_grad",
+        "relu_grad",
+        "leaky_relu_grad",
+        "gelu_grad",
+        "silu_grad",
+        "mse",
+        "mse_grad",
+        "binary_cross_entropy",
+        "cross_entropy",
+        "cross_entropy_from_logits",
+        "linear",
+        "linear_backward",
+        "relu_backward",
+        "sigmoid_backward",
+        "softmax_cross_entropy_backward",
+        "Parameter",
+        "Module",
+        "Linear",
+        "ReLU",
+        "LeakyReLU",
+        "Sigmoid",
+        "Tanh",
+        "GELU",
+        "SiLU",
+        "Sequential",
+        "MSELoss",
+        "CrossEntropyLoss",
+        "SGD",
+        "Adam",
+        "xavier_uniform",
+        "xavier_normal",
+        "he_uniform",
+        "he_normal",
+        "numerical_gradient",
+        "relative_error",
+        "check_module",
+    ):
         assert callable(getattr(nnlib, name)), name
     with pytest.raises(AttributeError):
         nnlib.no_such_name  # noqa: B018

@@ -1,4 +1,5 @@
 """nnlib.init: shapes, dtypes, bounds and statistics of Glorot/He initialisers (never one exact stream)."""
+
 import math
 
 import numpy as np
@@ -56,4 +57,4 @@ def test_he_keeps_relu_signal_scale():
     x = rng.standard_normal((500, 256))
     for _ in range(10):
         x = np.maximum(x @ he_normal(256, 256, rng).T, 0)
-    assert 0.5 < np.sqrt(np.mean(x ** 2)) < 2.0
+    assert 0.5 < np.sqrt(np.mean(x**2)) < 2.0

@@ -10,6 +10,7 @@ The locked setup cell and the answer cells of ``solutions/11_pytorch/11_pytorch.
 * ``Value`` (the scalar autograd engine) agrees with its twin ``nnlib.autograd.Value`` and with torch.autograd,
   value for value, on the same expressions, and its graph draws with ``nnlib.autograd.draw_graph``.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -60,9 +61,15 @@ def _nnlib_mlp(sizes, seed):
     return nnlib.Sequential(*layers)
 
 
-@pytest.mark.parametrize("cuda, mps, expected", [
-    (False, False, "cpu"), (False, True, "mps"), (True, False, "cuda"), (True, True, "cuda"),
-])
+@pytest.mark.parametrize(
+    "cuda, mps, expected",
+    [
+        (False, False, "cpu"),
+        (False, True, "mps"),
+        (True, False, "cuda"),
+        (True, True, "cuda"),
+    ],
+)
 def test_pick_device_branches(lesson, monkeypatch, cuda, mps, expected):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
@@ -140,8 +147,8 @@ def test_train_torch_trains_in_place_on_cpu(lesson):
 
 
 EXPRESSIONS = [
-    (lambda a, b: ((a * b).tanh() + (a / b).exp() - (b ** 2).log()) / (1 - a), [0.3, -1.2]),
-    (lambda a, b: (a * b).relu() * a + 2 / b - 3 * a ** -2, [-1.5, -2.0]),
+    (lambda a, b: ((a * b).tanh() + (a / b).exp() - (b**2).log()) / (1 - a), [0.3, -1.2]),
+    (lambda a, b: (a * b).relu() * a + 2 / b - 3 * a**-2, [-1.5, -2.0]),
     (lambda a, b, c: a * b + a * c - (-a) + (a + 1).log(), [0.5, -1.5, 2.0]),
     (lambda a: (lambda b: b * b.tanh() + b)(a * 3), [0.4]),
     (lambda a: a.relu(), [0.0]),
@@ -170,6 +177,7 @@ def test_value_matches_nnlib_twin_and_torch(lesson, index):
 
 def test_value_graph_draws(lesson):
     import matplotlib.pyplot as plt
+
     from nnlib.autograd import draw_graph
 
     Value = lesson["Value"]

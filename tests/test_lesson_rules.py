@@ -14,18 +14,18 @@ That every WRONG variant of tests/lesson_cases fails the VISIBLE part of its tes
 marked "hidden-only: <reason>") is proven by the variants harness itself, in the same kernel pass
 as the rest (tests/test_lessons.py, ``lesson_harness.check_lesson``).
 """
+
 from __future__ import annotations
 
 import importlib.util
 import textwrap
-from pathlib import Path
-
-import nbformat
-import pytest
 
 import exercise_catalogue
 import lesson_harness
 import lesson_rules
+import nbformat
+import pytest
+
 from grader.notebooks import ROOT, SOURCES, lesson_ids, parse_source
 
 LESSONS = lesson_ids()
@@ -42,10 +42,11 @@ def _exercises(lesson: str) -> dict[str, lesson_rules.Exercise]:
 
 # ----------------------------------------------------------------------------- the catalogue
 
+
 def test_catalogue_covers_every_lesson():
     assert set(exercise_catalogue.CATALOGUE) == set(LESSONS), (
-        f"tests/exercise_catalogue.py lists {sorted(exercise_catalogue.CATALOGUE)}, "
-        f"grader/sources has {LESSONS}")
+        f"tests/exercise_catalogue.py lists {sorted(exercise_catalogue.CATALOGUE)}, grader/sources has {LESSONS}"
+    )
 
 
 def test_catalogue_kinds_are_known():
@@ -67,8 +68,10 @@ def test_catalogue_agrees_with_the_instructors_spec_check():
     spec = importlib.util.spec_from_file_location("_spec_check_rules", SPEC_CHECK)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    theirs = {lesson: set(names) | set(getattr(module, "PLANNED", {}).get(lesson, []))
-              for lesson, names in module.LESSONS.items()}
+    theirs = {
+        lesson: set(names) | set(getattr(module, "PLANNED", {}).get(lesson, []))
+        for lesson, names in module.LESSONS.items()
+    }
     ours = {lesson: set(entries) for lesson, entries in exercise_catalogue.CATALOGUE.items()}
     assert ours == theirs
 
@@ -95,16 +98,20 @@ def test_catalogue_exercises_exist_with_grade_ids(lesson):
 
 # ----------------------------------------------------------------------------- the two rules, per lesson
 
+
 @lesson_param
 def test_hints_do_not_answer(lesson):
     """COURSE_SPEC "Hints teach, they do not answer": no hint contains its solution's code."""
     found = []
     for name, ex in _exercises(lesson).items():
         for hint, leaked in lesson_rules.hint_leaks(ex):
-            found.append(f"test_{name}: hint contains the solution's {', '.join(repr(e) for e in leaked)}:\n"
-                         f"    {hint!r}")
-    assert not found, (f"{lesson}: hints that hand over the answer (say what was expected, what came back "
-                       f"and which idea to revisit instead):\n" + "\n".join(found))
+            found.append(
+                f"test_{name}: hint contains the solution's {', '.join(repr(e) for e in leaked)}:\n    {hint!r}"
+            )
+    assert not found, (
+        f"{lesson}: hints that hand over the answer (say what was expected, what came back "
+        f"and which idea to revisit instead):\n" + "\n".join(found)
+    )
 
 
 @lesson_param
@@ -124,11 +131,14 @@ def test_visible_tests_cover_every_kind(lesson):
         for part in ("visible", "hidden"):
             for kind in missing[part]:
                 base = kind.partition(":")[0]
-                problems.append(f"test_{name}: the {part} part does not check {kind!r} "
-                                f"({lesson_rules.KIND_DOCS[base]})")
+                problems.append(
+                    f"test_{name}: the {part} part does not check {kind!r} ({lesson_rules.KIND_DOCS[base]})"
+                )
         for kind in lesson_rules.hidden_only_kinds(ex):
-            problems.append(f"test_{name}: {kind!r} is checked only in the hidden part "
-                            f"({lesson_rules.KIND_DOCS[kind]}): a rule the student cannot see")
+            problems.append(
+                f"test_{name}: {kind!r} is checked only in the hidden part "
+                f"({lesson_rules.KIND_DOCS[kind]}): a rule the student cannot see"
+            )
     assert not problems, f"{lesson}:\n" + "\n".join(problems)
 
 
@@ -137,8 +147,12 @@ def test_variants_files_are_well_formed(lesson):
     """WRONG entries are (source, note) or (source, note, "hidden-only: <reason>"), without running anything."""
     module = lesson_harness.load_variants(lesson)
     assert module is not None, f"tests/lesson_cases/{lesson}.py is missing"
-    bad = [f"WRONG[{name!r}][{i}]" for name, items in getattr(module, "WRONG", {}).items()
-           for i, item in enumerate(items) if not lesson_harness.wrong_entry_ok(item)]
+    bad = [
+        f"WRONG[{name!r}][{i}]"
+        for name, items in getattr(module, "WRONG", {}).items()
+        for i, item in enumerate(items)
+        if not lesson_harness.wrong_entry_ok(item)
+    ]
     assert not bad, "malformed WRONG entries: " + ", ".join(bad)
 
 
@@ -146,40 +160,46 @@ def test_variants_files_are_well_formed(lesson):
 
 SOLUTIONS = {
     "collapse": "def collapse(W1, b1, W2, b2):\n    ### BEGIN SOLUTION\n    W = W2 @ W1\n    b = W2 @ b1 + b2\n"
-                "    return W, b\n    ### END SOLUTION\n",
+    "    return W, b\n    ### END SOLUTION\n",
     "linear_backward": "def linear_backward(dout, X, W):\n    ### BEGIN SOLUTION\n    dX = dout @ W\n"
-                       "    dW = dout.T @ X\n    db = dout.sum(axis=0)\n    return dX, dW, db\n    ### END SOLUTION\n",
+    "    dW = dout.T @ X\n    db = dout.sum(axis=0)\n    return dX, dW, db\n    ### END SOLUTION\n",
     "relu_grad": "def relu_grad(z):\n    ### BEGIN SOLUTION\n    return (z > 0).astype(float)\n    ### END SOLUTION\n",
     "step": "def step(z):\n    ### BEGIN SOLUTION\n    return np.where(z >= 0, 1.0, 0.0)\n    ### END SOLUTION\n",
     "tent": "def tent(x):\n    ### BEGIN SOLUTION\n    return 2 * relu(x) - 4 * relu(x - 0.5)\n    ### END SOLUTION\n",
     "relu_backward": "def relu_backward(dout, z):\n    ### BEGIN SOLUTION\n    return np.where(z > 0, dout, 0.0)\n"
-                     "    ### END SOLUTION\n",
+    "    ### END SOLUTION\n",
     "rel": "def rel(a, b):\n    ### BEGIN SOLUTION\n    return np.max(np.abs(a - b))\n    ### END SOLUTION\n",
 }
 
 
-@pytest.mark.parametrize("solution, hint", [
-    ("collapse", "W = W2 @ W1 and b = ..."),
-    ("linear_backward", "dW = dout.T @ X, shape (out, in)"),
-    ("linear_backward", "db = dout.sum(axis=0) (a sum, not a mean)"),
-    ("relu_grad", "use (z > 0).astype(float)"),
-    ("step", "np.where(z >= 0, 1, 0) does it"),          # 1.0 and 1 are the same hint
-    ("tent", "tent = 2 relu(x) - 4 relu(x - 1/2)"),      # 2 * relu(x) written as 2 relu(x)
-    ("relu_backward", "return numpy.where(z>0,dout,0.0)"),
-])
+@pytest.mark.parametrize(
+    "solution, hint",
+    [
+        ("collapse", "W = W2 @ W1 and b = ..."),
+        ("linear_backward", "dW = dout.T @ X, shape (out, in)"),
+        ("linear_backward", "db = dout.sum(axis=0) (a sum, not a mean)"),
+        ("relu_grad", "use (z > 0).astype(float)"),
+        ("step", "np.where(z >= 0, 1, 0) does it"),  # 1.0 and 1 are the same hint
+        ("tent", "tent = 2 relu(x) - 4 relu(x - 1/2)"),  # 2 * relu(x) written as 2 relu(x)
+        ("relu_backward", "return numpy.where(z>0,dout,0.0)"),
+    ],
+)
 def test_hint_detector_finds_answers(solution, hint):
     ex = lesson_rules.Exercise(solution, SOLUTIONS[solution], f"assert_true(False, hint={hint!r})\n")
     assert lesson_rules.hint_leaks(ex), f"not detected: {hint!r}"
 
 
-@pytest.mark.parametrize("solution, hint", [
-    ("relu_backward", "expected dout where z > 0 and 0 where z <= 0 (z == 0 included)"),   # the rule, in words
-    ("collapse", "two stacked linear layers are one linear layer: multiply the matrices in the right order"),
-    ("linear_backward", "dW has the shape of W, (out, in): entry (j, i) sums dout[n, j] * X[n, i] over n"),
-    ("rel", "the data - bias difference is not the point here"),            # a - b inside longer names
-    ("rel", "expected 0.2: the entries differ by 1 and add up to 5"),
-    ("tent", "the derivative of relu is 0 for negative x"),
-])
+@pytest.mark.parametrize(
+    "solution, hint",
+    [
+        ("relu_backward", "expected dout where z > 0 and 0 where z <= 0 (z == 0 included)"),  # the rule, in words
+        ("collapse", "two stacked linear layers are one linear layer: multiply the matrices in the right order"),
+        ("linear_backward", "dW has the shape of W, (out, in): entry (j, i) sums dout[n, j] * X[n, i] over n"),
+        ("rel", "the data - bias difference is not the point here"),  # a - b inside longer names
+        ("rel", "expected 0.2: the entries differ by 1 and add up to 5"),
+        ("tent", "the derivative of relu is 0 for negative x"),
+    ],
+)
 def test_hint_detector_passes_teaching_hints(solution, hint):
     ex = lesson_rules.Exercise(solution, SOLUTIONS[solution], f"assert_true(False, hint={hint!r})\n")
     assert not lesson_rules.hint_leaks(ex), lesson_rules.hint_leaks(ex)
@@ -221,8 +241,21 @@ def test_kind_detectors_positive():
         call(f, [0.5, 1.0], axis=0)
         call(f, np.array([1.0], dtype=np.float32))
     """
-    found = _kinds(code, ["large:z", "zero:z", "no_warning", "no_mutation", "shape", "value_error",
-                          "array_like:z", "kwarg:axis", "float32"], params=("z", "axis"))
+    found = _kinds(
+        code,
+        [
+            "large:z",
+            "zero:z",
+            "no_warning",
+            "no_mutation",
+            "shape",
+            "value_error",
+            "array_like:z",
+            "kwarg:axis",
+            "float32",
+        ],
+        params=("z", "axis"),
+    )
     assert all(found.values()), found
 
 
@@ -234,8 +267,22 @@ def test_kind_detectors_negative():
         big = 1000.0 * out.sum()
         rng = np.random.default_rng(0)
     """
-    found = _kinds(code, ["large:z", "zero:z", "no_warning", "no_mutation", "shape", "value_error",
-                          "array_like:z", "kwarg:axis", "float32", "random_stats"], params=("z", "axis"))
+    found = _kinds(
+        code,
+        [
+            "large:z",
+            "zero:z",
+            "no_warning",
+            "no_mutation",
+            "shape",
+            "value_error",
+            "array_like:z",
+            "kwarg:axis",
+            "float32",
+            "random_stats",
+        ],
+        params=("z", "axis"),
+    )
     assert not any(found.values()), found
 
 
@@ -249,11 +296,16 @@ def test_kind_detectors_follow_helpers_and_the_visible_context():
         check(A)
     """)
     hidden = "check(np.array([[2.0, 0.0]]))\n"
-    assert _kinds(visible, ["no_mutation", "ignores_arg:g", "zero:x"], params=("x", "g")) == \
-        {"no_mutation": True, "ignores_arg:g": True, "zero:x": True}
+    assert _kinds(visible, ["no_mutation", "ignores_arg:g", "zero:x"], params=("x", "g")) == {
+        "no_mutation": True,
+        "ignores_arg:g": True,
+        "zero:x": True,
+    }
     # the hidden part calls the visible helper: its checks count for the hidden part too
-    assert _kinds(hidden, ["no_mutation", "zero:x"], params=("x", "g"), context=visible) == \
-        {"no_mutation": True, "zero:x": True}
+    assert _kinds(hidden, ["no_mutation", "zero:x"], params=("x", "g"), context=visible) == {
+        "no_mutation": True,
+        "zero:x": True,
+    }
     # a lambda that reads its argument is not one that ignores it
     assert not _kinds("call(f, x, lambda v: np.sum(v))\n", ["ignores_arg:g"], params=("x", "g"))["ignores_arg:g"]
 
@@ -265,7 +317,9 @@ def test_kind_detector_in_place_and_statistics():
         assert_close(p, [0.9, 1.9])
     """
     assert _kinds(code, ["in_place"], params=("params", "grads", "lr"))["in_place"]
-    assert not _kinds("p = np.ones(2)\nout = call(f, [p], [p], 0.1)\n", ["in_place"], params=("params", "grads", "lr"))["in_place"]
+    assert not _kinds("p = np.ones(2)\nout = call(f, [p], [p], 0.1)\n", ["in_place"], params=("params", "grads", "lr"))[
+        "in_place"
+    ]
     stats = "W = call(f, 3, 4, np.random.default_rng(0))\nassert_true(abs(W.std() - 0.5) < 0.1)\n"
     assert _kinds(stats, ["random_stats"], params=("fan_in", "fan_out", "rng"))["random_stats"]
 

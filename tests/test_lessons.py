@@ -13,6 +13,7 @@ Slow checks (``@pytest.mark.slow``, still part of ``make test``):
   that the release runs without crashing, passes no test, and its demo cells degrade gracefully
   (the checks of ``lesson_harness.py ID --release``, without a second execution).
 """
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,18 @@ from grader.notebooks import ROOT, SOURCES, dumps, lesson_ids, parse_source
 
 LESSONS = lesson_ids()
 SPEC_LESSONS = [
-    "00_welcome", "01_linear_algebra", "02_neuron", "03_layers", "04_activations",
-    "05_universal_approximation", "06_losses", "07_initialization", "08_backprop",
-    "09_training", "10_digits", "11_pytorch",
+    "00_welcome",
+    "01_linear_algebra",
+    "02_neuron",
+    "03_layers",
+    "04_activations",
+    "05_universal_approximation",
+    "06_losses",
+    "07_initialization",
+    "08_backprop",
+    "09_training",
+    "10_digits",
+    "11_pytorch",
 ]
 SPEC_CHECK = ROOT.parent / "shared" / "tools" / "spec_check.py"
 STUDENTS = ("solution", "blank", "wrong")
@@ -54,8 +64,12 @@ def release_nb(lesson: str) -> nbformat.NotebookNode:
 def test_every_spec_lesson_exists():
     missing = []
     for lesson in SPEC_LESSONS:
-        for path in (SOURCES / f"{lesson}.py", lesson_harness.solution_path(lesson),
-                     lesson_harness.release_path(lesson), lesson_harness.CASES / f"{lesson}.py"):
+        for path in (
+            SOURCES / f"{lesson}.py",
+            lesson_harness.solution_path(lesson),
+            lesson_harness.release_path(lesson),
+            lesson_harness.CASES / f"{lesson}.py",
+        ):
             if not path.exists():
                 missing.append(str(path.relative_to(ROOT)))
     assert not missing, "COURSE_SPEC lessons with missing files:\n" + "\n".join(missing)
@@ -68,6 +82,7 @@ def test_lesson_list_is_not_empty():
 
 # ----------------------------------------------------------------------------- fast, static checks
 
+
 @lesson_param
 def test_solution_in_sync_with_source(lesson):
     source = SOURCES / f"{lesson}.py"
@@ -76,7 +91,8 @@ def test_solution_in_sync_with_source(lesson):
     assert committed.exists(), f"{committed.relative_to(ROOT)} missing: run python -m grader build {lesson}"
     assert committed.read_text() == built, (
         f"{committed.relative_to(ROOT)} is out of date with grader/sources/{lesson}.py: "
-        f"run `python -m grader build {lesson}` and `python -m grader release {lesson} --no-exchange`")
+        f"run `python -m grader build {lesson}` and `python -m grader release {lesson} --no-exchange`"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -104,14 +120,19 @@ def test_release_is_what_nbgrader_generates(lesson, regenerated_root):
     assert committed.exists(), f"{committed.relative_to(ROOT)} missing: python -m grader release {lesson} --no-exchange"
     want, got = json.loads(fresh.read_text()), json.loads(committed.read_text())
     if want != got:
-        diffs = [f"cell {i} ({(w.get('metadata', {}).get('nbgrader') or {}).get('grade_id', w.get('id'))})"
-                 for i, (w, g) in enumerate(zip(want.get("cells", []), got.get("cells", []))) if w != g]
+        diffs = [
+            f"cell {i} ({(w.get('metadata', {}).get('nbgrader') or {}).get('grade_id', w.get('id'))})"
+            for i, (w, g) in enumerate(zip(want.get("cells", []), got.get("cells", [])))
+            if w != g
+        ]
         if len(want.get("cells", [])) != len(got.get("cells", [])):
             diffs.append(f"{len(got.get('cells', []))} cells committed, {len(want.get('cells', []))} generated")
         if want.get("metadata") != got.get("metadata"):
             diffs.append("notebook metadata")
-        pytest.fail(f"{committed.relative_to(ROOT)} differs from what nbgrader generates from solutions/ "
-                    f"({', '.join(diffs) or 'formatting'}): run `python -m grader release {lesson} --no-exchange`")
+        pytest.fail(
+            f"{committed.relative_to(ROOT)} differs from what nbgrader generates from solutions/ "
+            f"({', '.join(diffs) or 'formatting'}): run `python -m grader release {lesson} --no-exchange`"
+        )
 
 
 @lesson_param
@@ -119,8 +140,11 @@ def test_release_is_what_nbgrader_generates(lesson, regenerated_root):
 def test_committed_without_outputs(lesson, folder):
     path = ROOT / folder / lesson / f"{lesson}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    dirty = [cell.get("id", str(i)) for i, cell in enumerate(nb.cells)
-             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    dirty = [
+        cell.get("id", str(i))
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
     assert not dirty, f"{path.relative_to(ROOT)}: outputs or execution counts committed in cells {dirty}"
 
 
@@ -142,8 +166,8 @@ def test_spec_contract(lesson):
         answers = [gid for gid, c in cells.items() if lesson_harness.is_answer_cell(c)]
         tests = {gid: c for gid, c in cells.items() if lesson_harness.is_test_cell(c)}
         for gid in tests:
-            if gid[len("test_"):] not in answers and gid.startswith("test_"):
-                problems.append(f"{folder}: test cell {gid} has no answer cell {gid[len('test_'):]!r}")
+            if gid[len("test_") :] not in answers and gid.startswith("test_"):
+                problems.append(f"{folder}: test cell {gid} has no answer cell {gid[len('test_') :]!r}")
         for gid, cell in tests.items():
             meta = lesson_harness.nbgrader_meta(cell)
             if not gid.startswith("test_"):
@@ -161,15 +185,21 @@ def test_spec_contract(lesson):
             for name in answers:
                 if "### BEGIN SOLUTION" in cells[name].source:
                     problems.append(f"lessons: answer cell {name} still holds the solution")
-        if not any(gid.startswith("explain_") and lesson_harness.nbgrader_meta(c).get("grade")
-                   and lesson_harness.nbgrader_meta(c).get("solution") and c.cell_type == "markdown"
-                   for gid, c in cells.items()):
+        if not any(
+            gid.startswith("explain_")
+            and lesson_harness.nbgrader_meta(c).get("grade")
+            and lesson_harness.nbgrader_meta(c).get("solution")
+            and c.cell_type == "markdown"
+            for gid, c in cells.items()
+        ):
             problems.append(f"{folder}: no manually graded markdown explain_ cell")
         spec = _spec_exercises()
         if lesson in spec:
             for name in spec[lesson]:
                 if name not in answers:
-                    problems.append(f"{folder}: COURSE_SPEC exercise {name!r} has no answer cell with grade_id {name!r}")
+                    problems.append(
+                        f"{folder}: COURSE_SPEC exercise {name!r} has no answer cell with grade_id {name!r}"
+                    )
                 if f"test_{name}" not in tests:
                     problems.append(f"{folder}: COURSE_SPEC exercise {name!r} has no test cell test_{name}")
     assert not problems, "\n".join(problems)
@@ -180,11 +210,18 @@ def test_shared_spec_check_passes_for_present_lessons():
     if not SPEC_CHECK.exists():
         pytest.skip(f"{SPEC_CHECK} not present")
     result = subprocess.run([sys.executable, str(SPEC_CHECK)], cwd=ROOT, capture_output=True, text=True)
-    problems = [line for line in result.stdout.splitlines()
-                if ": " in line and not line.startswith("spec check")
-                and not any(line.startswith(f"{folder}/{lesson}/") and line.endswith("missing")
-                            for lesson in SPEC_LESSONS if lesson not in LESSONS
-                            for folder in ("solutions", "lessons"))]
+    problems = [
+        line
+        for line in result.stdout.splitlines()
+        if ": " in line
+        and not line.startswith("spec check")
+        and not any(
+            line.startswith(f"{folder}/{lesson}/") and line.endswith("missing")
+            for lesson in SPEC_LESSONS
+            if lesson not in LESSONS
+            for folder in ("solutions", "lessons")
+        )
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -201,9 +238,8 @@ def test_variants_harness(lesson, harness_futures):
     assert report.ok, "\n" + report.format()
 
 
-
-
 # ----------------------------------------------------------------------------- real autograding
+
 
 def _course_skeleton(root: Path, lessons: list[str] = LESSONS) -> None:
     """The course configuration (stub + grader/nbgrader_config.py) and solutions/ under ``root``.
@@ -231,11 +267,11 @@ def _course_env(root: Path) -> dict:
 
 def points_of(nb) -> dict[str, float]:
     """grade_id -> points of every autograded test cell."""
-    return {lesson_harness.grade_id(c): float(lesson_harness.nbgrader_meta(c)["points"])
-            for c in nb.cells if lesson_harness.is_test_cell(c)}
-
-
-
+    return {
+        lesson_harness.grade_id(c): float(lesson_harness.nbgrader_meta(c)["points"])
+        for c in nb.cells
+        if lesson_harness.is_test_cell(c)
+    }
 
 
 def choose_wrong(lesson: str, report) -> tuple[str, int, str, tuple[str, ...]]:
@@ -275,8 +311,13 @@ def class_grades(tmp_path_factory, harness_futures):
     _course_skeleton(root)
     env = _course_env(root)
     # The assignments in the temporary gradebook, through nbgrader itself.
-    gen = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force",
-                          f"--CourseDirectory.root={root}"], cwd=root, env=env, capture_output=True, text=True)
+    gen = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force", f"--CourseDirectory.root={root}"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     logs = [f"$ nbgrader generate_assignment '*' -> {gen.returncode}\n{gen.stderr[-3000:] if gen.returncode else ''}"]
 
     info = {}
@@ -306,8 +347,17 @@ def class_grades(tmp_path_factory, harness_futures):
 
     from grader import sandbox
 
-    command = [sys.executable, "-m", "grader", "autograde", "--workers", "2", "--course-dir", str(root),
-               "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "grader",
+        "autograde",
+        "--workers",
+        "2",
+        "--course-dir",
+        str(root),
+        "--no-progress",
+    ]
     works, why = sandbox.available()
     if not works:  # grading results are what is checked here; the sandbox has its own tests
         command.append("--unsafe")
@@ -334,7 +384,9 @@ def class_grades(tmp_path_factory, harness_futures):
                 except MissingEntry:
                     entry["graded"][student] = False
                     continue
-                entry["graded"][student] = (root / "state" / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
+                entry["graded"][student] = (
+                    root / "state" / "autograded" / student / lesson / f"{lesson}.ipynb"
+                ).exists()
                 if student == "blank" and entry["graded"][student]:
                     executed = root / "state" / "autograded" / student / lesson / f"{lesson}.ipynb"
                     report = lesson_harness.LessonReport(lesson, "release", f"autograded blank {lesson}")
@@ -342,7 +394,8 @@ def class_grades(tmp_path_factory, harness_futures):
                     entry["blank_report"] = lesson_harness.judge_release(report)
                 entry["scores"][student] = {
                     g.name: (float(g.auto_score) if g.auto_score is not None else None, float(g.max_score))
-                    for g in submitted.grades if g.to_dict()["cell_type"] == "code"
+                    for g in submitted.grades
+                    if g.to_dict()["cell_type"] == "code"
                 }
     return {"root": root, "lessons": info, "log": "\n".join(logs), "statuses": statuses}
 
@@ -351,7 +404,8 @@ def _scores(class_grades, lesson, student):
     entry = class_grades["lessons"][lesson]
     assert entry["graded"].get(student), (
         f"{lesson}: student {student!r} was not autograded (no graded submission in the gradebook)\n"
-        + class_grades["log"][-6000:])
+        + class_grades["log"][-6000:]
+    )
     # grader/autograde.py records why a submission scored what it did
     label = class_grades["statuses"].get((student, lesson), "no status recorded")
     assert label == "ok", f"{lesson}: student {student!r} autograded with status {label!r}"
@@ -402,7 +456,8 @@ def test_autograde_wrong_loses_exactly_that_exercise(lesson, class_grades):
     lost = {gid for gid, (s, m) in scores.items() if s is None or s < m}
     assert lost == set(expected), (
         f"{lesson}: WRONG[{name!r}][{index}] in place of the solution should lose exactly {sorted(expected)}, "
-        f"it loses {sorted(lost)} (a test cell that also fails belongs in ALSO_FAILS[{name!r}])")
+        f"it loses {sorted(lost)} (a test cell that also fails belongs in ALSO_FAILS[{name!r}])"
+    )
     total = sum(s or 0.0 for s, _ in scores.values())
     assert total == pytest.approx(sum(points.values()) - sum(points[t] for t in expected))
 
@@ -503,8 +558,9 @@ def test_harness_flags_bad_variants(toy_course):
     quad0 = next(v for v in report.variants if v.exercise == "quad")
     assert quad0.own.error.startswith("AssertionError")
 
-    strict = lesson_harness.check_lesson("99_toy", exercises=["quad"], others=True, root=toy_course,
-                                         cases_dir=toy_course / "cases", timeout=30)
+    strict = lesson_harness.check_lesson(
+        "99_toy", exercises=["quad"], others=True, root=toy_course, cases_dir=toy_course / "cases", timeout=30
+    )
     assert [v.exercise for v in strict.variants] == ["quad"]
     assert strict.variants[0].others["test_double"].passed and strict.variants[0].ok
 

@@ -2,6 +2,7 @@
 
 The files are built by tests/lms_files.py, the way Canvas and Moodle write them.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,16 @@ from grader.lms.roster import LmsError, read_roster
 
 
 def notebook(grade_ids: list[str], answer: str = "x = 1") -> bytes:
-    cells = [{"cell_type": "code", "metadata": {"nbgrader": {"grade_id": g, "solution": True, "grade": False}},
-              "source": answer, "outputs": [], "execution_count": None} for g in grade_ids]
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {"nbgrader": {"grade_id": g, "solution": True, "grade": False}},
+            "source": answer,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for g in grade_ids
+    ]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
 
 
@@ -39,20 +48,25 @@ PEOPLE = [
     Person("Mary Jane", "van der Berg", "mvdberg", 20003, 1234503),
     Person("Li", "Wei", "lwei", 20004, 1234504),
 ]
-LESSONS = {"00_welcome": {"setup", "count_positive", "test_count_positive"},
-           "01_linear_algebra": {"setup", "dot", "test_dot", "matmul", "test_matmul"}}   # "setup" in both
+LESSONS = {
+    "00_welcome": {"setup", "count_positive", "test_count_positive"},
+    "01_linear_algebra": {"setup", "dot", "test_dot", "matmul", "test_matmul"},
+}  # "setup" in both
 
 
 # ----------------------------------------------------------------------------------- CSV file
 
 
-@pytest.mark.parametrize("text", [
-    "a,b,c\r\n1,2,3\r\n",
-    "\ufeffIdentifier,\"Full name\"\n\"Participant 1\",\"A, B\"\n",
-    'x,"multi\nline",""\n,,\n\nlast,row,no newline',
-    'q,"say ""hi""",end,\n',
-    "trailing,comma,",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,c\r\n1,2,3\r\n",
+        "\ufeffIdentifier,\"Full name\"\n\"Participant 1\",\"A, B\"\n",
+        'x,"multi\nline",""\n,,\n\nlast,row,no newline',
+        'q,"say ""hi""",end,\n',
+        "trailing,comma,",
+    ],
+)
 def test_csv_round_trip_is_byte_exact(text):
     data = text.encode()
     assert CsvFile.parse(data).to_bytes() == data
@@ -63,8 +77,8 @@ def test_csv_edit_changes_only_that_field():
     table = CsvFile.parse(data)
     assert table.rows[1] == ["Doe, Jane", "1", ""]
     table.set(1, 2, "7.50")
-    table.set(2, 2, "8.00")          # a quoted field stays quoted
-    table.set(1, 1, 'a,"b"')         # a value that must be quoted is quoted
+    table.set(2, 2, "8.00")  # a quoted field stays quoted
+    table.set(1, 1, 'a,"b"')  # a value that must be quoted is quoted
     out = table.to_bytes().decode()
     assert out == '\ufeffStudent,ID,"Score"\r\n"Doe, Jane","a,""b""",7.50\r\n"Roe, Rick",2,"8.00"\r\nend'
     assert CsvFile.parse(out.encode()).rows[1] == ["Doe, Jane", 'a,"b"', "7.50"]
@@ -108,8 +122,14 @@ def test_canvas_roster_other_id_column_and_bad_ids(tmp_path):
 
 
 def test_canvas_assignment_column(tmp_path):
-    data = canvas_gradebook(PEOPLE, assignments=(("00_welcome", 1201, "5.00"), ("Lesson 01_linear_algebra", 1202, "10"),
-                                                 ("01_linear_algebra retake", 1203, "10")))
+    data = canvas_gradebook(
+        PEOPLE,
+        assignments=(
+            ("00_welcome", 1201, "5.00"),
+            ("Lesson 01_linear_algebra", 1202, "10"),
+            ("01_linear_algebra retake", 1203, "10"),
+        ),
+    )
     roster = read_roster(write(tmp_path, "gb.csv", data), "canvas")
     assert roster.columns[canvas.find_column(roster, "00_welcome")] == "00_welcome (1201)"
     with pytest.raises(LmsError, match="several columns for lesson 01_linear_algebra"):
@@ -140,8 +160,14 @@ def test_canvas_entry_names():
     ana, sean = PEOPLE[0], PEOPLE[1]
     assert canvas_entry(sean, 777, "00_welcome.ipynb", late=True) == "obrienseán_LATE_20002_777_00_welcome.ipynb"
     got = canvas.parse_entry(canvas_entry(sean, 777, "00_welcome-2.ipynb", late=True))
-    assert got == {"lms_id": "20002", "name": "obrienseán", "late": True, "file": "00_welcome-2.ipynb",
-                   "attachment_id": "777", "order": (777, 2)}
+    assert got == {
+        "lms_id": "20002",
+        "name": "obrienseán",
+        "late": True,
+        "file": "00_welcome-2.ipynb",
+        "attachment_id": "777",
+        "order": (777, 2),
+    }
     assert canvas.parse_entry(canvas_entry(ana, 5, "my_work_12_3.ipynb"))["file"] == "my_work_12_3.ipynb"
     assert "text entry" in canvas.parse_entry("garcíaana_20001_text.html")["error"]
     assert "anonymous" in canvas.parse_entry("anon_x7Yq2_555_00_welcome.ipynb")["error"]
@@ -172,7 +198,9 @@ def test_moodle_entry_names():
         assert got["lms_id"] == "1234501" and got["file"] == "00_welcome.ipynb" and got["name"] == "Ana García"
     flat = moodle.parse_entry("Ana García_1234501_assignsubmission_file_00_welcome.ipynb")
     assert flat["lms_id"] == "1234501" and flat["file"] == "00_welcome.ipynb"
-    assert "online text" in moodle.parse_entry("Ana García_1234501_assignsubmission_onlinetext_/onlinetext.html")["error"]
+    assert (
+        "online text" in moodle.parse_entry("Ana García_1234501_assignsubmission_onlinetext_/onlinetext.html")["error"]
+    )
     assert "Moodle download" in moodle.parse_entry("random/file.ipynb")["error"]
 
 
@@ -187,14 +215,14 @@ def test_canvas_download_every_bad_input(tmp_path):
     with zipfile.ZipFile(inner, "w") as zf:
         zf.writestr("00_welcome.ipynb", good)
     files = [
-        (canvas_entry(people[0], 100, "00_welcome.ipynb"), good),                 # superseded by 140
-        (canvas_entry(people[0], 140, "00_welcome-1.ipynb"), good),               # newest: graded
-        (canvas_entry(people[0], 120, "notes.py"), b"print(1)"),                  # a .py beside it
-        (canvas_entry(people[1], 101, "00_welcome.ipynb", late=True), good),      # late, accents, apostrophe
-        (canvas_entry(people[2], 102, "00_welcome.zip"), inner.getvalue()),       # zipped notebook
-        (canvas_entry(people[2], 103, "Untitled.ipynb"), notebook([])),           # a blank new notebook
+        (canvas_entry(people[0], 100, "00_welcome.ipynb"), good),  # superseded by 140
+        (canvas_entry(people[0], 140, "00_welcome-1.ipynb"), good),  # newest: graded
+        (canvas_entry(people[0], 120, "notes.py"), b"print(1)"),  # a .py beside it
+        (canvas_entry(people[1], 101, "00_welcome.ipynb", late=True), good),  # late, accents, apostrophe
+        (canvas_entry(people[2], 102, "00_welcome.zip"), inner.getvalue()),  # zipped notebook
+        (canvas_entry(people[2], 103, "Untitled.ipynb"), notebook([])),  # a blank new notebook
         (canvas_entry(people[3], 104, "00_welcome.ipynb"), notebook(sorted(LESSONS["01_linear_algebra"]))),
-        (canvas_entry(people[4], 105, "00_welcome.ipynb"), good),                 # not in the roster
+        (canvas_entry(people[4], 105, "00_welcome.ipynb"), good),  # not in the roster
         ("__MACOSX/._x", b"junk"),
     ]
     the_plan = download.plan(canvas_download(tmp_path / "dl.zip", files), "canvas", roster, "00_welcome", LESSONS)
@@ -205,7 +233,10 @@ def test_canvas_download_every_bad_input(tmp_path):
     assert the_plan.chosen["sobrien"].outcome == "late" and "LATE" in the_plan.chosen["sobrien"].detail
     assert "archive" in by[("mvdberg", canvas_entry(people[2], 102, "00_welcome.zip"))].detail
     assert "Untitled.ipynb?" in by[("mvdberg", canvas_entry(people[2], 103, "Untitled.ipynb"))].detail
-    assert "lesson 01_linear_algebra, not 00_welcome" in by[("lwei", canvas_entry(people[3], 104, "00_welcome.ipynb"))].detail
+    assert (
+        "lesson 01_linear_algebra, not 00_welcome"
+        in by[("lwei", canvas_entry(people[3], 104, "00_welcome.ipynb"))].detail
+    )
     unmatched = [i for i in the_plan.items if i.outcome == "unmatched"]
     assert len(unmatched) == 1 and "20099" in unmatched[0].detail and "not a student" in unmatched[0].detail
     assert the_plan.count("skipped") == 6 and the_plan.count("missing") == 0
@@ -215,8 +246,9 @@ def test_canvas_download_every_bad_input(tmp_path):
 
 
 def test_moodle_download_two_files_renamed_cells_broken_json_and_missing(tmp_path):
-    roster = read_roster(write(tmp_path, "ws.csv", moodle_worksheet(PEOPLE, {"agarcia": "5 March 2030, 10:00 AM"})),
-                         "moodle")
+    roster = read_roster(
+        write(tmp_path, "ws.csv", moodle_worksheet(PEOPLE, {"agarcia": "5 March 2030, 10:00 AM"})), "moodle"
+    )
     ids = sorted(LESSONS["00_welcome"])
     renamed = notebook([i if i != "count_positive" else "my_cell" for i in ids])
     files = [
@@ -225,8 +257,9 @@ def test_moodle_download_two_files_renamed_cells_broken_json_and_missing(tmp_pat
         (moodle_entry(PEOPLE[1], "00_welcome.ipynb", trailing=False), b"{not json"),
     ]
     due = download.datetime(2030, 3, 5, 9, 0, tzinfo=download.timezone.utc)
-    the_plan = download.plan(moodle_download(tmp_path / "dl.zip", files), "moodle", roster, "00_welcome", LESSONS,
-                             duedate=due, tz="UTC")
+    the_plan = download.plan(
+        moodle_download(tmp_path / "dl.zip", files), "moodle", roster, "00_welcome", LESSONS, duedate=due, tz="UTC"
+    )
     chosen = the_plan.chosen
     assert chosen["agarcia"].file == "00_welcome.ipynb" and chosen["agarcia"].outcome == "late"
     assert "renamed or deleted (count_positive)" in chosen["agarcia"].detail
@@ -239,12 +272,16 @@ def test_moodle_download_two_files_renamed_cells_broken_json_and_missing(tmp_pat
 def test_corrupt_and_empty_zips(tmp_path):
     roster = read_roster(write(tmp_path, "gb.csv", canvas_gradebook(PEOPLE)), "canvas")
     with pytest.raises(LmsError, match="not a zip file or is damaged"):
-        download.plan(write(tmp_path, "bad.zip", b"PK\x03\x04 this is not a zip"), "canvas", roster, "00_welcome", LESSONS)
-    good = canvas_download(tmp_path / "ok.zip", [(canvas_entry(PEOPLE[0], 1, "00_welcome.ipynb"),
-                                                  notebook(sorted(LESSONS["00_welcome"])) * 40)])
+        download.plan(
+            write(tmp_path, "bad.zip", b"PK\x03\x04 this is not a zip"), "canvas", roster, "00_welcome", LESSONS
+        )
+    good = canvas_download(
+        tmp_path / "ok.zip",
+        [(canvas_entry(PEOPLE[0], 1, "00_welcome.ipynb"), notebook(sorted(LESSONS["00_welcome"])) * 40)],
+    )
     data = bytearray(good.read_bytes())
     start = data.index(b"00_welcome.ipynb") + len("00_welcome.ipynb") + 200
-    data[start:start + 50] = b"\x00" * 50           # damage the stored bytes (CRC no longer matches)
+    data[start : start + 50] = b"\x00" * 50  # damage the stored bytes (CRC no longer matches)
     the_plan = download.plan(write(tmp_path, "damaged.zip", bytes(data)), "canvas", roster, "00_welcome", LESSONS)
     assert [i.outcome for i in the_plan.items if i.entry] == ["skipped"]
     assert "damaged inside the zip" in the_plan.items[0].detail
@@ -260,16 +297,22 @@ def export_row(student, score, status, max_score="5"):
 
 
 def test_canvas_grades_written_in_place(tmp_path):
-    original = canvas_gradebook(PEOPLE, assignments=(("00_welcome", 1201, "10.00"), ("01_linear_algebra", 1202, "7")),
-                                newline="\r\n")
+    original = canvas_gradebook(
+        PEOPLE, assignments=(("00_welcome", 1201, "10.00"), ("01_linear_algebra", 1202, "7")), newline="\r\n"
+    )
     roster = read_roster(write(tmp_path, "gb.csv", original), "canvas")
-    rows = [export_row("agarcia", "5", "ok"), export_row("sobrien", "", "failed: kernel died"),
-            export_row("mvdberg", "2.5", "flagged: patches numpy; late"), export_row("lwei", "0", "missing"),
-            export_row("ghost", "3", "ok")]
+    rows = [
+        export_row("agarcia", "5", "ok"),
+        export_row("sobrien", "", "failed: kernel died"),
+        export_row("mvdberg", "2.5", "flagged: patches numpy; late"),
+        export_row("lwei", "0", "missing"),
+        export_row("ghost", "3", "ok"),
+    ]
     result = grades.fill_rows(roster, "00_welcome", "canvas", rows)
     out = roster.table.to_bytes()
-    expected = (original.replace(b"agarcia,Sec 1,,", b"agarcia,Sec 1,10.00,")
-                .replace(b"mvdberg,Sec 1,,", b"mvdberg,Sec 1,5.00,"))
+    expected = original.replace(b"agarcia,Sec 1,,", b"agarcia,Sec 1,10.00,").replace(
+        b"mvdberg,Sec 1,,", b"mvdberg,Sec 1,5.00,"
+    )
     assert out == expected
     assert result.failed == [("sobrien", "failed: kernel died")]
     assert result.flagged == [("mvdberg", "flagged: patches numpy; late")]
@@ -282,13 +325,19 @@ def test_canvas_grades_written_in_place(tmp_path):
 def test_moodle_grades_and_feedback_comments(tmp_path):
     original = moodle_worksheet(PEOPLE[:2], max_grade="5.00")
     roster = read_roster(write(tmp_path, "ws.csv", original), "moodle")
-    grades.fill_rows(roster, "00_welcome", "moodle", [export_row("agarcia", "4", "late"),
-                                                      export_row("sobrien", "", "failed: timeout")])
+    grades.fill_rows(
+        roster,
+        "00_welcome",
+        "moodle",
+        [export_row("agarcia", "4", "late"), export_row("sobrien", "", "failed: timeout")],
+    )
     out = roster.table.to_bytes().decode("utf-8")
     assert out.startswith("\ufeff")
     line = out.splitlines()[1]
-    assert line == ('"Participant 1234501","Ana García",agarcia@uni.example,"No submission",4.00,5.00,Yes,-,-,'
-                    '"00_welcome: 4 of 5 points (submitted late)"')
+    assert line == (
+        '"Participant 1234501","Ana García",agarcia@uni.example,"No submission",4.00,5.00,Yes,-,-,'
+        '"00_welcome: 4 of 5 points (submitted late)"'
+    )
     assert out.splitlines()[2] == original.decode("utf-8").splitlines()[2]
 
 
@@ -302,5 +351,7 @@ def test_feedback_names():
     assert [p for p in name.split("_") if p.isdigit()][:2] == ["20002", "777"]
     assert "by hand" in canvas.feedback_name(sean, "00_welcome", None)[1]
     jane = Student(1, "1234503", "Mary_Jane van der Berg", "mvdberg")
-    assert moodle.feedback_name(jane, "00_welcome", None)[0] == \
-        "Mary Jane van der Berg_1234503_assignsubmission_file_/00_welcome_feedback.html"
+    assert (
+        moodle.feedback_name(jane, "00_welcome", None)[0]
+        == "Mary Jane van der Berg_1234503_assignsubmission_file_/00_welcome_feedback.html"
+    )

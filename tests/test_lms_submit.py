@@ -1,4 +1,5 @@
 """`python -m grader submit LESSON`: the one file a student uploads to the LMS, its receipt, its warnings."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,11 +30,11 @@ def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade_id") == "test_count_positive":
-            continue                                        # deleted test cell
+            continue  # deleted test cell
         if meta.get("grade_id") == "square":
-            meta["grade_id"] = "my_square"                  # renamed answer cell
+            meta["grade_id"] = "my_square"  # renamed answer cell
         if meta.get("grade_id") == "test_square":
-            cell["source"] = "pass"                         # edited locked test cell
+            cell["source"] = "pass"  # edited locked test cell
         cells.append(cell)
     nb["cells"] = cells
     fetched = course.root / "student" / "ex" / "ex.ipynb"
@@ -46,7 +47,9 @@ def test_submit_prefers_fetched_copy_and_warns_about_renamed_deleted_and_edited_
     assert "answer cell 'square' is missing" in got.stdout and "my_square" in got.stdout
     assert "locked cell 'test_square' was edited" in got.stdout
     assert (course.root / "to-upload" / "ex.ipynb").read_bytes() == fetched.read_bytes()
-    assert "warning:       test cell 'test_count_positive'" in (course.root / "to-upload" / "ex.receipt.txt").read_text()
+    assert (
+        "warning:       test cell 'test_count_positive'" in (course.root / "to-upload" / "ex.receipt.txt").read_text()
+    )
 
 
 def test_submit_unreadable_notebook_is_a_clear_error(tmp_path, grader_cli):

@@ -1,4 +1,5 @@
 """nnlib.losses: MSELoss and CrossEntropyLoss against the functional forms, numerical gradients and torch."""
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """nnlib.modules and nnlib.parameter: gradient checks by assert, behaviour, PyTorch reference."""
+
 import copy
 import pickle
 
@@ -20,6 +21,7 @@ def mlp(rng, dtype=np.float32, act=ReLU):
     # its kink (pre-activation == bias == 0), where no finite difference can match
     def layer(fan_in, fan_out):
         return Linear(fan_in, fan_out, rng=rng, dtype=dtype, init="torch")
+
     return Sequential(layer(4, 6), act(), layer(6, 5), act(), layer(5, 3))
 
 
@@ -191,8 +193,14 @@ def test_sequential_container_protocol():
     head = model[:2]
     assert isinstance(head, Sequential) and len(head) == 2 and head[0] is model[0]
     assert len(model.parameters()) == 6
-    assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias",
-                                                        "4.weight", "4.bias"]
+    assert [n for n, _ in model.named_parameters()] == [
+        "0.weight",
+        "0.bias",
+        "2.weight",
+        "2.bias",
+        "4.weight",
+        "4.bias",
+    ]
     assert Sequential([ReLU(), Tanh()]).__len__() == 2
     text = repr(model)
     assert text.startswith("Sequential(") and "(0): Linear(in_features=4, out_features=6)" in text
@@ -208,9 +216,11 @@ def test_first_layer_skips_input_gradient_but_slices_do_not_break_the_model():
     g = np.ones((3, 3))
     returned = {}
     for i in (0, 2):
+
         def spy(grad_out, module=model[i], backward=model[i].backward, i=i):
             returned[i] = backward(grad_out)
             return returned[i]
+
         model[i].backward = spy
     model(x)
     assert model.backward(g) is None
@@ -342,8 +352,13 @@ TOL = {np.float32: 1e-5, np.float64: 1e-10}
 def test_modules_match_torch_forward_and_backward(act, dtype):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(16)
-    model = Sequential(Linear(7, 16, rng=rng, dtype=dtype), act(), Linear(16, 9, rng=rng, dtype=dtype), act(),
-                       Linear(9, 4, rng=rng, dtype=dtype))
+    model = Sequential(
+        Linear(7, 16, rng=rng, dtype=dtype),
+        act(),
+        Linear(16, 9, rng=rng, dtype=dtype),
+        act(),
+        Linear(9, 4, rng=rng, dtype=dtype),
+    )
     model.needs_input_grad = True
     twin = _torch_twin(torch, model)
     x = rng.standard_normal((10, 7)).astype(dtype)

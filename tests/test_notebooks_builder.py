@@ -1,4 +1,5 @@
 """Unit tests of grader/notebooks.py: percent-format lesson sources -> nbgrader source notebooks."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,14 @@ def cells_by_id(nb):
 def test_parses_every_kind_of_cell():
     nb = parse_source(GOOD)
     assert [(c.cell_type, c.id) for c in nb.cells] == [
-        ("markdown", "cell-000"), ("code", "cell-001"), ("code", "setup"), ("code", "relu"),
-        ("code", "test_relu"), ("markdown", "explain_relu"), ("markdown", "rules")]
+        ("markdown", "cell-000"),
+        ("code", "cell-001"),
+        ("code", "setup"),
+        ("code", "relu"),
+        ("code", "test_relu"),
+        ("markdown", "explain_relu"),
+        ("markdown", "rules"),
+    ]
     nbformat.validate(nb)
     assert nb.nbformat == 4
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -62,8 +69,9 @@ def test_markdown_prefix_is_stripped_and_blank_comment_lines_become_blank_lines(
 
 def test_surrounding_blank_lines_are_trimmed_and_code_kept_verbatim():
     nb = cells_by_id(parse_source(GOOD))
-    assert nb["relu"].source == ("def relu(z):\n    ### BEGIN SOLUTION\n    return np.maximum(z, 0)\n"
-                                 "    ### END SOLUTION")
+    assert nb["relu"].source == (
+        "def relu(z):\n    ### BEGIN SOLUTION\n    return np.maximum(z, 0)\n    ### END SOLUTION"
+    )
     assert nb["cell-001"].source == "import numpy as np"
 
 
@@ -73,13 +81,16 @@ def test_plain_cells_carry_no_nbgrader_metadata():
     assert "nbgrader" not in nb.cells[1].metadata
 
 
-@pytest.mark.parametrize("cell_id, expected", [
-    ("setup", {"grade_id": "setup", "grade": False, "solution": False, "locked": True}),
-    ("relu", {"grade_id": "relu", "grade": False, "solution": True, "locked": False}),
-    ("test_relu", {"grade_id": "test_relu", "grade": True, "solution": False, "locked": True, "points": 3.0}),
-    ("explain_relu", {"grade_id": "explain_relu", "grade": True, "solution": True, "locked": False, "points": 2.0}),
-    ("rules", {"grade_id": "rules", "grade": False, "solution": False, "locked": True}),
-])
+@pytest.mark.parametrize(
+    "cell_id, expected",
+    [
+        ("setup", {"grade_id": "setup", "grade": False, "solution": False, "locked": True}),
+        ("relu", {"grade_id": "relu", "grade": False, "solution": True, "locked": False}),
+        ("test_relu", {"grade_id": "test_relu", "grade": True, "solution": False, "locked": True, "points": 3.0}),
+        ("explain_relu", {"grade_id": "explain_relu", "grade": True, "solution": True, "locked": False, "points": 2.0}),
+        ("rules", {"grade_id": "rules", "grade": False, "solution": False, "locked": True}),
+    ],
+)
 def test_nbgrader_metadata(cell_id, expected):
     meta = dict(cells_by_id(parse_source(GOOD))[cell_id].metadata["nbgrader"])
     assert meta == {**expected, "schema_version": 3}
@@ -103,44 +114,68 @@ def test_nbgrader_accepts_the_metadata():
     assert utils.is_locked(nb["setup"]) and utils.is_locked(nb["test_relu"])
 
 
-@pytest.mark.parametrize("text, message", [
-    ("# %% answer\ndef f():\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n", "needs id="),
-    ("# %% tests\nassert True\n", "needs id="),
-    ("# %% [markdown] explain\n# text\n", "needs id="),
-    ("# %% readonly\nx = 1\n", "needs id="),
-    ("# %% answr id=f\nx = 1\n", "unknown word 'answr'"),
-    ("# %% answer tests id=f\nx = 1\n", "unknown word 'tests'"),
-    ("# %% tests id=test_f\n### BEGIN HIDDEN TESTS\nassert True\n", "unbalanced HIDDEN TESTS"),
-    ("# %% tests id=test_f\nassert True\n### END HIDDEN TESTS\n", "unbalanced HIDDEN TESTS"),
-    ("# %% answer id=f\ndef f():\n    return 1\n", "without ### BEGIN SOLUTION"),
-    ("# %% tests id=f\nassert True\n", "starts with test_"),
-    ("# %% [markdown] explain id=why\n# text\n", "starts with explain_"),
-    ("# %% [markdown] answer id=f\n# text\n", "answer cells are code cells"),
-    ("# %% [markdown] tests id=test_f\n# text\n", "tests cells are code cells"),
-    ("# %% explain id=explain_f\nx = 1\n", "explain cells are markdown cells"),
-    ("x = 1\n# %%\ny = 2\n", "text before the first"),
-    ("# %%\n\n\n# %%\nx = 1\n", "empty cell"),
-    ("# %% [markdown]\nno hash prefix\n", "markdown lines start with '# '"),
-    ("# %% readonly id=a\nx = 1\n# %% readonly id=a\ny = 2\n", "duplicate id 'a'"),
-], ids=["answer-no-id", "tests-no-id", "explain-no-id", "readonly-no-id", "unknown-word", "two-roles",
-        "hidden-begin-only", "hidden-end-only", "answer-without-solution", "tests-id-prefix",
-        "explain-id-prefix", "markdown-answer", "markdown-tests", "code-explain", "text-before-marker",
-        "empty-cell", "markdown-without-hash", "duplicate-id"])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("# %% answer\ndef f():\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n", "needs id="),
+        ("# %% tests\nassert True\n", "needs id="),
+        ("# %% [markdown] explain\n# text\n", "needs id="),
+        ("# %% readonly\nx = 1\n", "needs id="),
+        ("# %% answr id=f\nx = 1\n", "unknown word 'answr'"),
+        ("# %% answer tests id=f\nx = 1\n", "unknown word 'tests'"),
+        ("# %% tests id=test_f\n### BEGIN HIDDEN TESTS\nassert True\n", "unbalanced HIDDEN TESTS"),
+        ("# %% tests id=test_f\nassert True\n### END HIDDEN TESTS\n", "unbalanced HIDDEN TESTS"),
+        ("# %% answer id=f\ndef f():\n    return 1\n", "without ### BEGIN SOLUTION"),
+        ("# %% tests id=f\nassert True\n", "starts with test_"),
+        ("# %% [markdown] explain id=why\n# text\n", "starts with explain_"),
+        ("# %% [markdown] answer id=f\n# text\n", "answer cells are code cells"),
+        ("# %% [markdown] tests id=test_f\n# text\n", "tests cells are code cells"),
+        ("# %% explain id=explain_f\nx = 1\n", "explain cells are markdown cells"),
+        ("x = 1\n# %%\ny = 2\n", "text before the first"),
+        ("# %%\n\n\n# %%\nx = 1\n", "empty cell"),
+        ("# %% [markdown]\nno hash prefix\n", "markdown lines start with '# '"),
+        ("# %% readonly id=a\nx = 1\n# %% readonly id=a\ny = 2\n", "duplicate id 'a'"),
+    ],
+    ids=[
+        "answer-no-id",
+        "tests-no-id",
+        "explain-no-id",
+        "readonly-no-id",
+        "unknown-word",
+        "two-roles",
+        "hidden-begin-only",
+        "hidden-end-only",
+        "answer-without-solution",
+        "tests-id-prefix",
+        "explain-id-prefix",
+        "markdown-answer",
+        "markdown-tests",
+        "code-explain",
+        "text-before-marker",
+        "empty-cell",
+        "markdown-without-hash",
+        "duplicate-id",
+    ],
+)
 def test_malformed_sources_are_rejected(text, message):
     with pytest.raises(SourceError, match=message.replace("(", r"\(").replace("[", r"\[")):
         parse_source(text, name="lesson.py")
 
 
-@pytest.mark.parametrize("text", [
-    # an answer cell whose solution never ends: nbgrader's ClearSolutions refuses it at release time
-    "# %% answer id=f\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n",
-    # hidden-test markers in the wrong order: counts match, the block is inside out
-    "# %% tests id=test_f\n### END HIDDEN TESTS\nassert True\n### BEGIN HIDDEN TESTS\n",
-    # points that are not a number: a bare ValueError without file and line
-    "# %% tests id=test_f points=two\nassert True\n",
-    # a misspelt option (point=, not points=) would silently leave the cell worth 1 point
-    "# %% tests id=test_f point=2\nassert True\n",
-], ids=["solution-never-ends", "hidden-tests-inside-out", "points-not-a-number", "misspelt-option"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an answer cell whose solution never ends: nbgrader's ClearSolutions refuses it at release time
+        "# %% answer id=f\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n",
+        # hidden-test markers in the wrong order: counts match, the block is inside out
+        "# %% tests id=test_f\n### END HIDDEN TESTS\nassert True\n### BEGIN HIDDEN TESTS\n",
+        # points that are not a number: a bare ValueError without file and line
+        "# %% tests id=test_f points=two\nassert True\n",
+        # a misspelt option (point=, not points=) would silently leave the cell worth 1 point
+        "# %% tests id=test_f point=2\nassert True\n",
+    ],
+    ids=["solution-never-ends", "hidden-tests-inside-out", "points-not-a-number", "misspelt-option"],
+)
 def test_malformed_regions_and_points_are_caught(text):
     with pytest.raises(SourceError, match=r"^lesson\.py:1: "):
         parse_source(text, name="lesson.py")
@@ -169,8 +204,11 @@ def test_output_is_deterministic():
     assert first.endswith("}\n") and not first.endswith("\n\n")
     data = json.loads(first)
     assert data["nbformat"] == 4
-    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None
-               for c in data["cells"] if c["cell_type"] == "code")
+    assert all(
+        c.get("outputs", []) == [] and c.get("execution_count") is None
+        for c in data["cells"]
+        if c["cell_type"] == "code"
+    )
     # ids come from the source, so an unrelated edit elsewhere does not renumber named cells
     edited = GOOD.replace("Some *text*.", "Other text.")
     assert [c.id for c in parse_source(edited).cells] == [c.id for c in parse_source(GOOD).cells]

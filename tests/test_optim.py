@@ -1,4 +1,5 @@
 """nnlib.optim: update rules by hand, in-place updates, and trajectories against torch.optim."""
+
 import numpy as np
 import pytest
 
@@ -8,9 +9,11 @@ from nnlib import SGD, Adam, Linear, Parameter
 def _params(dtype=np.float64, seed=0):
     rng = np.random.default_rng(seed)
     # one large parameter and two small ones
-    return [Parameter(rng.standard_normal((80, 90)).astype(dtype)),
-            Parameter(rng.standard_normal(5).astype(dtype)),
-            Parameter(rng.standard_normal((3, 2)).astype(dtype))]
+    return [
+        Parameter(rng.standard_normal((80, 90)).astype(dtype)),
+        Parameter(rng.standard_normal(5).astype(dtype)),
+        Parameter(rng.standard_normal((3, 2)).astype(dtype)),
+    ]
 
 
 def _grads(step, shapes, dtype, seed=1):
@@ -51,8 +54,9 @@ def test_adam_first_step_moves_by_lr():
     np.testing.assert_allclose(p.data, [0.99, -0.99], rtol=1e-7)
 
 
-@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9),
-                                  lambda ps: Adam(ps, lr=0.1)])
+@pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)]
+)
 def test_updates_are_in_place(make):
     params = _params(np.float32)
     arrays = [p.data for p in params]
@@ -93,15 +97,23 @@ def test_optimizer_argument_errors():
 TOL = {np.float32: 1e-5, np.float64: 1e-10}
 CASES = {
     "sgd": (lambda ps: SGD(ps, lr=0.05), lambda torch, ps: torch.optim.SGD(ps, lr=0.05)),
-    "sgd_momentum": (lambda ps: SGD(ps, lr=0.05, momentum=0.9),
-                     lambda torch, ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9)),
-    "sgd_weight_decay": (lambda ps: SGD(ps, lr=0.05, momentum=0.5, weight_decay=0.01),
-                         lambda torch, ps: torch.optim.SGD(ps, lr=0.05, momentum=0.5, weight_decay=0.01)),
+    "sgd_momentum": (
+        lambda ps: SGD(ps, lr=0.05, momentum=0.9),
+        lambda torch, ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9),
+    ),
+    "sgd_weight_decay": (
+        lambda ps: SGD(ps, lr=0.05, momentum=0.5, weight_decay=0.01),
+        lambda torch, ps: torch.optim.SGD(ps, lr=0.05, momentum=0.5, weight_decay=0.01),
+    ),
     "adam": (lambda ps: Adam(ps, lr=0.01), lambda torch, ps: torch.optim.Adam(ps, lr=0.01)),
-    "adam_betas": (lambda ps: Adam(ps, lr=0.003, betas=(0.8, 0.99), eps=1e-6),
-                   lambda torch, ps: torch.optim.Adam(ps, lr=0.003, betas=(0.8, 0.99), eps=1e-6)),
-    "adam_weight_decay": (lambda ps: Adam(ps, lr=0.01, weight_decay=0.1),
-                          lambda torch, ps: torch.optim.Adam(ps, lr=0.01, weight_decay=0.1)),
+    "adam_betas": (
+        lambda ps: Adam(ps, lr=0.003, betas=(0.8, 0.99), eps=1e-6),
+        lambda torch, ps: torch.optim.Adam(ps, lr=0.003, betas=(0.8, 0.99), eps=1e-6),
+    ),
+    "adam_weight_decay": (
+        lambda ps: Adam(ps, lr=0.01, weight_decay=0.1),
+        lambda torch, ps: torch.optim.Adam(ps, lr=0.01, weight_decay=0.1),
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """nnlib.plot figures (Agg backend) and nnlib.widgets explorers (built and driven without a kernel)."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -50,8 +51,9 @@ def test_decision_boundary_shades_the_predicted_classes():
 
 def test_decision_boundary_draws_on_a_given_axes():
     fig, ax = plt.subplots()
-    out = plot.decision_boundary(lambda P: np.zeros(len(P), int), np.zeros((2, 2)), np.array([0, 0]), ax=ax,
-                                 resolution=10, title="t")
+    out = plot.decision_boundary(
+        lambda P: np.zeros(len(P), int), np.zeros((2, 2)), np.array([0, 0]), ax=ax, resolution=10, title="t"
+    )
     assert out is ax and ax.get_title() == "t"
 
 
@@ -65,8 +67,9 @@ def test_activation_curves_by_name_and_callable():
 
 
 def test_loss_curves_panels_follow_the_history():
-    fig = plot.loss_curves({"loss": [3, 2, 1], "accuracy": [0.1, 0.5, 0.9], "val_loss": [3.5, 2.5, 2.0],
-                            "val_accuracy": [0.1, 0.4, 0.8]})
+    fig = plot.loss_curves(
+        {"loss": [3, 2, 1], "accuracy": [0.1, 0.5, 0.9], "val_loss": [3.5, 2.5, 2.0], "val_accuracy": [0.1, 0.4, 0.8]}
+    )
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert [len(ax.get_lines()) for ax in fig.axes] == [2, 2]
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), [3, 2, 1])
@@ -86,8 +89,9 @@ def test_weight_histograms_one_panel_per_weight_matrix():
 
 def test_activation_histograms_report_the_spread():
     rng = np.random.default_rng(0)
-    fig = plot.activation_histograms([rng.standard_normal(1000), 0.01 * rng.standard_normal(1000)],
-                                     labels=["a", "b"], bins=10)
+    fig = plot.activation_histograms(
+        [rng.standard_normal(1000), 0.01 * rng.standard_normal(1000)], labels=["a", "b"], bins=10
+    )
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles[0].startswith("a: std 0.9") or titles[0].startswith("a: std 1")
     assert titles[1].startswith("b: std 0.00") or titles[1].startswith("b: std 0.01")

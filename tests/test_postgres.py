@@ -13,6 +13,7 @@ PostgreSQL refuses to run as root: as root, the server runs as the system user `
 (created when absent, no login shell) which owns the temporary folder. Skips, saying why, where
 the PostgreSQL binaries, psycopg2 or a working server are not available.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,10 +27,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from grader_helpers import ensure_system_user
-
-from grader_helpers import EXPECTED, place_submission, run, tiny_course
+from grader_helpers import EXPECTED, ensure_system_user, place_submission, run, tiny_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -66,15 +64,37 @@ def postgres_url():
         os.chown(base, entry.pw_uid, entry.pw_gid)
     started = False
     try:
-        init = subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                                               "-U", "nnfs", "-E", "UTF8", "--no-sync", "--no-instructions"]),
-                              capture_output=True, text=True, timeout=180)
+        init = subprocess.run(
+            _as_server_user(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "nnfs",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                    "--no-instructions",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         if init.returncode != 0:
             pytest.skip(f"initdb failed ({init.returncode}): {init.stderr.strip()[-800:]}")
         options = f"-k {base} -c listen_addresses='' -F"
-        start = subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                                                "-l", str(log), "-w", "-t", "60", "start"]),
-                               capture_output=True, text=True, timeout=120)
+        start = subprocess.run(
+            _as_server_user(
+                [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start"]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if start.returncode != 0:
             tail = log.read_text()[-800:] if log.exists() else ""
             pytest.skip(f"PostgreSQL did not start ({start.returncode}): {start.stderr.strip()[-400:]} {tail}")
@@ -88,8 +108,12 @@ def postgres_url():
         yield f"postgresql+psycopg2://nnfs@/nnfs_grades?host={base}"
     finally:
         if started:
-            subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                           capture_output=True, text=True, timeout=120)
+            subprocess.run(
+                _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -100,6 +124,7 @@ def test_autograde_export_and_report_on_postgres(postgres_url, tmp_path):
     for kind in kinds:
         place_submission(course, kind, kind)
     from grader.course import Course
+
     broken = Course.load(course).submitted / "broken" / "tiny"
     broken.mkdir(parents=True)
     (broken / "tiny.ipynb").write_text('{"cells": [ this is not JSON')
@@ -111,6 +136,7 @@ def test_autograde_export_and_report_on_postgres(postgres_url, tmp_path):
     assert not list(course.rglob("gradebook.db")), "a SQLite gradebook was created despite NNFS_DB_URL"
 
     from nbgrader.api import Gradebook
+
     with Gradebook(postgres_url, "nn-from-scratch") as gb:
         assert [a.name for a in gb.assignments] == ["tiny"]
         scores = {kind: gb.find_submission("tiny", kind).score for kind in kinds}
@@ -147,6 +173,7 @@ def _write_all(args):
     root, overrides, results = args
     from grader import distribute
     from grader.course import Course
+
     with distribute.GradebookWriter(Course.load(root, overrides)) as writer:
         for result in results:
             writer.write(result)
@@ -158,13 +185,13 @@ def test_many_results_written_at_once_on_postgres(postgres_url, tmp_path):
     from dataclasses import replace
 
     import psycopg2
+    from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, submit
     from nbgrader.api import Gradebook
     from sqlalchemy import create_engine, text
 
     from grader import distribute
     from grader.autograde import sandbox_settings
     from grader.course import Course
-    from grader_helpers import CORRECT, HALF, WRONG, bwrap_works, make_course, submit
 
     if not bwrap_works()[0]:
         pytest.skip("bubblewrap sandbox unavailable")
@@ -174,8 +201,10 @@ def test_many_results_written_at_once_on_postgres(postgres_url, tmp_path):
     model = Course.load(course.root)
     with model.gradebook() as gb:
         package = distribute.make_package(model, gb, "ex", *sandbox_settings(model, unsafe=False))
-    results = [distribute.grade_submission(package, distribute.read_submission(model, s, "ex", package.digest))
-               for s in ("alice", "bob", "carol")]
+    results = [
+        distribute.grade_submission(package, distribute.read_submission(model, s, "ex", package.digest))
+        for s in ("alice", "bob", "carol")
+    ]
     assert [r.status["kind"] for r in results] == ["ok", "ok", "ok"], [r.status for r in results]
 
     host = postgres_url.split("host=", 1)[1]
@@ -189,7 +218,7 @@ def test_many_results_written_at_once_on_postgres(postgres_url, tmp_path):
         distribute.register_lesson(gb, "ex", package.records)
 
     burst = [replace(results[i % 3], status={**results[i % 3].status, "student": f"s{i:03d}"}) for i in range(24)]
-    shares = [burst[i::4] + burst[(i + 1) % 4::4] for i in range(4)]        # every result twice
+    shares = [burst[i::4] + burst[(i + 1) % 4 :: 4] for i in range(4)]  # every result twice
     with multiprocessing.get_context("fork").Pool(4) as pool:
         pool.map(_write_all, [(str(course.root), [f"CourseDirectory.db_url={url}"], share) for share in shares])
 
@@ -199,7 +228,14 @@ def test_many_results_written_at_once_on_postgres(postgres_url, tmp_path):
     engine = create_engine(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM submitted_assignment")).scalar() == 24
-        assert conn.execute(text("SELECT COUNT(*) FROM (SELECT cell_id, notebook_id FROM grade "
-                                 "GROUP BY cell_id, notebook_id HAVING COUNT(*) > 1) d")).scalar() == 0
+        assert (
+            conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM (SELECT cell_id, notebook_id FROM grade "
+                    "GROUP BY cell_id, notebook_id HAVING COUNT(*) > 1) d"
+                )
+            ).scalar()
+            == 0
+        )
         assert conn.execute(text("SELECT COUNT(*) FROM nnfs_autograde_status")).scalar() == 24
     engine.dispose()

@@ -1,4 +1,5 @@
 """The project's own wiring: two commands, CI, environment files that agree, no stray state."""
+
 from __future__ import annotations
 
 import os
@@ -11,6 +12,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10: the test extra installs tomli
     import tomli as tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$")
@@ -31,6 +34,7 @@ def pyproject_requirements() -> set[tuple[str, str]]:
 
 def environment_requirements() -> set[tuple[str, str]]:
     import yaml  # PyYAML comes with the test extra (JupyterLab needs it): never a reason to skip
+
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     reqs = set()
     for dep in env["dependencies"]:
@@ -46,7 +50,8 @@ def test_environment_yml_matches_pyproject():
     py, env = pyproject_requirements(), environment_requirements()
     assert py == env, (
         "environment.yml and pyproject.toml list different packages or versions:\n"
-        f"only in pyproject.toml: {sorted(py - env)}\nonly in environment.yml: {sorted(env - py)}")
+        f"only in pyproject.toml: {sorted(py - env)}\nonly in environment.yml: {sorted(env - py)}"
+    )
 
 
 def test_torch_is_pinned_everywhere():
@@ -62,8 +67,21 @@ def test_ci_runs_make_test_and_lint():
 
 def test_make_help_lists_the_commands():
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for target in ("lab", "instructor", "test", "test-fast", "lint", "lesson", "release", "grade", "feedback",
-                   "export", "report", "check", "bench"):
+    for target in (
+        "lab",
+        "instructor",
+        "test",
+        "test-fast",
+        "lint",
+        "lesson",
+        "release",
+        "grade",
+        "feedback",
+        "export",
+        "report",
+        "check",
+        "bench",
+    ):
         assert re.search(rf"^\s+{target}\s", out, re.M), f"make help does not list {target}:\n{out}"
 
 
@@ -76,10 +94,21 @@ def test_readme_shows_the_two_commands_first():
 
 
 def test_grader_cli_lists_every_command():
-    out = subprocess.run([sys.executable, "-m", "grader", "--help"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
-    for command in ("setup", "lab", "build", "release", "collect", "autograde", "feedback",
-                    "export", "report", "check"):
+    out = subprocess.run(
+        [sys.executable, "-m", "grader", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    for command in (
+        "setup",
+        "lab",
+        "build",
+        "release",
+        "collect",
+        "autograde",
+        "feedback",
+        "export",
+        "report",
+        "check",
+    ):
         assert command in out, f"`python -m grader --help` does not list {command}"
 
 
@@ -90,8 +119,11 @@ def test_stray_gradebook_finder(tmp_path):
     for folder in ("state", ".venv/lib", "grader", "lessons/00_welcome", ""):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "gradebook.db").write_bytes(b"")
-    assert stray_gradebooks(tmp_path) == {tmp_path / "gradebook.db", tmp_path / "grader" / "gradebook.db",
-                                          tmp_path / "lessons" / "00_welcome" / "gradebook.db"}
+    assert stray_gradebooks(tmp_path) == {
+        tmp_path / "gradebook.db",
+        tmp_path / "grader" / "gradebook.db",
+        tmp_path / "lessons" / "00_welcome" / "gradebook.db",
+    }
 
 
 def test_code_compiles_on_python_3_10_which_pyproject_claims():
@@ -100,15 +132,25 @@ def test_code_compiles_on_python_3_10_which_pyproject_claims():
     import glob
     import shutil
 
-    candidates = [shutil.which("python3.10"), *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))]
-    python310 = next((c for c in candidates if c and subprocess.run([c, "-c", "pass"], capture_output=True).returncode == 0),
-                     None)
+    candidates = [
+        shutil.which("python3.10"),
+        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10"))),
+    ]
+    python310 = next(
+        (c for c in candidates if c and subprocess.run([c, "-c", "pass"], capture_output=True).returncode == 0), None
+    )
     if python310 is None:
         pytest.skip("no working python3.10 on this machine")
-    files = [str(p) for folder in ("nnlib", "grader", "tests", "benchmarks") for p in (ROOT / folder).rglob("*.py")
-             if "sources" not in p.parts]
-    script = ("import sys\nbad = []\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, 'exec')\n"
-              "    except SyntaxError as e:\n        bad.append(f'{f}: {e}')\nprint('\\n'.join(bad)); sys.exit(1 if bad else 0)")
+    files = [
+        str(p)
+        for folder in ("nnlib", "grader", "tests", "benchmarks")
+        for p in (ROOT / folder).rglob("*.py")
+        if "sources" not in p.parts
+    ]
+    script = (
+        "import sys\nbad = []\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, 'exec')\n"
+        "    except SyntaxError as e:\n        bad.append(f'{f}: {e}')\nprint('\\n'.join(bad)); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([python310, "-c", script, *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     unguarded = [f for f in files if re.search(r"^import tomllib$", Path(f).read_text(), re.M)]

@@ -1,4 +1,5 @@
 """nnlib.regularization: L2 penalty and inverted dropout; gradient checks, statistics, torch parity."""
+
 import copy
 
 import numpy as np
@@ -17,11 +18,10 @@ BAD_P = [1.0, 1.5, -0.1, -1e-12, float("nan"), float("inf"), -float("inf")]
 
 # ------------------------------------------------------------------------------ l2_penalty
 def test_l2_penalty_values_any_shapes():
-    weights = [np.array([[1.0, -2.0], [3.0, 0.5]]), np.array([4.0]), np.arange(24.0).reshape(2, 3, 4),
-               np.array(2.0)]
+    weights = [np.array([[1.0, -2.0], [3.0, 0.5]]), np.array([4.0]), np.arange(24.0).reshape(2, 3, 4), np.array(2.0)]
     before = copy.deepcopy(weights)
     penalty, grads = l2_penalty(weights, 0.1)
-    expected = 0.05 * sum(float(np.sum(w ** 2)) for w in weights)
+    expected = 0.05 * sum(float(np.sum(w**2)) for w in weights)
     assert type(penalty) is float and penalty == pytest.approx(expected, rel=1e-12)
     assert isinstance(grads, (list, tuple)) and len(grads) == len(weights)
     for g, w, b in zip(grads, weights, before):
@@ -64,7 +64,7 @@ def test_l2_gradient_matches_torch_autograd():
     rng = np.random.default_rng(1)
     weights = [rng.standard_normal((4, 3)), rng.standard_normal(6)]
     tw = [torch.tensor(w, requires_grad=True) for w in weights]
-    loss = 0.7 / 2 * sum((t ** 2).sum() for t in tw)
+    loss = 0.7 / 2 * sum((t**2).sum() for t in tw)
     loss.backward()
     penalty, grads = l2_penalty(weights, 0.7)
     assert penalty == pytest.approx(loss.item(), rel=1e-12)
@@ -95,16 +95,19 @@ def test_weight_decay_equals_torch_sgd_weight_decay_one_step():
 
 
 @settings(deadline=None, max_examples=30)
-@given(st.lists(hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
-                           elements=st.floats(-1e3, 1e3)), max_size=4),
-       st.floats(0.0, 10.0))
+@given(
+    st.lists(
+        hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=3, max_side=4), elements=st.floats(-1e3, 1e3)),
+        max_size=4,
+    ),
+    st.floats(0.0, 10.0),
+)
 def test_l2_penalty_properties(weights, lam):
     before = copy.deepcopy(weights)
     penalty, grads = l2_penalty(weights, lam)
     assert penalty >= 0.0 and isinstance(penalty, float)
     # the penalty is half the inner product of the weights with their gradients
-    assert penalty == pytest.approx(0.5 * sum(float(np.sum(w * g)) for w, g in zip(weights, grads)),
-                                    rel=1e-9, abs=1e-9)
+    assert penalty == pytest.approx(0.5 * sum(float(np.sum(w * g)) for w, g in zip(weights, grads)), rel=1e-9, abs=1e-9)
     for w, b, g in zip(weights, before, grads):
         np.testing.assert_array_equal(w, b)
         assert g.shape == w.shape
@@ -124,7 +127,7 @@ def test_dropout_forward_statistics():
     kept = np.mean(mask > 0)
     # 100,000 independent coins: the standard deviation of the kept fraction is 0.00145
     assert abs(kept - (1 - p)) < 0.01
-    assert abs(np.mean(mask) - 1.0) < 0.015           # inverted dropout keeps the expectation
+    assert abs(np.mean(mask) - 1.0) < 0.015  # inverted dropout keeps the expectation
     assert abs(np.mean(out) / np.mean(x) - 1.0) < 0.02
     # independent entries: rows and columns get different masks, and two calls differ
     assert not np.all(mask == mask[:1]) and not np.all(mask == mask[:, :1])
@@ -172,23 +175,31 @@ def test_dropout_forward_needs_a_generator():
 
 
 @settings(deadline=None, max_examples=40)
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=4, max_side=6),
-                  elements=st.floats(-1e6, 1e6)),
-       st.floats(0.0, 0.95), st.booleans(), st.integers(0, 2**32 - 1))
+@given(
+    hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=4, max_side=6), elements=st.floats(-1e6, 1e6)),
+    st.floats(0.0, 0.95),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
 def test_dropout_forward_properties(x, p, training, seed):
     before = x.copy()
     out, mask = dropout_forward(x, p, np.random.default_rng(seed), training=training)
-    np.testing.assert_array_equal(x, before)                  # x unchanged
+    np.testing.assert_array_equal(x, before)  # x unchanged
     assert mask.shape == x.shape and out.shape == x.shape
     allowed = {1.0} if (not training or p == 0.0) else {0.0, 1.0 / (1.0 - p)}
-    assert set(np.unique(mask).tolist()) <= allowed            # only 0 or 1 / (1 - p)
+    assert set(np.unique(mask).tolist()) <= allowed  # only 0 or 1 / (1 - p)
     np.testing.assert_array_equal(out, x * mask)
 
 
 @settings(deadline=None, max_examples=40)
-@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True).filter(lambda p: not 0.0 <= p < 1.0),
-                 st.just(float("nan")), st.just(1.0)),
-       st.booleans())
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True).filter(lambda p: not 0.0 <= p < 1.0),
+        st.just(float("nan")),
+        st.just(1.0),
+    ),
+    st.booleans(),
+)
 def test_dropout_rejects_p_outside_unit_interval_property(p, training):
     with pytest.raises(ValueError):
         dropout_forward(np.ones((2, 2)), p, np.random.default_rng(0), training=training)
@@ -233,7 +244,7 @@ def test_dropout_module_train_and_eval():
     np.testing.assert_allclose(layer.backward(g), g * mask, rtol=1e-6)
 
     assert layer.eval() is layer and not layer.training
-    assert layer(x) is x                                   # identity in eval mode
+    assert layer(x) is x  # identity in eval mode
     assert layer.backward(g) is g
     layer.train()
     assert not np.array_equal(layer(x), x)
@@ -241,13 +252,14 @@ def test_dropout_module_train_and_eval():
 
 def test_dropout_module_in_sequential_follows_train_eval_and_gradchecks_in_eval_mode():
     rng = np.random.default_rng(8)
-    model = Sequential(Linear(4, 16, rng=rng, init="torch"), ReLU(), Dropout(0.5, rng=rng),
-                       Linear(16, 3, rng=rng, init="torch"))
+    model = Sequential(
+        Linear(4, 16, rng=rng, init="torch"), ReLU(), Dropout(0.5, rng=rng), Linear(16, 3, rng=rng, init="torch")
+    )
     x = rng.standard_normal((5, 4)).astype(np.float32)
     model.eval()
     assert not model[2].training
-    np.testing.assert_array_equal(model(x), model(x))       # deterministic in eval mode
-    check_module(model[2], x)                               # identity: gradient checks in float64
+    np.testing.assert_array_equal(model(x), model(x))  # deterministic in eval mode
+    check_module(model[2], x)  # identity: gradient checks in float64
     model.train()
     assert model[2].training and not np.array_equal(model(x), model(x))
 
@@ -260,9 +272,9 @@ def test_dropout_module_backward_needs_forward_and_deepcopies():
     clone = copy.deepcopy(layer)
     layer.backward(np.ones(3))
     with pytest.raises(RuntimeError, match="forward"):
-        layer.backward(np.ones(3))                          # each forward serves one backward
+        layer.backward(np.ones(3))  # each forward serves one backward
     with pytest.raises(RuntimeError, match="forward"):
-        clone.backward(np.ones(3))                          # caches are not copied
+        clone.backward(np.ones(3))  # caches are not copied
 
 
 def test_dropout_module_is_reproducible_from_a_seed():
@@ -283,8 +295,11 @@ def test_dropout_statistics_and_modes_match_torch():
     out = ours(x)
     t_mask, o_mask = tout.detach().numpy() / x, out / x
     # the same two factors, in about the same proportions (two different random streams)
-    assert set(np.round(np.unique(t_mask), 12).tolist()) == set(np.round(np.unique(o_mask), 12).tolist()) \
+    assert (
+        set(np.round(np.unique(t_mask), 12).tolist())
+        == set(np.round(np.unique(o_mask), 12).tolist())
         == {0.0, round(1 / (1 - p), 12)}
+    )
     assert abs(np.mean(t_mask > 0) - np.mean(o_mask > 0)) < 0.01
     assert abs(np.mean(o_mask > 0) - (1 - p)) < 0.01
     # backward: with torch's own mask, our dropout_backward gives torch's gradient

@@ -4,6 +4,7 @@ The gradebook is filled through nbgrader's own Gradebook API (as autograde fills
 scores, including partial credit and a never-graded cell, and the autograded notebooks hold
 known error outputs; the counts, failure messages, CSV and figure are checked exactly.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,18 +24,31 @@ pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 SCORES = {
     "s1": (2.0, 3.0, (None, None)),
     "s2": (2.0, 0.0, (None, ("AssertionError", "square of a larger number is wrong\nexpected 49, got 7"))),
-    "s3": (0.0, 0.0, (("AssertionError", "double(2) should be 4: multiply by two"),
-                      ("AssertionError", "square of a larger number is wrong"))),
+    "s3": (
+        0.0,
+        0.0,
+        (
+            ("AssertionError", "double(2) should be 4: multiply by two"),
+            ("AssertionError", "square of a larger number is wrong"),
+        ),
+    ),
     "s4": (0.0, 1.5, (("NotImplementedError", ""), None)),
     "s5": (2.0, None, (None, None)),
-    "s6": (0.0, 0.0, (("AssertionError", "double(2) should be 4: multiply by two"),
-                      ("NameError", "name 'np' is not defined"))),
+    "s6": (
+        0.0,
+        0.0,
+        (("AssertionError", "double(2) should be 4: multiply by two"), ("NameError", "name 'np' is not defined")),
+    ),
 }
 
 
 def _error(ename, evalue):
-    return {"output_type": "error", "ename": ename, "evalue": evalue,
-            "traceback": [f"\x1b[31m{ename}\x1b[39m: {evalue}"]}
+    return {
+        "output_type": "error",
+        "ename": ename,
+        "evalue": evalue,
+        "traceback": [f"\x1b[31m{ename}\x1b[39m: {evalue}"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +73,15 @@ def course(tmp_path_factory):
         for cell in nb.cells:  # source order: the report lists exercises in the lesson's order
             meta = cell.metadata.get("nbgrader")
             if meta:
-                gb.add_source_cell(meta["grade_id"], "tiny", "tiny", cell_type=cell.cell_type,
-                                   source=cell.source, locked=meta.get("locked", False), checksum="x")
+                gb.add_source_cell(
+                    meta["grade_id"],
+                    "tiny",
+                    "tiny",
+                    cell_type=cell.cell_type,
+                    source=cell.source,
+                    locked=meta.get("locked", False),
+                    checksum="x",
+                )
         # deliberately added in reverse order
         gb.add_grade_cell("explain_square", "tiny", "tiny", max_score=1, cell_type="markdown")
         gb.add_grade_cell("test_square", "tiny", "tiny", max_score=3, cell_type="code")
@@ -78,8 +99,10 @@ def course(tmp_path_factory):
                 grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                 error = dict(zip(("test_double", "test_square"), errors)).get(grade_id)
                 if error:
-                    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "checking\n"},
-                                       _error(*error)]
+                    cell["outputs"] = [
+                        {"output_type": "stream", "name": "stdout", "text": "checking\n"},
+                        _error(*error),
+                    ]
             folder = course.autograded / student / "tiny"
             folder.mkdir(parents=True)
             (folder / "tiny.ipynb").write_text(json.dumps(autograded))
@@ -100,18 +123,32 @@ def test_lesson_stats_count_passes_partials_failures_and_messages(course):
     rows = lesson_stats(Course.load(course), "tiny")
     assert [r["exercise"] for r in rows] == ["double", "square"]  # lesson order, not insertion order
     double, square = rows
-    assert (double["submissions"], double["passed"], double["partial"], double["failed"], double["ungraded"]) \
-        == (6, 3, 0, 3, 0)
+    assert (double["submissions"], double["passed"], double["partial"], double["failed"], double["ungraded"]) == (
+        6,
+        3,
+        0,
+        3,
+        0,
+    )
     assert double["pass_rate"] == pytest.approx(0.5)
     assert double["mean_score"] == pytest.approx(6.0 / 6)
-    assert double["failures"] == [("AssertionError: double(2) should be 4: multiply by two", 2),
-                                  ("NotImplementedError", 1)]
-    assert (square["submissions"], square["passed"], square["partial"], square["failed"], square["ungraded"]) \
-        == (6, 1, 1, 3, 1)
+    assert double["failures"] == [
+        ("AssertionError: double(2) should be 4: multiply by two", 2),
+        ("NotImplementedError", 1),
+    ]
+    assert (square["submissions"], square["passed"], square["partial"], square["failed"], square["ungraded"]) == (
+        6,
+        1,
+        1,
+        3,
+        1,
+    )
     assert square["pass_rate"] == pytest.approx(1 / 6)
     assert square["mean_score"] == pytest.approx(4.5 / 6)
-    assert square["failures"] == [("AssertionError: square of a larger number is wrong", 2),
-                                  ("NameError: name 'np' is not defined", 1)]
+    assert square["failures"] == [
+        ("AssertionError: square of a larger number is wrong", 2),
+        ("NameError: name 'np' is not defined", 1),
+    ]
 
 
 def test_command_prints_table_and_saves_csv_and_figure(course, grader_cli):
@@ -128,10 +165,13 @@ def test_command_prints_table_and_saves_csv_and_figure(course, grader_cli):
     png_path = course / "state" / "reports" / "tiny.png"
     with csv_path.open() as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["exercise"], r["passed"], r["partial"], r["failed"], r["ungraded"], r["pass_rate"]) for r in rows] \
-        == [("double", "3", "0", "3", "0", "0.5000"), ("square", "1", "1", "3", "1", "0.1667")]
-    assert rows[0]["top_failures"] == ("AssertionError: double(2) should be 4: multiply by two (x2); "
-                                       "NotImplementedError (x1)")
+    assert [(r["exercise"], r["passed"], r["partial"], r["failed"], r["ungraded"], r["pass_rate"]) for r in rows] == [
+        ("double", "3", "0", "3", "0", "0.5000"),
+        ("square", "1", "1", "3", "1", "0.1667"),
+    ]
+    assert rows[0]["top_failures"] == (
+        "AssertionError: double(2) should be 4: multiply by two (x2); NotImplementedError (x1)"
+    )
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png_path.stat().st_size > 5000
 
 
@@ -145,10 +185,30 @@ def test_lesson_without_submissions_and_unknown_lesson(course, grader_cli):
 
 
 def test_format_table_aligns_columns():
-    rows = [{"exercise": "a_long_name", "points": 2.0, "submissions": 10, "passed": 9, "partial": 0, "failed": 1,
-             "ungraded": 0, "pass_rate": 0.9, "failures": [("AssertionError: x", 1)]},
-            {"exercise": "b", "points": 1.0, "submissions": 10, "passed": 10, "partial": 0, "failed": 0,
-             "ungraded": 0, "pass_rate": 1.0, "failures": []}]
+    rows = [
+        {
+            "exercise": "a_long_name",
+            "points": 2.0,
+            "submissions": 10,
+            "passed": 9,
+            "partial": 0,
+            "failed": 1,
+            "ungraded": 0,
+            "pass_rate": 0.9,
+            "failures": [("AssertionError: x", 1)],
+        },
+        {
+            "exercise": "b",
+            "points": 1.0,
+            "submissions": 10,
+            "passed": 10,
+            "partial": 0,
+            "failed": 0,
+            "ungraded": 0,
+            "pass_rate": 1.0,
+            "failures": [],
+        },
+    ]
     lines = format_table(rows).splitlines()
     assert lines[0].startswith("exercise     pts  n   passed")
     assert lines[2].startswith("a_long_name  2  ") and lines[3].startswith("b            1  ")

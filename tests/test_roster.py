@@ -1,5 +1,6 @@
 """`python -m grader roster`: import (all or nothing, every bad line with its reason), list, remove
 (grades kept), --instructors, and --create-accounts with real Unix accounts (as root)."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ def roster(course, *argv):
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["roster", *argv, "--course-dir", str(course[0])] if argv[0] != "remove"
-                    else ["roster", argv[0], "--course-dir", str(course[0]), *argv[1:]])
+        code = main(
+            ["roster", *argv, "--course-dir", str(course[0])]
+            if argv[0] != "remove"
+            else ["roster", argv[0], "--course-dir", str(course[0]), *argv[1:]]
+        )
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
@@ -99,26 +103,39 @@ def test_import_list_remove(course, tmp_path):
 def test_bad_lines_refused_each_with_its_reason_nothing_imported(course, tmp_path):
     _, _, state = course
     csv = tmp_path / "bad.csv"
-    csv.write_text(HEADER + "\n".join([
-        "ana,Ana,Lima,ana@uni.example",       # 2 fine
-        "Bob,Bob,Upper,bob@uni.example",      # 3 uppercase
-        "ana,Ana,Again,ana2@uni.example",     # 4 duplicate of line 2
-        "daemon,Dae,Mon,d@uni.example",       # 5 a system account
-        "9lives,Cat,Nine,cat@uni.example",    # 6 starts with a digit
-        "carl,Carl,Mail,not-an-email",        # 7 bad e-mail
-        "dee,Dee,Short",                      # 8 missing a field
-        ",No,Id,noid@uni.example",            # 9 empty id
-        "root,Root,Root,r@uni.example",       # 10 reserved
-        "eve;rm,Eve,X,eve@uni.example",       # 11 shell characters
-    ]) + "\n")
+    csv.write_text(
+        HEADER
+        + "\n".join(
+            [
+                "ana,Ana,Lima,ana@uni.example",  # 2 fine
+                "Bob,Bob,Upper,bob@uni.example",  # 3 uppercase
+                "ana,Ana,Again,ana2@uni.example",  # 4 duplicate of line 2
+                "daemon,Dae,Mon,d@uni.example",  # 5 a system account
+                "9lives,Cat,Nine,cat@uni.example",  # 6 starts with a digit
+                "carl,Carl,Mail,not-an-email",  # 7 bad e-mail
+                "dee,Dee,Short",  # 8 missing a field
+                ",No,Id,noid@uni.example",  # 9 empty id
+                "root,Root,Root,r@uni.example",  # 10 reserved
+                "eve;rm,Eve,X,eve@uni.example",  # 11 shell characters
+            ]
+        )
+        + "\n"
+    )
     done = roster(course, "import", str(csv))
     assert done.returncode == 2, done.stdout
     err = done.stderr
     assert "9 line(s) refused, nothing imported" in err
-    for expected in ("line 3: Bob: bad id", "line 4: ana: duplicate: already on line 2",
-                     "line 5: daemon: 'daemon' is a system account", "line 6: 9lives: bad id",
-                     "line 7: carl: bad e-mail address 'not-an-email'", "line 8: 3 fields, the header has 4",
-                     "line 9: (empty id): empty id", "line 10: root: reserved name", "line 11: eve;rm: bad id"):
+    for expected in (
+        "line 3: Bob: bad id",
+        "line 4: ana: duplicate: already on line 2",
+        "line 5: daemon: 'daemon' is a system account",
+        "line 6: 9lives: bad id",
+        "line 7: carl: bad e-mail address 'not-an-email'",
+        "line 8: 3 fields, the header has 4",
+        "line 9: (empty id): empty id",
+        "line 10: root: reserved name",
+        "line 11: eve;rm: bad id",
+    ):
         assert expected in err, f"{expected!r} not in:\n{err}"
     assert "line 2:" not in err
     assert not (state / "roster.json").exists()
@@ -148,8 +165,10 @@ def test_create_accounts_private_homes_passwords(course, tmp_path):
     for user in users:
         subprocess.run(["userdel", "--remove", user], capture_output=True)
     csv = tmp_path / "s.csv"
-    csv.write_text("id,first_name,last_name,email,password\n"
-                   "nnfs-rt-ana,Ana,Lima,ana@uni.example,S3cret-pass\nnnfs-rt-bo,Bo,Chen,,\n")
+    csv.write_text(
+        "id,first_name,last_name,email,password\n"
+        "nnfs-rt-ana,Ana,Lima,ana@uni.example,S3cret-pass\nnnfs-rt-bo,Bo,Chen,,\n"
+    )
     try:
         done = roster(course, "import", str(csv), "--create-accounts")
         assert done.returncode == 0, done.stderr

@@ -1,6 +1,7 @@
 """The sandboxed kernel (grader/sandbox.py): it runs, timeouts interrupt it, it sees no secrets,
 writes only its own folder, has no network and no inherited secrets; every way of autograding uses it.
 (A loop that ignores the interrupt is in test_hostile.py: the whole submission then fails as a timeout.)"""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grader_helpers import (
+    CORRECT,
+    PYTHON,
+    REPO,
+    bwrap_works,
+    grader_env,
+    make_course,
+    nbgrader,
+    nbgrader_api,
+    run_grader,
+    submit,
+)
 from traitlets.config import Config
-
-from grader_helpers import (CORRECT, PYTHON, REPO, bwrap_works, make_course, nbgrader, nbgrader_api, run_grader,
-                            submit, grader_env)
 
 from grader import sandbox
 
@@ -34,6 +44,7 @@ def _run(tmp_path, sources: list[str], timeout: int = 5, secret: Path | None = N
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
     from grader.preprocessors import SandboxedExecute
+
     pp = SandboxedExecute(config=c)
     error = None
     try:
@@ -61,9 +72,13 @@ def test_build_command_shape(tmp_path):
     hidden.mkdir()
     work = hidden / "student" / "work"
     work.mkdir(parents=True)
-    cmd = sandbox.build_command(["python", "-m", "ipykernel_launcher"], workdir=str(work),
-                                socket_dir=str(tmp_path), hide=[str(hidden)],
-                                limits_={"as": 2 << 30, "cpu": 60, "nproc": 100, "fsize": 1 << 20})
+    cmd = sandbox.build_command(
+        ["python", "-m", "ipykernel_launcher"],
+        workdir=str(work),
+        socket_dir=str(tmp_path),
+        hide=[str(hidden)],
+        limits_={"as": 2 << 30, "cpu": 60, "nproc": 100, "fsize": 1 << 20},
+    )
     text = " ".join(cmd)
     assert cmd[0].endswith("prlimit") and f"--as={2 << 30}" in cmd and "--cpu=60" in cmd and "--nproc=100" in cmd
     assert "--ro-bind / /" in text and "--unshare-all" in cmd and "--die-with-parent" in cmd
@@ -122,12 +137,14 @@ def test_unavailable_refuses_unless_unsafe(monkeypatch):
 
 def test_cli_refuses_without_bwrap(tmp_path):
     from grader_helpers import CONFIG, Course
+
     root = tmp_path / "course"
     root.mkdir()
     (root / "nbgrader_config.py").write_text(
-        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root)))
+        CONFIG.format(config=str(REPO / "grader" / "nbgrader_config.py"), root=str(root))
+    )
     course = Course(root, ["ex"])
-    env = grader_env(PATH=str(Path(PYTHON).parent))     # no /usr/bin: no bwrap, no prlimit
+    env = grader_env(PATH=str(Path(PYTHON).parent))  # no /usr/bin: no bwrap, no prlimit
     result = run_grader(course, "autograde", "--no-progress", env=env)
     assert result.returncode == 2
     assert "sandbox is unavailable here: bwrap (bubblewrap) is not installed" in result.stderr
@@ -139,22 +156,25 @@ def test_cli_refuses_without_bwrap(tmp_path):
 def test_kernel_runs_in_its_folder_and_writes_only_there(tmp_path):
     (tmp_path / "work").mkdir()
     (tmp_path / "work" / "graded.ipynb").write_text("hidden tests")
-    out, error, work = _run(tmp_path, [
-        "import os; print(os.getcwd())",
-        "open('result.txt', 'w').write('42'); print('wrote')",
-        "print(repr(open('graded.ipynb').read()))\ntry:\n    open('graded.ipynb', 'w')\nexcept OSError as e:\n    print(e.errno)",
-        f"try:\n    open({str(REPO / 'evil.txt')!r}, 'w'); print('private')\nexcept OSError as e:\n    print(e.errno)",
-        f"try:\n    open({str(tmp_path / 'evil.txt')!r}, 'w').write('x'); print('tmpfs')\nexcept OSError as e:\n    print(e.errno)",
-    ])
+    out, error, work = _run(
+        tmp_path,
+        [
+            "import os; print(os.getcwd())",
+            "open('result.txt', 'w').write('42'); print('wrote')",
+            "print(repr(open('graded.ipynb').read()))\ntry:\n    open('graded.ipynb', 'w')\nexcept OSError as e:\n    print(e.errno)",
+            f"try:\n    open({str(REPO / 'evil.txt')!r}, 'w'); print('private')\nexcept OSError as e:\n    print(e.errno)",
+            f"try:\n    open({str(tmp_path / 'evil.txt')!r}, 'w').write('x'); print('tmpfs')\nexcept OSError as e:\n    print(e.errno)",
+        ],
+    )
     assert error is None
     assert out[0].strip() == str(work.resolve())
     assert out[1].strip() == "wrote" and (work / "result.txt").read_text() == "42"
-    assert out[2].split() == ["''", "30"]                     # the notebook being graded: empty, read-only
+    assert out[2].split() == ["''", "30"]  # the notebook being graded: empty, read-only
     assert (work / "graded.ipynb").read_text() == "hidden tests"
     # EROFS: the rest of the disk is read-only (a checkout under /tmp sits in the private tmpfs instead)
     assert out[3].strip() == ("private" if str(REPO.resolve()).startswith("/tmp/") else "30")
     assert not (REPO / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
-    assert out[4].strip() == "tmpfs"                          # tmp_path is under /tmp: a private tmpfs
+    assert out[4].strip() == "tmpfs"  # tmp_path is under /tmp: a private tmpfs
 
 
 @needs_bwrap
@@ -165,19 +185,21 @@ def test_kernel_cannot_read_course_secrets(tmp_path, monkeypatch):
     (secret / "db").mkdir()
     (secret / "db" / "gradebook.db").write_text("grades")
     monkeypatch.setenv("NNFS_DB_URL", "postgresql://user:password@db/grades")
-    probe = "\n".join([
-        "import os",
-        "def look(p):",
-        "    try:",
-        "        return sorted(os.listdir(p)) if os.path.isdir(p) else open(p).read()",
-        "    except OSError as e:",
-        "        return type(e).__name__",
-        f"print(look({str(secret / 'source' / 'ex' / 'ex.ipynb')!r}))",
-        f"print(look({str(secret / 'db' / 'gradebook.db')!r}))",
-        f"print(look({str(REPO / 'solutions')!r}), look({str(REPO / 'grader')!r}))",
-        "print(sorted(k for k in os.environ if 'DB' in k or 'NNFS' in k))",
-        "print(repr(look('/etc/shadow')) if os.path.exists('/etc/shadow') else repr(''))",
-    ])
+    probe = "\n".join(
+        [
+            "import os",
+            "def look(p):",
+            "    try:",
+            "        return sorted(os.listdir(p)) if os.path.isdir(p) else open(p).read()",
+            "    except OSError as e:",
+            "        return type(e).__name__",
+            f"print(look({str(secret / 'source' / 'ex' / 'ex.ipynb')!r}))",
+            f"print(look({str(secret / 'db' / 'gradebook.db')!r}))",
+            f"print(look({str(REPO / 'solutions')!r}), look({str(REPO / 'grader')!r}))",
+            "print(sorted(k for k in os.environ if 'DB' in k or 'NNFS' in k))",
+            "print(repr(look('/etc/shadow')) if os.path.exists('/etc/shadow') else repr(''))",
+        ]
+    )
     out, error, _ = _run(tmp_path, [probe], secret=secret)
     assert error is None
     assert out[0].splitlines() == ["FileNotFoundError", "FileNotFoundError", "[] []", "[]", "''"]
@@ -195,22 +217,25 @@ def test_timeout_interrupts_and_the_next_cell_runs(tmp_path):
 def test_notebook_deadline(tmp_path, monkeypatch):
     """NNFS_NOTEBOOK_TIMEOUT bounds the whole notebook, not only each cell."""
     monkeypatch.setenv("NNFS_NOTEBOOK_TIMEOUT", "4")
-    out, error, _ = _run(tmp_path, ["import time; time.sleep(2); print('one')", "time.sleep(8); print('two')"],
-                         timeout=20)
+    out, error, _ = _run(
+        tmp_path, ["import time; time.sleep(2); print('one')", "time.sleep(8); print('two')"], timeout=20
+    )
     assert error is None
-    assert out[0] == "one\n"                                  # well within both limits
-    assert "!CellTimeoutError" in out[1] and "two" not in out[1]   # cut at the notebook's deadline, not at 20 s
+    assert out[0] == "one\n"  # well within both limits
+    assert "!CellTimeoutError" in out[1] and "two" not in out[1]  # cut at the notebook's deadline, not at 20 s
 
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
     port = server.getsockname()[1]
-    code = (f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')\n"
-            f"except OSError as e:\n    print('refused')")
+    code = (
+        f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')\n"
+        f"except OSError as e:\n    print('refused')"
+    )
     out, error, _ = _run(tmp_path, [code])
     server.setblocking(False)
     try:
-        conn, _ = server.accept()         # a connection would be waiting in the backlog
+        conn, _ = server.accept()  # a connection would be waiting in the backlog
         conn.close()
         reached = True
     except BlockingIOError:
@@ -229,18 +254,20 @@ def course(tmp_path_factory):
 @needs_bwrap
 def test_every_autograde_path_is_sandboxed(course):
     """Plain `nbgrader autograde` and the API formgrader's button uses both read the course config."""
-    reader = "\n".join([
-        "import json, os",
-        f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
-        "json.dump(os.path.exists(p), open('seen.json', 'w'))",
-        CORRECT["square"],
-    ])
+    reader = "\n".join(
+        [
+            "import json, os",
+            f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
+            "json.dump(os.path.exists(p), open('seen.json', 'w'))",
+            CORRECT["square"],
+        ]
+    )
     submit(course, "plain", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
     submit(course, "button", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
     nbgrader(course, "autograde", "ex", "--student", "plain")
     assert json.loads(course.autograded("plain", "ex").with_name("seen.json").read_text()) is False
 
-    result = nbgrader_api(course).autograde("ex", "button")       # formgrader's autograde button
+    result = nbgrader_api(course).autograde("ex", "button")  # formgrader's autograde button
     assert result["success"], result.get("log", "")[-3000:]
     assert json.loads(course.autograded("button", "ex").with_name("seen.json").read_text()) is False
 
@@ -249,12 +276,14 @@ def test_nbgrader_refuses_without_bwrap_unless_unsafe(course, monkeypatch):
     """Through nbgrader itself (formgrader's API): no sandbox, no grading; NNFS_UNSAFE=1 grades unsandboxed."""
     monkeypatch.setattr(sandbox, "_probe", lambda: (False, "bwrap (bubblewrap) is not installed"))
     monkeypatch.delenv("NNFS_UNSAFE", raising=False)
-    reader = "\n".join([
-        "import json, os",
-        f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
-        "json.dump(os.path.exists(p), open('seen.json', 'w'))",
-        CORRECT["square"],
-    ])
+    reader = "\n".join(
+        [
+            "import json, os",
+            f"p = {str(course.path('source', 'ex', 'ex.ipynb'))!r}",
+            "json.dump(os.path.exists(p), open('seen.json', 'w'))",
+            CORRECT["square"],
+        ]
+    )
     submit(course, "nobwrap", answers={"square": reader, "count_positive": CORRECT["count_positive"]})
     result = nbgrader_api(course).autograde("ex", "nobwrap")
     assert not result["success"]
@@ -277,8 +306,12 @@ def test_installed_kernelspec_launcher_runs_sandboxed(tmp_path):
     sockets.mkdir()
     work = tmp_path / "work"
     work.mkdir()
-    km = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(sockets / "k"),
-                       connection_file=str(sockets / "kernel.json"))
+    km = KernelManager(
+        kernel_name=sandbox.KERNEL_NAME,
+        transport="ipc",
+        ip=str(sockets / "k"),
+        connection_file=str(sockets / "kernel.json"),
+    )
     km._kernel_spec = KernelSpec(resource_dir="", **sandbox.kernel_spec_dict())
     km.start_kernel(cwd=str(work), env=sandbox.kernel_env())
     try:
@@ -296,6 +329,7 @@ def test_installed_kernelspec_launcher_runs_sandboxed(tmp_path):
 
 def test_launcher_refuses_tcp(tmp_path):
     from grader import sandbox_kernel
+
     conn = tmp_path / "kernel.json"
     conn.write_text(json.dumps({"transport": "tcp", "ip": "127.0.0.1"}))
     assert sandbox_kernel.main(["-f", str(conn)]) == 2

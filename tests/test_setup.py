@@ -1,6 +1,7 @@
 """`python -m grader setup`: folders, exchange permissions, gradebook registration, idempotence,
 and no stray gradebook.db when nbgrader runs from the course root. All on temporary course copies.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,10 @@ def test_setup_creates_everything_and_is_idempotent(tmp_path):
     assert not (root / "lessons").exists(), "setup must not write lessons/ (it registers into a scratch folder)"
 
     # second run: nothing to do, and nbgrader is not even imported (the fast path)
-    probe = ("import sys; from grader.setup import setup; print(setup()[0]); "
-             "print('nbgrader.api imported:', 'nbgrader.api' in sys.modules)")
+    probe = (
+        "import sys; from grader.setup import setup; print(setup()[0]); "
+        "print('nbgrader.api imported:', 'nbgrader.api' in sys.modules)"
+    )
     second = run([sys.executable, "-c", probe], root).stdout
     assert "2 lessons, 0 new, 0 (re)registered" in second and "(ok, mode 1777)" in second, second
     assert "nbgrader.api imported: False" in second
@@ -108,8 +111,11 @@ def test_nbgrader_from_the_course_root_makes_no_stray_gradebook(tmp_path):
     tmp_db = Path("/tmp/gradebook.db")  # nbgrader's default URL: sqlite:////tmp/gradebook.db
     tmp_db_before = _identity(tmp_db)
     run(SETUP, root)
-    for argv in (["db", "assignment", "list"], ["db", "student", "add", "s1"],
-                 ["generate_assignment", "tiny0", "--force"]):
+    for argv in (
+        ["db", "assignment", "list"],
+        ["db", "student", "add", "s1"],
+        ["generate_assignment", "tiny0", "--force"],
+    ):
         run([sys.executable, "-m", "nbgrader", *argv], root)
     found = sorted(p.relative_to(root) for p in root.rglob("gradebook.db"))
     assert found == [Path("state/gradebook.db")], f"gradebooks under the course root: {found}"

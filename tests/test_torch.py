@@ -1,4 +1,5 @@
 """nnlib.torch: exact weight transfer, forward/backward parity with PyTorch, SGD parity, devices."""
+
 import subprocess
 import sys
 
@@ -24,12 +25,18 @@ def _one_torch_thread():
 
 def _model(rng, dtype=np.float32):
     return Sequential(
-        Linear(12, 32, rng=rng, dtype=dtype), ReLU(),
-        Linear(32, 24, rng=rng, dtype=dtype), Tanh(),
-        Linear(24, 16, rng=rng, dtype=dtype), GELU(),
-        Linear(16, 16, rng=rng, dtype=dtype), LeakyReLU(0.1),
-        Linear(16, 12, rng=rng, dtype=dtype), SiLU(),
-        Linear(12, 8, rng=rng, dtype=dtype), Sigmoid(),
+        Linear(12, 32, rng=rng, dtype=dtype),
+        ReLU(),
+        Linear(32, 24, rng=rng, dtype=dtype),
+        Tanh(),
+        Linear(24, 16, rng=rng, dtype=dtype),
+        GELU(),
+        Linear(16, 16, rng=rng, dtype=dtype),
+        LeakyReLU(0.1),
+        Linear(16, 12, rng=rng, dtype=dtype),
+        SiLU(),
+        Linear(12, 8, rng=rng, dtype=dtype),
+        Sigmoid(),
         Linear(8, 5, rng=rng, dtype=dtype),
     )
 
@@ -50,8 +57,21 @@ def test_to_torch_maps_every_layer_and_copies_weights_exactly():
     tm = to_torch(model)
     assert isinstance(tm, torch.nn.Sequential) and len(tm) == len(model)
     kinds = [type(m).__name__ for m in tm]
-    assert kinds == ["Linear", "ReLU", "Linear", "Tanh", "Linear", "GELU", "Linear", "LeakyReLU",
-                     "Linear", "SiLU", "Linear", "Sigmoid", "Linear"]
+    assert kinds == [
+        "Linear",
+        "ReLU",
+        "Linear",
+        "Tanh",
+        "Linear",
+        "GELU",
+        "Linear",
+        "LeakyReLU",
+        "Linear",
+        "SiLU",
+        "Linear",
+        "Sigmoid",
+        "Linear",
+    ]
     assert tm[7].negative_slope == 0.1
     for ours, theirs in zip(model, tm):
         if isinstance(ours, Linear):
@@ -74,8 +94,9 @@ def test_round_trips_are_exact_and_keep_dtype():
             assert b.data.dtype == dtype
             np.testing.assert_array_equal(a.data, b.data)
         torch.manual_seed(0)
-        tm = torch.nn.Sequential(torch.nn.Linear(6, 7, dtype=tdtype), torch.nn.ReLU(),
-                                 torch.nn.Linear(7, 3, dtype=tdtype))
+        tm = torch.nn.Sequential(
+            torch.nn.Linear(6, 7, dtype=tdtype), torch.nn.ReLU(), torch.nn.Linear(7, 3, dtype=tdtype)
+        )
         again = to_torch(from_torch(tm))
         for p, q in zip(tm.parameters(), again.parameters()):
             assert q.dtype == tdtype
@@ -154,8 +175,11 @@ def test_sgd_steps_match_torch_optim_sgd(momentum):
 
 
 def test_pick_device_follows_availability(monkeypatch):
-    expected = "cuda" if torch.cuda.is_available() else (
-        "mps" if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available() else "cpu")
+    expected = (
+        "cuda"
+        if torch.cuda.is_available()
+        else ("mps" if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available() else "cpu")
+    )
     assert pick_device() == expected
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
@@ -171,8 +195,20 @@ def test_train_on_cpu_learns_and_records_history():
     X, y = nnlib.spiral(rng, n_per_class=100)
     torch.manual_seed(0)
     tm = torch.nn.Sequential(torch.nn.Linear(2, 64), torch.nn.ReLU(), torch.nn.Linear(64, 3))
-    history = train(tm, X, y, epochs=40, batch_size=32, lr=0.2, momentum=0.9, device="cpu", rng=rng,
-                    X_val=X, y_val=y, progress=False)
+    history = train(
+        tm,
+        X,
+        y,
+        epochs=40,
+        batch_size=32,
+        lr=0.2,
+        momentum=0.9,
+        device="cpu",
+        rng=rng,
+        X_val=X,
+        y_val=y,
+        progress=False,
+    )
     assert history.device == "cpu"
     assert len(history["loss"]) == len(history["accuracy"]) == len(history["val_loss"]) == 40
     assert len(history.seconds) == 40
@@ -189,6 +225,7 @@ def test_import_nnlib_does_not_import_torch():
 
 
 # ------------------------------------------------------------------ GPU
+
 
 def _cuda():
     if not torch.cuda.is_available():

@@ -1,4 +1,5 @@
 """nnlib.train: fit, evaluate, predict, accuracy, History."""
+
 import numpy as np
 import pytest
 
@@ -20,8 +21,19 @@ def test_fit_reduces_the_loss_on_spiral_and_records_history(spiral):
     rng = np.random.default_rng(1)
     model = _spiral_model(rng)
     opt = Adam(model.parameters(), lr=0.01)
-    history = fit(model, CrossEntropyLoss(), opt, X, y, epochs=60, batch_size=32, rng=rng,
-                  X_val=X[::3], y_val=y[::3], progress=False)
+    history = fit(
+        model,
+        CrossEntropyLoss(),
+        opt,
+        X,
+        y,
+        epochs=60,
+        batch_size=32,
+        rng=rng,
+        X_val=X[::3],
+        y_val=y[::3],
+        progress=False,
+    )
     assert isinstance(history, History)
     assert history.keys() == ["loss", "accuracy", "val_loss", "val_accuracy"]
     assert all(len(history[k]) == 60 for k in history.keys()) and len(history) == 60
@@ -73,8 +85,9 @@ def test_fit_regression_has_no_accuracy():
     rng = np.random.default_rng(3)
     X, y = data.sine(rng, n=128, noise=0.0)
     model = Sequential(Linear(1, 32, rng=rng), ReLU(), Linear(32, 1, rng=rng))
-    history = fit(model, MSELoss(), Adam(model.parameters(), lr=0.01), X, y, epochs=30, batch_size=16,
-                  rng=rng, progress=False)
+    history = fit(
+        model, MSELoss(), Adam(model.parameters(), lr=0.01), X, y, epochs=30, batch_size=16, rng=rng, progress=False
+    )
     assert history["accuracy"] == [] and len(history["loss"]) == 30
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     loss_value, acc = evaluate(model, MSELoss(), X, y)
@@ -87,8 +100,19 @@ def test_fit_is_deterministic_for_a_seed(spiral):
     for _ in range(2):
         rng = np.random.default_rng(4)
         model = _spiral_model(rng)
-        runs.append(fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=3,
-                        batch_size=50, rng=rng, progress=False)["loss"])
+        runs.append(
+            fit(
+                model,
+                CrossEntropyLoss(),
+                SGD(model.parameters(), lr=0.1),
+                X,
+                y,
+                epochs=3,
+                batch_size=50,
+                rng=rng,
+                progress=False,
+            )["loss"]
+        )
     assert runs[0] == runs[1]
 
 
@@ -96,8 +120,19 @@ def test_progress_false_prints_nothing(spiral, capsys):
     X, y = spiral
     rng = np.random.default_rng(5)
     model = _spiral_model(rng)
-    fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=2, batch_size=64, rng=rng,
-        X_val=X, y_val=y, progress=False)
+    fit(
+        model,
+        CrossEntropyLoss(),
+        SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=2,
+        batch_size=64,
+        rng=rng,
+        X_val=X,
+        y_val=y,
+        progress=False,
+    )
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
 
@@ -106,8 +141,17 @@ def test_progress_true_shows_one_bar_with_metrics(spiral, capsys):
     X, y = spiral
     rng = np.random.default_rng(6)
     model = _spiral_model(rng)
-    fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=3, batch_size=64, rng=rng,
-        progress=True)
+    fit(
+        model,
+        CrossEntropyLoss(),
+        SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=3,
+        batch_size=64,
+        rng=rng,
+        progress=True,
+    )
     err = capsys.readouterr().err
     assert "3/3" in err and "loss=" in err and "acc=" in err
 
@@ -168,8 +212,12 @@ def test_evaluate_and_predict_run_in_evaluation_mode_and_restore_it():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((64, 4)).astype(np.float32), rng.integers(0, 3, 64)
     plain = Sequential(Linear(4, 8, rng=np.random.default_rng(1)), ReLU(), Linear(8, 3, rng=np.random.default_rng(2)))
-    dropped = Sequential(Linear(4, 8, rng=np.random.default_rng(1)), ReLU(), Dropout(0.5, rng=3),
-                         Linear(8, 3, rng=np.random.default_rng(2)))
+    dropped = Sequential(
+        Linear(4, 8, rng=np.random.default_rng(1)),
+        ReLU(),
+        Dropout(0.5, rng=3),
+        Linear(8, 3, rng=np.random.default_rng(2)),
+    )
     loss = CrossEntropyLoss()
     assert evaluate(dropped, loss, X, y) == evaluate(plain, loss, X, y)  # dropout off: the same network
     np.testing.assert_array_equal(predict(dropped, X), predict(plain, X))

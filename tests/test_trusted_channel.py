@@ -1,4 +1,5 @@
 """The data channel of the two-process grader (grader/trusted/channel.py): data crosses, code does not."""
+
 from __future__ import annotations
 
 import socket
@@ -23,13 +24,22 @@ def _roundtrip(value, handle=lambda obj: 7, make_handle=lambda hid: ("handle", h
 
 
 def test_plain_data_crosses_by_value():
-    value = {"x": np.arange(6, dtype=np.float32).reshape(2, 3), "n": 3, "big": 2 ** 80, "f": float("nan"),
-             "inf": -np.inf, "t": (1, [True, None, "s"]), 4: np.float64(0.5), "c": 1 + 2j,
-             "b": np.array([True, False]), "i8": np.int8(-3)}
+    value = {
+        "x": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "n": 3,
+        "big": 2**80,
+        "f": float("nan"),
+        "inf": -np.inf,
+        "t": (1, [True, None, "s"]),
+        4: np.float64(0.5),
+        "c": 1 + 2j,
+        "b": np.array([True, False]),
+        "i8": np.int8(-3),
+    }
     out = _roundtrip(value)
     assert type(out["x"]) is np.ndarray and out["x"].dtype == np.float32 and out["x"].shape == (2, 3)
     assert out["x"].tolist() == value["x"].tolist() and out["x"].flags.writeable
-    assert out["n"] == 3 and out["big"] == 2 ** 80 and np.isnan(out["f"]) and out["inf"] == -np.inf
+    assert out["n"] == 3 and out["big"] == 2**80 and np.isnan(out["f"]) and out["inf"] == -np.inf
     assert out["t"] == (1, [True, None, "s"]) and type(out["t"]) is tuple
     assert type(out[4]) is np.float64 and out[4] == 0.5 and out["c"] == 1 + 2j
     assert out["b"].dtype == bool and type(out["i8"]) is np.int8
@@ -50,14 +60,17 @@ def test_objects_stay_behind_as_handles():
         assert _roundtrip(value) == ("handle", 7)
 
 
-@pytest.mark.parametrize("bad", [
-    {"a": ["|O8", [1], 0]},                 # object dtype
-    {"a": ["<f8", [3], 0]},                 # bytes do not match the shape
-    {"a": ["<f8", [-1], 0]},
-    {"rng": ["Evil", {}]},
-    {"pickle": "x"},
-    [1, 2],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"a": ["|O8", [1], 0]},  # object dtype
+        {"a": ["<f8", [3], 0]},  # bytes do not match the shape
+        {"a": ["<f8", [-1], 0]},
+        {"rng": ["Evil", {}]},
+        {"pickle": "x"},
+        [1, 2],
+    ],
+)
 def test_malformed_or_forbidden_data_is_refused(bad):
     with pytest.raises((ChannelError, TypeError, ValueError)):
         Decoder([b"\0" * 8], lambda hid: hid).decode(bad)
@@ -129,25 +142,33 @@ def numerical_gradient(f, x, eps=1e-5):
 def test_a_trusted_callback_sees_arguments_the_student_changed_in_place(tmp_path):
     # the test's function reads A itself, not its parameter: while the student's code has nudged x[i],
     # the trusted A must hold the nudged value; afterwards both hold the original values again
-    ns = _run_cell(tmp_path, NUMERICAL_GRADIENT, '''
+    ns = _run_cell(
+        tmp_path,
+        NUMERICAL_GRADIENT,
+        '''
 A = np.array([[1.0, -2.0], [0.5, 3.0]])
 g = call(numerical_gradient, lambda _ignored: float(np.sum(A ** 3)), A)
 assert_close(g, 3 * np.array([[1.0, -2.0], [0.5, 3.0]]) ** 2, rtol=1e-6)
 assert_true(np.array_equal(A, [[1.0, -2.0], [0.5, 3.0]]))
-''')
+''',
+    )
     assert ns["g"].shape == (2, 2)
 
 
 def test_in_place_updates_of_a_list_of_arrays_come_back(tmp_path):
-    ns = _run_cell(tmp_path, '''
+    ns = _run_cell(
+        tmp_path,
+        '''
 def sgd_update(params, grads, lr):
     for p, g in zip(params, grads):
         p -= lr * g
-''', '''
+''',
+        '''
 P = [np.ones(3), np.zeros((2, 2))]
 ids = [id(p) for p in P]
 call(sgd_update, P, [np.ones(3), np.ones((2, 2))], 0.5)
-''')
+''',
+    )
     assert [id(p) for p in ns["P"]] == ns["ids"]
     assert ns["P"][0].tolist() == [0.5] * 3 and ns["P"][1].tolist() == [[-0.5, -0.5]] * 2
 
@@ -155,15 +176,19 @@ call(sgd_update, P, [np.ones(3), np.ones((2, 2))], 0.5)
 def test_a_generator_that_changes_its_arguments_after_the_call_returned_is_seen(tmp_path):
     # a generator's body runs only when the test iterates it, after call() returned: changes it makes
     # to the caller's arrays must still reach the trusted arrays (so "X unchanged" checks can fail)
-    ns = _run_cell(tmp_path, '''
+    ns = _run_cell(
+        tmp_path,
+        '''
 def minibatches(X, y, batch_size, rng):
     rng.shuffle(X)
     for s in range(0, len(X), batch_size):
         yield X[s:s + batch_size], y[s:s + batch_size]
-''', '''
+''',
+        '''
 X = np.arange(10.0)
 batches = list(call(minibatches, X, np.arange(10), 4, np.random.default_rng(0)))
-''')
+''',
+    )
     assert [len(xb) for xb, _ in ns["batches"]] == [4, 4, 2]
     assert not np.array_equal(ns["X"], np.arange(10.0)) and sorted(ns["X"].tolist()) == list(range(10))
     assert np.concatenate([xb for xb, _ in ns["batches"]]).tolist() == ns["X"].tolist()

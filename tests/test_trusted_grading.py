@@ -5,13 +5,13 @@ the blank release gets 0 on every autograded cell, every CORRECT variant of test
 full marks on its test cell, and a WRONG variant loses exactly the points of its own test cell.
 Notebooks are graded in one nbgrader run per lesson (one kernel pair per notebook).
 """
+
 from __future__ import annotations
 
 import importlib.util
 import json
 
 import pytest
-
 from grader_helpers import REPO, bwrap_works, grader_env, make_course, nbgrader, submit
 
 from grader.trusted import policy
@@ -40,6 +40,7 @@ def _cases(lesson):
 
 def _grades(course, lesson, student):
     from nbgrader.api import Gradebook
+
     with Gradebook(course.db_url, "nnfs-test") as gb:
         sub = gb.find_submission_notebook(lesson, lesson, student)
         return {g.name: (g.auto_score, g.max_score) for g in sub.grades if g.name.startswith("test_")}
@@ -50,8 +51,11 @@ def test_two_process_grading_keeps_every_correct_answer(tmp_path, lesson):
     source = (REPO / "grader" / "sources" / f"{lesson}.py").read_text()
     course = make_course(tmp_path / "course", {lesson: source})
     solution_nb = json.loads(course.path("source", lesson, f"{lesson}.ipynb").read_text())
-    solutions = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in solution_nb["cells"]
-                 if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"}
+    solutions = {
+        c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"])
+        for c in solution_nb["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"
+    }
     cases = _cases(lesson)
     submit(course, "solution", lesson, answers=solutions)
     submit(course, "blank", lesson, answers={})
@@ -74,8 +78,9 @@ def test_two_process_grading_keeps_every_correct_answer(tmp_path, lesson):
         submit(course, f"wrong_{exercise}", lesson, answers={**solutions, exercise: code})
     # the course's default memory limit (4G): answers that import scipy do not start under the 1G of
     # the attack tests, with one kernel or two alike
-    result = nbgrader(course, "autograde", lesson, check=False,
-                      env=grader_env(NNFS_SANDBOX_MEMORY="4G", NNFS_CELL_TIMEOUT="60"))
+    result = nbgrader(
+        course, "autograde", lesson, check=False, env=grader_env(NNFS_SANDBOX_MEMORY="4G", NNFS_CELL_TIMEOUT="60")
+    )
     assert result.returncode == 0, result.stderr[-4000:]
 
     full = _grades(course, lesson, "solution")
@@ -87,5 +92,6 @@ def test_two_process_grading_keeps_every_correct_answer(tmp_path, lesson):
     for exercise in wrong:
         got = _grades(course, lesson, f"wrong_{exercise}")
         assert got[f"test_{exercise}"][0] == 0, (exercise, got)
-        assert {n: s for n, s in got.items() if n != f"test_{exercise}"} == \
-               {n: s for n, s in full.items() if n != f"test_{exercise}"}, exercise
+        assert {n: s for n, s in got.items() if n != f"test_{exercise}"} == {
+            n: s for n, s in full.items() if n != f"test_{exercise}"
+        }, exercise

@@ -6,6 +6,7 @@ login, so ``python -m grader roster`` takes effect without a restart) says who i
 reaches the course service: formgrader). The hub keeps the groups in step at each login
 (``Authenticator.manage_groups``).
 """
+
 from __future__ import annotations
 
 from jupyterhub.auth import PAMAuthenticator

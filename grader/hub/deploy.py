@@ -28,6 +28,7 @@ and formgrader's JupyterLab panel is an iframe of the same server: the browser r
 Only the course service (instructors only, through the ``formgrade-<course>`` group) sets
 ``frame-ancestors 'self'``; students' servers keep ``'none'``.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,6 +84,7 @@ def free_port() -> int:
 
 # ------------------------------------------------------------------------------- secrets
 
+
 def secret_file(path: Path, nbytes: int = 32) -> str:
     """A secret generated once (hex), kept in ``path`` readable by root only (0600)."""
     if path.is_file():
@@ -98,15 +100,28 @@ def secret_file(path: Path, nbytes: int = 32) -> str:
 
 # ------------------------------------------------------------------------------- accounts
 
+
 def ensure_grader_account(course: Course) -> pwd.struct_passwd:
     name = grader_account(course)
     home = course.state / "grader-home"
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
-        made = subprocess.run(["useradd", "--system", "--shell", "/usr/sbin/nologin", "--home-dir", str(home),
-                               "--comment", f"nbgrader course service {course.course_id}", name],
-                              capture_output=True, text=True)
+        made = subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--home-dir",
+                str(home),
+                "--comment",
+                f"nbgrader course service {course.course_id}",
+                name,
+            ],
+            capture_output=True,
+            text=True,
+        )
         if made.returncode != 0:
             raise HubError(f"cannot create the grader account {name}: {made.stderr.strip()}") from None
         entry = pwd.getpwnam(name)
@@ -139,17 +154,26 @@ def secure_course(course: Course, grader) -> None:
     _own(state, grader, 0o711)
     for folder in (course.submitted, course.autograded, course.feedback, course.reports):
         _own(folder, grader, 0o700, recursive=True)
-    db = Path(course.gradebook_url[len("sqlite:///"):]) if course.gradebook_url.startswith("sqlite:///") else None
+    db = Path(course.gradebook_url[len("sqlite:///") :]) if course.gradebook_url.startswith("sqlite:///") else None
     if db is not None:
         if db.exists():
             _own(db, grader, 0o600)
-        for extra in (db.with_name(db.name + "-journal"), db.with_name(db.name + "-wal"),
-                      state / "gradebook.setup-stamp"):
+        for extra in (
+            db.with_name(db.name + "-journal"),
+            db.with_name(db.name + "-wal"),
+            state / "gradebook.setup-stamp",
+        ):
             _own(extra, grader)
-    _own(course.source, grader, 0o700, recursive=True)      # solutions/
-    _own(course.release, grader, 0o755, recursive=True)     # lessons/ (formgrader regenerates them)
-    for private in (course.root / "grader" / "sources", course.root / "tests" / "lesson_cases",
-                    course.root / ".git", state / "student", state / "to-upload", state / "lab" / "instructor"):
+    _own(course.source, grader, 0o700, recursive=True)  # solutions/
+    _own(course.release, grader, 0o755, recursive=True)  # lessons/ (formgrader regenerates them)
+    for private in (
+        course.root / "grader" / "sources",
+        course.root / "tests" / "lesson_cases",
+        course.root / ".git",
+        state / "student",
+        state / "to-upload",
+        state / "lab" / "instructor",
+    ):
         if private.exists():
             os.chmod(private, 0o700)
     for public in (state / "lab", state / "lab" / "settings", state / "lab" / "student"):
@@ -167,13 +191,18 @@ def secure_course(course: Course, grader) -> None:
 
 # ------------------------------------------------------------------------------- the course environment
 
+
 def runnable_by_others(python: str, env: dict | None = None) -> bool:
     """Whether an unprivileged account (nobody) can start ``python`` and import nbgrader with it."""
     if os.geteuid() != 0:
         return True
     extra = [f"{k}={v}" for k, v in (env or {}).items()]
-    check = subprocess.run(["runuser", "-u", "nobody", "--", "env", *extra, python, "-c",
-                            "import nbgrader, jupyterhub"], capture_output=True, text=True, cwd="/")
+    check = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "env", *extra, python, "-c", "import nbgrader, jupyterhub"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     return check.returncode == 0
 
 
@@ -240,8 +269,13 @@ def runnable_interpreter() -> Path:
             shutil.copy2(shared, lib / shared.name)
     top = base / "lib" / minor
     skip = {"site-packages", "test", "idlelib", "turtledemo"}
-    shutil.copytree(top, lib / minor, symlinks=True, copy_function=_link_or_copy,
-                    ignore=lambda folder, names: [n for n in names if Path(folder) == top and n in skip])
+    shutil.copytree(
+        top,
+        lib / minor,
+        symlinks=True,
+        copy_function=_link_or_copy,
+        ignore=lambda folder, names: [n for n in names if Path(folder) == top and n in skip],
+    )
     (lib / minor / "site-packages").mkdir()
     stamp.write_text(identity + "\n")
     for path in [*target.rglob("*"), target]:
@@ -278,7 +312,8 @@ def course_python(course: Course) -> str:
     (bridge_site / "nnfs-course.pth").write_text(
         f"import site; site.addsitedir({str(site)!r})\n"
         f"import sys; sys.version_info[:3] == {want!r} or sys.stderr.write('nnfs: this Python is %s, the course "
-        f"needs {platform.python_version()}: set {interpreter_env(str(python))}\\n' % sys.version.split()[0])\n")
+        f"needs {platform.python_version()}: set {interpreter_env(str(python))}\\n' % sys.version.split()[0])\n"
+    )
     for name in ("share", "etc"):
         link, target = env / name, Path(sys.prefix) / name
         if link.is_symlink() and os.readlink(link) == str(target):
@@ -291,12 +326,15 @@ def course_python(course: Course) -> str:
             break
         os.chmod(path, os.stat(path).st_mode | 0o755)
     if not runnable_by_others(str(python), interpreter_env(str(python))):
-        raise HubError(f"the course environment {env} does not work for other accounts: can nobody read "
-                       f"{site}? (every folder above it must be world-traversable)")
+        raise HubError(
+            f"the course environment {env} does not work for other accounts: can nobody read "
+            f"{site}? (every folder above it must be world-traversable)"
+        )
     return str(python)
 
 
 # ------------------------------------------------------------------------------- role configuration
+
 
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -314,21 +352,26 @@ def write_role_configs(course: Course) -> dict[str, Path]:
         f"c.CourseDirectory.course_id = {course.course_id!r}\n"
         f"c.Exchange.root = {str(course.exchange)!r}\n"
         "c.Exchange.assignment_dir = os.path.expanduser('~')\n"
-        f"c.Execute.timeout = {course.cell_timeout}\n")
+        f"c.Execute.timeout = {course.cell_timeout}\n"
+    )
     service = config_dir(course, "course-service")
-    _write_json(service / "jupyter_server_config.json", {
-        "ServerApp": {
-            "jpserver_extensions": {name: True for name in lab.INSTRUCTOR_SERVER_EXTENSIONS},
-            # nbgrader #1870: formgrader's panel is an iframe of this very server
-            "tornado_settings": {"headers": {"Content-Security-Policy": CSP_COURSE_SERVICE}},
-        }})
+    _write_json(
+        service / "jupyter_server_config.json",
+        {
+            "ServerApp": {
+                "jpserver_extensions": {name: True for name in lab.INSTRUCTOR_SERVER_EXTENSIONS},
+                # nbgrader #1870: formgrader's panel is an iframe of this very server
+                "tornado_settings": {"headers": {"Content-Security-Policy": CSP_COURSE_SERVICE}},
+            }
+        },
+    )
     _write_json(service / "labconfig" / "page_config.json", {"disabledExtensions": {}})
     # Collect takes a submission only from the account that owns it (nbgrader only warns).
     hubwide = course.state / CONFIG_DIR / "course"
     hubwide.mkdir(parents=True, exist_ok=True)
     (hubwide / "nbgrader_config.py").write_text(
-        "c = get_config()  # noqa: F821\n"
-        "c.ExchangeFactory.collect = 'grader.hub.exchange.OwnerCheckedCollect'\n")
+        "c = get_config()  # noqa: F821\nc.ExchangeFactory.collect = 'grader.hub.exchange.OwnerCheckedCollect'\n"
+    )
     for path in [course.state / CONFIG_DIR, student, service, service / "labconfig", hubwide]:
         os.chmod(path, 0o755)
     return {"student": student, "course-service": service, "course": hubwide}
@@ -339,11 +382,13 @@ def student_config_path(course: Course) -> str:
 
 
 def service_config_path(course: Course) -> str:
-    return os.pathsep.join([str(config_dir(course, "course-service")), str(course.root),
-                            str(course.state / CONFIG_DIR / "course")])
+    return os.pathsep.join(
+        [str(config_dir(course, "course-service")), str(course.root), str(course.state / CONFIG_DIR / "course")]
+    )
 
 
 # ------------------------------------------------------------------------------- prepare + configure
+
 
 def settings(course: Course) -> dict:
     """Everything configure() and the Zero-to-JupyterHub values must agree on (tests compare them)."""
@@ -390,10 +435,16 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
     python = prepared["python"]
     service_port = int(os.environ.get("NNFS_HUB_SERVICE_PORT") or free_port())
     path_env = f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin"
-    python_env = interpreter_env(python)   # LD_LIBRARY_PATH of a copied interpreter
+    python_env = interpreter_env(python)  # LD_LIBRARY_PATH of a copied interpreter
     nnfs_env = {k: v for k, v in os.environ.items() if k.startswith("NNFS_") and not k.startswith("NNFS_HUB")}
-    nnfs_env.update({"NNFS_STATE": str(course.state), "NNFS_COURSE_ID": course.course_id,
-                     "NNFS_EXCHANGE": str(course.exchange), "NNFS_DB_URL": course.gradebook_url})
+    nnfs_env.update(
+        {
+            "NNFS_STATE": str(course.state),
+            "NNFS_COURSE_ID": course.course_id,
+            "NNFS_EXCHANGE": str(course.exchange),
+            "NNFS_DB_URL": course.gradebook_url,
+        }
+    )
 
     c.JupyterHub.ip = ip
     c.JupyterHub.port = port
@@ -406,7 +457,7 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
     c.JupyterHub.db_url = f"sqlite:///{hub / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(hub / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub / "jupyterhub.pid")
-    c.JupyterHub.cleanup_servers = False        # a restarted hub finds the running servers again
+    c.JupyterHub.cleanup_servers = False  # a restarted hub finds the running servers again
     c.JupyterHub.cleanup_proxy = True
     if os.environ.get("NNFS_HUB_SSL_CERT"):
         c.JupyterHub.ssl_cert = os.environ["NNFS_HUB_SSL_CERT"]
@@ -420,41 +471,71 @@ def configure(c, course: Course, ip: str = "127.0.0.1", port: int = 8000, prepar
 
     c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
     c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
-    c.Spawner.args = [f"--LabApp.app_settings_dir={lab.write_lab_settings(course)}",
-                      "--LabApp.news_url=None",
-                      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    c.Spawner.args = [
+        f"--LabApp.app_settings_dir={lab.write_lab_settings(course)}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     c.Spawner.default_url = "/lab"
     c.Spawner.notebook_dir = "~"
-    c.Spawner.environment = {"PATH": path_env, **python_env, **s["student_env"],
-                             "JUPYTER_CONFIG_PATH": student_config_path(course)}
+    c.Spawner.environment = {
+        "PATH": path_env,
+        **python_env,
+        **s["student_env"],
+        "JUPYTER_CONFIG_PATH": student_config_path(course),
+    }
     c.Spawner.start_timeout = 90
     c.Spawner.http_timeout = 60
     c.Spawner.pre_spawn_hook = _pre_spawn_hook(course)
 
     c.JupyterHub.services = [
-        {"name": "idle-culler",
-         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={s['cull_timeout']}"]},
-        {"name": course.course_id,
-         "url": f"http://127.0.0.1:{service_port}",
-         "command": [python, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={course.root}",
-                     f"--LabApp.app_settings_dir={lab.write_lab_settings(course)}", "--LabApp.news_url=None",
-                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-         "user": prepared["grader"],
-         "cwd": str(course.root),
-         "oauth_no_confirm": True,
-         "environment": {"JUPYTERHUB_DEFAULT_URL": "/lab", "PATH": path_env, **python_env,
-                         "JUPYTER_CONFIG_PATH": service_config_path(course), **nnfs_env,
-                         "HOME": pwd.getpwnam(prepared["grader"]).pw_dir}},
+        {
+            "name": "idle-culler",
+            "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={s['cull_timeout']}"],
+        },
+        {
+            "name": course.course_id,
+            "url": f"http://127.0.0.1:{service_port}",
+            "command": [
+                python,
+                "-m",
+                "jupyterhub.singleuser",
+                f"--ServerApp.root_dir={course.root}",
+                f"--LabApp.app_settings_dir={lab.write_lab_settings(course)}",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ],
+            "user": prepared["grader"],
+            "cwd": str(course.root),
+            "oauth_no_confirm": True,
+            "environment": {
+                "JUPYTERHUB_DEFAULT_URL": "/lab",
+                "PATH": path_env,
+                **python_env,
+                "JUPYTER_CONFIG_PATH": service_config_path(course),
+                **nnfs_env,
+                "HOME": pwd.getpwnam(prepared["grader"]).pw_dir,
+            },
+        },
         {"name": "nnfs-admin", "api_token": prepared["admin_token"]},
     ]
     c.JupyterHub.load_roles = [
-        {"name": "idle-culler", "services": ["idle-culler"],
-         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
-        {"name": g["instructors"], "groups": [g["instructors"]],
-         "scopes": [f"access:services!service={course.course_id}", "self"]},
+        {
+            "name": "idle-culler",
+            "services": ["idle-culler"],
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        },
+        {
+            "name": g["instructors"],
+            "groups": [g["instructors"]],
+            "scopes": [f"access:services!service={course.course_id}", "self"],
+        },
         {"name": g["students"], "groups": [g["students"]], "scopes": ["self"]},
-        {"name": f"course-service-{course.course_id}", "services": [course.course_id],
-         "scopes": ["list:users", "read:users", "read:groups", "list:groups"]},
+        {
+            "name": f"course-service-{course.course_id}",
+            "services": [course.course_id],
+            "scopes": ["list:users", "read:users", "read:groups", "list:groups"],
+        },
         {"name": "admin", "services": ["nnfs-admin"]},
     ]
     return s
@@ -480,13 +561,16 @@ def _pre_spawn_hook(course: Course):
         try:
             entry = pwd.getpwnam(name)
         except KeyError:
-            raise HubError(f"there is no Unix account {name!r} on this server, so your JupyterLab cannot "
-                           f"start: ask your instructor to run `python -m grader roster import ... "
-                           f"--create-accounts`") from None
+            raise HubError(
+                f"there is no Unix account {name!r} on this server, so your JupyterLab cannot "
+                f"start: ask your instructor to run `python -m grader roster import ... "
+                f"--create-accounts`"
+            ) from None
         home = Path(entry.pw_dir)
         if not home.is_dir() or home.stat().st_uid != entry.pw_uid:
-            raise HubError(f"your home folder {home} is missing or not yours, so your JupyterLab cannot "
-                           f"start: ask your instructor")
+            raise HubError(
+                f"your home folder {home} is missing or not yours, so your JupyterLab cannot start: ask your instructor"
+            )
         if stat.S_IMODE(home.stat().st_mode) & 0o077:
             os.chmod(home, 0o700)  # private: another student must not read your work
         spawner.environment = {**spawner.environment, "HOME": str(home)}
@@ -498,4 +582,3 @@ def group_members(course: Course) -> dict[str, list[str]]:
     data = roster.load(course.state)
     g = groups(course)
     return {g["students"]: sorted(data["students"]), g["instructors"]: sorted(data["instructors"])}
-

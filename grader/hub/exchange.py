@@ -6,6 +6,7 @@ the student it claims to be, and takes it as Bob's latest submission. This one s
 so), so nobody can submit as someone else. The hub's course configuration selects it
 (``ExchangeFactory.collect``).
 """
+
 from __future__ import annotations
 
 import glob
@@ -39,8 +40,12 @@ class OwnerCheckedCollect(ExchangeCollect):
             except KeyError:
                 owner = "an unknown account"
             if owner != record["username"]:
-                self.log.error("refused %s: it claims to be %s's submission but %s wrote it",
-                               os.path.basename(path), record["username"], owner)
+                self.log.error(
+                    "refused %s: it claims to be %s's submission but %s wrote it",
+                    os.path.basename(path),
+                    record["username"],
+                    owner,
+                )
                 continue
             records.append(record)
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:

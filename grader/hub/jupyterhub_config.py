@@ -8,6 +8,7 @@ reads where the course is and where to listen:
   NNFS_HUB_CULL_TIMEOUT  seconds before an idle server is stopped (default 3600)
 and the course's own NNFS_* settings (NNFS_DB_URL for a PostgreSQL gradebook, NNFS_EXCHANGE, ...).
 """
+
 import os
 import sys
 
@@ -20,5 +21,9 @@ from grader.course import Course  # noqa: E402
 from grader.hub import deploy  # noqa: E402
 
 c = get_config()  # noqa: F821
-deploy.configure(c, Course.load(_COURSE), ip=os.environ.get("NNFS_HUB_IP", "127.0.0.1"),
-                 port=int(os.environ.get("NNFS_HUB_PORT", "8000")))
+deploy.configure(
+    c,
+    Course.load(_COURSE),
+    ip=os.environ.get("NNFS_HUB_IP", "127.0.0.1"),
+    port=int(os.environ.get("NNFS_HUB_PORT", "8000")),
+)

@@ -17,6 +17,7 @@ that is already on the other list, an e-mail address, a system account), every p
 reported with its line number and reason, and nothing is written unless there is none. Unix
 accounts made by ``--create-accounts`` are removed again when a later step fails.
 """
+
 from __future__ import annotations
 
 import csv
@@ -87,7 +88,7 @@ def save(state: Path, data: dict) -> Path:
 
 
 def role_of(data: dict, user: str) -> str | None:
-    """"student", "instructor" or None (not on the roster: no login)."""
+    """ "student", "instructor" or None (not on the roster: no login)."""
     if user in data.get("instructors", {}):
         return "instructor"
     if user in data.get("students", {}):
@@ -96,6 +97,7 @@ def role_of(data: dict, user: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------- reading
+
 
 def read_csv(path: Path) -> tuple[list[Person], list[str]]:
     """The people of a roster CSV and the problems found (``line N: ...``); nothing is applied."""
@@ -113,9 +115,12 @@ def read_csv(path: Path) -> tuple[list[Person], list[str]]:
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
     if missing or unknown:
-        raise RosterError(f"{path}: line 1: the header must be {','.join(REQUIRED)} with an optional "
-                          f"password column" + (f"; missing: {', '.join(missing)}" if missing else "")
-                          + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        raise RosterError(
+            f"{path}: line 1: the header must be {','.join(REQUIRED)} with an optional "
+            f"password column"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
     people, problems, seen = [], [], {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -124,8 +129,14 @@ def read_csv(path: Path) -> tuple[list[Person], list[str]]:
             problems.append(f"line {number}: {len(row)} fields, the header has {len(header)}")
             continue
         values = {name: cell.strip() for name, cell in zip(header, row)}
-        person = Person(id=values["id"], first_name=values["first_name"], last_name=values["last_name"],
-                        email=values["email"], password=values.get("password", ""), line=number)
+        person = Person(
+            id=values["id"],
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            email=values["email"],
+            password=values.get("password", ""),
+            line=number,
+        )
         reason = check_id(person.id)
         if reason is None and person.id in seen:
             reason = f"duplicate: already on line {seen[person.id]}"
@@ -144,8 +155,10 @@ def check_id(user: str) -> str | None:
     if not user:
         return "empty id"
     if not ID_PATTERN.match(user):
-        return ("bad id: use 1 to 32 lowercase letters, digits, '_' or '-', starting with a letter "
-                "or '_' (it becomes a Unix user name)")
+        return (
+            "bad id: use 1 to 32 lowercase letters, digits, '_' or '-', starting with a letter "
+            "or '_' (it becomes a Unix user name)"
+        )
     if user in RESERVED:
         return f"reserved name {user!r}"
     try:
@@ -159,6 +172,7 @@ def check_id(user: str) -> str | None:
 
 # ------------------------------------------------------------------------------------- accounts
 
+
 def account_exists(user: str) -> bool:
     try:
         pwd.getpwnam(user)
@@ -170,17 +184,28 @@ def account_exists(user: str) -> bool:
 def create_account(person: Person) -> None:
     """A login account with a private home (0700); the password from the roster, else a locked one
     (single sign-on: the hub authenticates, the account only runs the student's server)."""
-    made = subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "-K", "HOME_MODE=0700",
-                           "--comment", f"{person.first_name} {person.last_name}".strip() or person.id,
-                           person.id], capture_output=True, text=True)
+    made = subprocess.run(
+        [
+            "useradd",
+            "--create-home",
+            "--shell",
+            "/bin/bash",
+            "-K",
+            "HOME_MODE=0700",
+            "--comment",
+            f"{person.first_name} {person.last_name}".strip() or person.id,
+            person.id,
+        ],
+        capture_output=True,
+        text=True,
+    )
     if made.returncode != 0:
         raise RosterError(f"line {person.line}: {person.id}: useradd failed: {made.stderr.strip()}")
     home = Path(pwd.getpwnam(person.id).pw_dir)
     if home.is_dir():
         os.chmod(home, 0o700)  # older useradd ignore HOME_MODE
     if person.password:
-        result = subprocess.run(["chpasswd"], input=f"{person.id}:{person.password}\n", capture_output=True,
-                                text=True)
+        result = subprocess.run(["chpasswd"], input=f"{person.id}:{person.password}\n", capture_output=True, text=True)
         if result.returncode != 0:
             raise RosterError(f"line {person.line}: {person.id}: chpasswd failed: {result.stderr.strip()}")
     else:
@@ -193,19 +218,23 @@ def delete_account(user: str) -> None:
 
 # ------------------------------------------------------------------------------------- import
 
+
 def plan_import(data: dict, people: list[Person], instructors: bool) -> list[str]:
     """Problems of importing ``people`` into ``data`` as students (or instructors)."""
     problems = []
     other = "students" if instructors else "instructors"
     for person in people:
         if person.id in data[other]:
-            problems.append(f"line {person.line}: {person.id}: already on the roster as "
-                            f"{'a student' if other == 'students' else 'an instructor'}")
+            problems.append(
+                f"line {person.line}: {person.id}: already on the roster as "
+                f"{'a student' if other == 'students' else 'an instructor'}"
+            )
     return problems
 
 
-def import_people(state: Path, course, csv_path: Path, instructors: bool = False,
-                  create_accounts: bool = False) -> dict:
+def import_people(
+    state: Path, course, csv_path: Path, instructors: bool = False, create_accounts: bool = False
+) -> dict:
     """Validate the whole file, then apply it; returns what was done. Raises :class:`RosterError`
     (with every problem) and changes nothing when any line is refused."""
     people, problems = read_csv(csv_path)
@@ -245,8 +274,12 @@ def register_students(course, people: list[Person]) -> None:
     course.state.mkdir(parents=True, exist_ok=True)  # a first SQLite gradebook lives there
     with course.gradebook() as gb:
         for person in people:
-            gb.update_or_create_student(person.id, first_name=person.first_name or None,
-                                        last_name=person.last_name or None, email=person.email or None)
+            gb.update_or_create_student(
+                person.id,
+                first_name=person.first_name or None,
+                last_name=person.last_name or None,
+                email=person.email or None,
+            )
 
 
 def remove(state: Path, course_id: str, user: str) -> str:

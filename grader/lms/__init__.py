@@ -14,6 +14,7 @@ One module per job:
 
 Nothing here talks to an LMS over the network: files in, files out.
 """
+
 from __future__ import annotations
 
 import importlib

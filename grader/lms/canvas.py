@@ -23,6 +23,7 @@ Feedback files go back through *Re-Upload Submissions*: Canvas reads the first t
 ``_``-separated parts of each file name as the user id and the attachment id of a file of that
 student's submission, and attaches the file to the submission as a comment.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,9 +53,11 @@ def _header_row(table: CsvFile, path: Path) -> int:
         if cells and cells[0] == "Student" and "ID" in cells:
             return r
     first = ",".join(table.rows[0][:6]) if table.rows else "(empty file)"
-    raise LmsError(f"{path.name} is not a Canvas gradebook export: its header row should start with "
-                   f"'Student,ID,SIS User ID,SIS Login ID,Section' (found: {first!r}). In Canvas: "
-                   "Grades > Export > Export Entire Gradebook")
+    raise LmsError(
+        f"{path.name} is not a Canvas gradebook export: its header row should start with "
+        f"'Student,ID,SIS User ID,SIS Login ID,Section' (found: {first!r}). In Canvas: "
+        "Grades > Export > Export Entire Gradebook"
+    )
 
 
 def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Roster:
@@ -67,8 +70,10 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
     try:
         col_key = roster.column(id_column)
     except LmsError:
-        raise LmsError(f"{path.name} has no column {id_column!r} for the course's student ids "
-                       f"(columns: {', '.join(columns[:8])}, ...); name one with --id-column") from None
+        raise LmsError(
+            f"{path.name} has no column {id_column!r} for the course's student ids "
+            f"(columns: {', '.join(columns[:8])}, ...); name one with --id-column"
+        ) from None
     seen: dict[str, int] = {}
     for r, row in enumerate(table.rows):
         if r <= header:
@@ -93,8 +98,9 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
         key = cells[col_key]
         why = check_student_id(key)
         if why:
-            roster.skipped_rows.append((r, f"{first} (Canvas ID {lms_id}): {id_column} {why}; "
-                                           "pass --id-column to use another column"))
+            roster.skipped_rows.append(
+                (r, f"{first} (Canvas ID {lms_id}): {id_column} {why}; pass --id-column to use another column")
+            )
             continue
         if key in seen:
             roster.skipped_rows.append((r, f"{first}: {id_column} {key!r} already used by row {seen[key] + 1}"))
@@ -117,18 +123,24 @@ def find_column(roster: Roster, lesson: str, header: str | None = None) -> int:
             title = _ASSIGNMENT.match(name)
             if name == header.strip() or (title and title["title"] == header.strip()):
                 return c
-        raise LmsError(f"{roster.path.name} has no column {header!r}; its assignment columns are: "
-                       f"{', '.join(candidates) or 'none'}")
+        raise LmsError(
+            f"{roster.path.name} has no column {header!r}; its assignment columns are: "
+            f"{', '.join(candidates) or 'none'}"
+        )
     token = re.compile(rf"(?<![A-Za-z0-9]){re.escape(lesson)}(?![A-Za-z0-9])", re.I)
     found = [c for c in candidates if token.search(_ASSIGNMENT.match(c)["title"])]
     if len(found) == 1:
         return roster.columns.index(found[0])
     if not found:
-        raise LmsError(f"{roster.path.name} has no assignment column for lesson {lesson} (none of its assignment "
-                       f"columns names {lesson!r}: {', '.join(candidates) or 'none'}); "
-                       "name it with --column 'HEADER', or add the assignment in Canvas and export again")
-    raise LmsError(f"{roster.path.name} has several columns for lesson {lesson}: {', '.join(found)}; "
-                   "choose one with --column 'HEADER'")
+        raise LmsError(
+            f"{roster.path.name} has no assignment column for lesson {lesson} (none of its assignment "
+            f"columns names {lesson!r}: {', '.join(candidates) or 'none'}); "
+            "name it with --column 'HEADER', or add the assignment in Canvas and export again"
+        )
+    raise LmsError(
+        f"{roster.path.name} has several columns for lesson {lesson}: {', '.join(found)}; "
+        "choose one with --column 'HEADER'"
+    )
 
 
 def points_possible(roster: Roster, col: int) -> float | None:
@@ -149,18 +161,28 @@ def parse_entry(path: str) -> dict:
     if "/" in path.strip("/"):
         return {"error": "inside a folder: Canvas's download is flat (is this a Canvas download?)"}
     if m := _TEXT.match(base):
-        return {"error": f"a {'text entry' if m['kind'] == 'text' else 'website URL'} submission, not an uploaded notebook",
-                "lms_id": m["uid"]}
+        return {
+            "error": f"a {'text entry' if m['kind'] == 'text' else 'website URL'} submission, not an uploaded notebook",
+            "lms_id": m["uid"],
+        }
     if m := _ANON.match(base):
-        return {"error": "anonymous grading: Canvas hides who submitted (anon_"
-                         f"{m['anon']}); turn anonymous grading off for the download, or collect it by hand"}
+        return {
+            "error": "anonymous grading: Canvas hides who submitted (anon_"
+            f"{m['anon']}); turn anonymous grading off for the download, or collect it by hand"
+        }
     m = _ENTRY.match(base)
     if not m:
         return {"error": "not named <name>_<user id>_<attachment id>_<file> as Canvas names downloads"}
     stem = Path(m["file"]).stem
     suffix = _SUFFIX.search(stem)
-    return {"lms_id": m["uid"], "name": m["name"], "late": bool(m["late"]), "file": m["file"],
-            "attachment_id": m["aid"], "order": (int(m["aid"]), int(suffix.group(1)) if suffix else 0)}
+    return {
+        "lms_id": m["uid"],
+        "name": m["name"],
+        "late": bool(m["late"]),
+        "file": m["file"],
+        "attachment_id": m["aid"],
+        "order": (int(m["aid"]), int(suffix.group(1)) if suffix else 0),
+    }
 
 
 def feedback_name(student: Student, lesson: str, collected: dict | None) -> tuple[str, str]:
@@ -169,8 +191,10 @@ def feedback_name(student: Student, lesson: str, collected: dict | None) -> tupl
     aid = (collected or {}).get("attachment_id")
     if aid:
         return f"{name}_{student.lms_id}_{aid}_{lesson}_feedback.html", ""
-    return (f"{name}_{student.lms_id}_{lesson}_feedback.html",
-            "no attachment id known (collected elsewhere): attach by hand in SpeedGrader")
+    return (
+        f"{name}_{student.lms_id}_{lesson}_feedback.html",
+        "no attachment id known (collected elsewhere): attach by hand in SpeedGrader",
+    )
 
 
 FEEDBACK_README = (
@@ -178,4 +202,5 @@ FEEDBACK_README = (
     "gradebook: 'Re-Upload Submissions'), choose this zip: each {lesson}_feedback.html is attached to that "
     "student's submission as a comment (the numbers in each file name are the student's Canvas user id and "
     "the id of the notebook they uploaded). Files without an attachment id: attach them by hand in SpeedGrader "
-    "(the number is the Canvas user id).\n")
+    "(the number is the Canvas user id).\n"
+)

@@ -9,6 +9,7 @@
    record what was collected (``<state>/lms/<lms>/<lesson>/collected.json``: the feedback zip
    needs Canvas's attachment ids).
 """
+
 from __future__ import annotations
 
 import csv
@@ -66,12 +67,16 @@ def _zip_collect(course, lesson: str, lms: str, folder: Path) -> tuple[int, str]
     from grader.release import nbgrader
 
     downloaded = os.path.relpath(folder.parent.parent, course.course_root)
-    argv = ["zip_collect", lesson, "--force",
-            f"--ZipCollectApp.downloaded_directory={downloaded}",
-            f"--ZipCollectApp.collect_directory_structure={os.path.join('{downloaded}', lms, '{assignment_id}', '{collect_step}')}",
-            "--extractor=grader.lms.plugins.PlannedExtractor",
-            "--collector=grader.lms.plugins.PlannedCollector",
-            *course.nbgrader_argv()]
+    argv = [
+        "zip_collect",
+        lesson,
+        "--force",
+        f"--ZipCollectApp.downloaded_directory={downloaded}",
+        f"--ZipCollectApp.collect_directory_structure={os.path.join('{downloaded}', lms, '{assignment_id}', '{collect_step}')}",
+        "--extractor=grader.lms.plugins.PlannedExtractor",
+        "--collector=grader.lms.plugins.PlannedCollector",
+        *course.nbgrader_argv(),
+    ]
     run = nbgrader(*argv, cwd=course.root, check=False)
     return run.returncode, run.stderr
 
@@ -79,12 +84,24 @@ def _zip_collect(course, lesson: str, lms: str, folder: Path) -> tuple[int, str]
 def register_students(course, roster) -> None:
     with course.gradebook() as gb:
         for s in roster.students:
-            gb.update_or_create_student(s.student_id, first_name=s.first_name or None, last_name=s.last_name or None,
-                                        email=s.email or None, lms_user_id=s.lms_id)
+            gb.update_or_create_student(
+                s.student_id,
+                first_name=s.first_name or None,
+                last_name=s.last_name or None,
+                email=s.email or None,
+                lms_user_id=s.lms_id,
+            )
 
 
-def collect(course, lesson: str, zip_path: Path, lms: str, roster_path: Path, id_column: str | None = None,
-            tz: str | None = None) -> download.Plan:
+def collect(
+    course,
+    lesson: str,
+    zip_path: Path,
+    lms: str,
+    roster_path: Path,
+    id_column: str | None = None,
+    tz: str | None = None,
+) -> download.Plan:
     module(lms)
     course.check_lesson(lesson)
     roster = read_roster(roster_path, lms, id_column)
@@ -104,10 +121,19 @@ def collect(course, lesson: str, zip_path: Path, lms: str, roster_path: Path, id
     with download.open_zip(zip_path) as zf:
         for info in zf.infolist():
             raw[download.entry_name(info)] = info.filename
-    plan_json = {"zip": "download.zip", "notebook": f"{lesson}.ipynb", "items": [
-        {"student_id": sid, "entry": item.entry, "raw_entry": raw[item.entry],
-         "timestamp": item.timestamp.isoformat(sep=" ") if item.timestamp else ""}
-        for sid, item in sorted(chosen.items())]}
+    plan_json = {
+        "zip": "download.zip",
+        "notebook": f"{lesson}.ipynb",
+        "items": [
+            {
+                "student_id": sid,
+                "entry": item.entry,
+                "raw_entry": raw[item.entry],
+                "timestamp": item.timestamp.isoformat(sep=" ") if item.timestamp else "",
+            }
+            for sid, item in sorted(chosen.items())
+        ],
+    }
     (archive / download_plan_name()).write_text(json.dumps(plan_json, indent=1, ensure_ascii=False), encoding="utf-8")
     register_students(course, roster)
     if chosen:
@@ -116,18 +142,28 @@ def collect(course, lesson: str, zip_path: Path, lms: str, roster_path: Path, id
             if not course.submitted_notebook(sid, lesson).is_file():
                 item.outcome = "skipped"
                 item.detail = "nbgrader zip_collect did not collect it: " + _last_error(log, code)
-    collected = {sid: {"lms_id": i.lms_id, "attachment_id": i.attachment_id, "entry": i.entry, "late": i.late,
-                       "submitted_at": i.timestamp.isoformat() if i.timestamp else ""}
-                 for sid, i in the_plan.chosen.items()}
+    collected = {
+        sid: {
+            "lms_id": i.lms_id,
+            "attachment_id": i.attachment_id,
+            "entry": i.entry,
+            "late": i.late,
+            "submitted_at": i.timestamp.isoformat() if i.timestamp else "",
+        }
+        for sid, i in the_plan.chosen.items()
+    }
     (folder / "collected.json").write_text(json.dumps(collected, indent=1, ensure_ascii=False), encoding="utf-8")
     for r, why in roster.skipped_rows:
-        the_plan.items.append(download.Item(f"{roster_path.name} row {r + 1}", "skipped", "roster row not used: " + why))
+        the_plan.items.append(
+            download.Item(f"{roster_path.name} row {r + 1}", "skipped", "roster row not used: " + why)
+        )
     write_report(the_plan, report_path(course, lms, lesson))
     return the_plan
 
 
 def download_plan_name() -> str:
     from grader.lms.plugins import PLAN
+
     return PLAN
 
 
@@ -162,13 +198,16 @@ def summary(the_plan: download.Plan, course=None) -> str:
 
 def run(course, args) -> int:
     try:
-        the_plan = collect(course, args.lesson, Path(args.from_zip), args.lms, Path(args.roster),
-                           args.id_column, args.timezone)
+        the_plan = collect(
+            course, args.lesson, Path(args.from_zip), args.lms, Path(args.roster), args.id_column, args.timezone
+        )
     except LmsError as err:
         print(f"collect: {err}", file=sys.stderr)
         return 2
     print(summary(the_plan))
     graded = len(the_plan.chosen)
-    print(f"collect: {graded} notebook(s) in {course.relative(course.submitted)}; report saved to "
-          f"{course.relative(report_path(course, args.lms, args.lesson))}")
+    print(
+        f"collect: {graded} notebook(s) in {course.relative(course.submitted)}; report saved to "
+        f"{course.relative(report_path(course, args.lms, args.lesson))}"
+    )
     return 0

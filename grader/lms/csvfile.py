@@ -12,6 +12,7 @@ text and :meth:`CsvFile.to_bytes` splices the changes into the original text.
     table.set(3, 5, "7.50")          # row 3, column 5
     Path("out.csv").write_bytes(table.to_bytes())
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,15 +27,15 @@ class CsvError(ValueError):
 
 @dataclass
 class _Field:
-    start: int          # offset of the field's first character in the text (after the BOM)
-    end: int            # offset just after its last character
+    start: int  # offset of the field's first character in the text (after the BOM)
+    end: int  # offset just after its last character
     value: str
     quoted: bool
 
 
 @dataclass
 class CsvFile:
-    text: str                               # the decoded text without the BOM
+    text: str  # the decoded text without the BOM
     bom: bool = False
     encoding: str = "utf-8"
     fields: list[list[_Field]] = field(default_factory=list)
@@ -56,13 +57,15 @@ class CsvFile:
     @classmethod
     def parse(cls, data: bytes, name: str = "the CSV file") -> CsvFile:
         if b"\x00" in data[:4096]:
-            raise CsvError(f"{name} is not a text CSV file (it holds NUL bytes: a spreadsheet saved as "
-                           ".xlsx/.ods? export it as CSV)")
+            raise CsvError(
+                f"{name} is not a text CSV file (it holds NUL bytes: a spreadsheet saved as "
+                ".xlsx/.ods? export it as CSV)"
+            )
         encoding = "utf-8"
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            encoding = "cp1252"   # a CSV re-saved by a spreadsheet program on Windows
+            encoding = "cp1252"  # a CSV re-saved by a spreadsheet program on Windows
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as err:
@@ -88,8 +91,10 @@ class CsvFile:
                     while True:
                         j = text.find('"', i)
                         if j < 0:
-                            raise CsvError(f"{name}: a quoted field starting at line "
-                                           f"{text.count(chr(10), 0, start) + 1} never ends")
+                            raise CsvError(
+                                f"{name}: a quoted field starting at line "
+                                f"{text.count(chr(10), 0, start) + 1} never ends"
+                            )
                         parts.append(text[i:j])
                         if j + 1 < n and text[j + 1] == '"':
                             parts.append('"')
@@ -112,7 +117,7 @@ class CsvFile:
                     i = k
                 if i < n and text[i] == ",":
                     i += 1
-                    if i == n:   # a trailing comma at the very end: one more empty field
+                    if i == n:  # a trailing comma at the very end: one more empty field
                         row.append(_Field(i, i, "", False))
                         break
                     continue
@@ -125,8 +130,9 @@ class CsvFile:
         self.fields = rows
         # PHP's fputcsv (Moodle) quotes every field holding a space; Ruby's CSV (Canvas) does not
         plain = [f for row in rows for f in row if not any(ch in f.value for ch in ',"\r\n')]
-        self.quote_spaces = any(f.quoted and " " in f.value for f in plain) and \
-            not any(not f.quoted and " " in f.value for f in plain)
+        self.quote_spaces = any(f.quoted and " " in f.value for f in plain) and not any(
+            not f.quoted and " " in f.value for f in plain
+        )
         if newlines:
             self.newline = max(newlines, key=newlines.get)
 
@@ -159,9 +165,9 @@ class CsvFile:
 
     def to_text(self) -> str:
         out, pos = [], 0
-        for (row, col) in sorted(self._edits, key=lambda rc: self.fields[rc[0]][rc[1]].start):
+        for row, col in sorted(self._edits, key=lambda rc: self.fields[rc[0]][rc[1]].start):
             f = self.fields[row][col]
-            out.append(self.text[pos:f.start])
+            out.append(self.text[pos : f.start])
             out.append(self._encode(row, col, self._edits[(row, col)]))
             pos = f.end
         out.append(self.text[pos:])

@@ -16,6 +16,7 @@ student with nothing in the zip), each with an outcome and a reason:
 A notebook that is not valid JSON is still collected: autograde then records it as ``failed``
 (never as an honest zero).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,12 +34,12 @@ SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 @dataclass
 class Item:
-    entry: str                       # the zip entry's name
-    outcome: str                     # matched, late, skipped, unmatched, missing
+    entry: str  # the zip entry's name
+    outcome: str  # matched, late, skipped, unmatched, missing
     detail: str = ""
     lms_id: str = ""
     student: Student | None = None
-    file: str = ""                   # the uploaded file's own name
+    file: str = ""  # the uploaded file's own name
     late: bool = False
     order: tuple = ()
     timestamp: datetime | None = None
@@ -49,9 +50,15 @@ class Item:
         return self.student.student_id if self.student else ""
 
     def row(self) -> dict:
-        return {"outcome": self.outcome, "student_id": self.student_id, "lms_id": self.lms_id,
-                "name": self.student.name if self.student else "", "file": self.entry, "detail": self.detail,
-                "submitted_at": self.timestamp.isoformat(sep=" ") if self.timestamp else ""}
+        return {
+            "outcome": self.outcome,
+            "student_id": self.student_id,
+            "lms_id": self.lms_id,
+            "name": self.student.name if self.student else "",
+            "file": self.entry,
+            "detail": self.detail,
+            "submitted_at": self.timestamp.isoformat(sep=" ") if self.timestamp else "",
+        }
 
 
 @dataclass
@@ -114,16 +121,26 @@ def which_lesson(data: bytes, lesson: str, lessons: dict[str, set[str]]) -> tupl
     if found & own or (not own and found & expected):
         lost = sorted(own - found)
         if lost:
-            return True, (f"{len(lost)} graded cell(s) of {lesson} renamed or deleted ({', '.join(lost[:4])}"
-                          f"{', ...' if len(lost) > 4 else ''}): grading restores them, they may score 0")
+            return True, (
+                f"{len(lost)} graded cell(s) of {lesson} renamed or deleted ({', '.join(lost[:4])}"
+                f"{', ...' if len(lost) > 4 else ''}): grading restores them, they may score 0"
+            )
         return True, ""
-    others = sorted(((len(found & (ids - expected)), other) for other, ids in lessons.items()
-                     if other != lesson and found & (ids - expected)), reverse=True)
+    others = sorted(
+        (
+            (len(found & (ids - expected)), other)
+            for other, ids in lessons.items()
+            if other != lesson and found & (ids - expected)
+        ),
+        reverse=True,
+    )
     if others:
         return False, f"a notebook of lesson {others[0][1]}, not {lesson}: ask the student to upload {lesson}.ipynb"
     if not found:
-        return False, (f"not a lesson notebook (no graded cells: a new notebook such as Untitled.ipynb?): ask the "
-                       f"student to upload {lesson}.ipynb")
+        return False, (
+            f"not a lesson notebook (no graded cells: a new notebook such as Untitled.ipynb?): ask the "
+            f"student to upload {lesson}.ipynb"
+        )
     return False, f"none of its graded cells belong to {lesson}: ask the student to upload {lesson}.ipynb"
 
 
@@ -140,8 +157,15 @@ def _skip_by_type(file: str, lesson: str) -> str | None:
     return f"a {ext} file ({base}), not a notebook: ask the student to upload {lesson}.ipynb"
 
 
-def plan(zip_path: Path | str, lms: str, roster: Roster, lesson: str, lessons: dict[str, set[str]],
-         duedate: datetime | None = None, tz: str | None = None) -> Plan:
+def plan(
+    zip_path: Path | str,
+    lms: str,
+    roster: Roster,
+    lesson: str,
+    lessons: dict[str, set[str]],
+    duedate: datetime | None = None,
+    tz: str | None = None,
+) -> Plan:
     """Decide, for every entry of the download, whose it is and whether it is graded."""
     zip_path = Path(zip_path)
     lms_module = module(lms)
@@ -165,17 +189,33 @@ def plan(zip_path: Path | str, lms: str, roster: Roster, lesson: str, lessons: d
                 result.items.append(Item(name, "skipped" if student else "unmatched", parsed["error"], lms_id, student))
                 continue
             if student is None:
-                result.items.append(Item(name, "unmatched",
-                                         f"{lms_module.NAME} id {lms_id} ({parsed.get('name', '')}) is not a student of "
-                                         f"{roster.path.name} (dropped the course, or an older roster?)", lms_id))
+                result.items.append(
+                    Item(
+                        name,
+                        "unmatched",
+                        f"{lms_module.NAME} id {lms_id} ({parsed.get('name', '')}) is not a student of "
+                        f"{roster.path.name} (dropped the course, or an older roster?)",
+                        lms_id,
+                    )
+                )
                 continue
             # Canvas: attachment id and -N suffix; Moodle: the file times in the zip
             order = parsed.get("order") or tuple(info.date_time)
-            item = Item(name, "matched", lms_id=lms_id, student=student, file=parsed["file"],
-                        late=parsed.get("late", False), order=order, attachment_id=parsed.get("attachment_id", ""))
+            item = Item(
+                name,
+                "matched",
+                lms_id=lms_id,
+                student=student,
+                file=parsed["file"],
+                late=parsed.get("late", False),
+                order=order,
+                attachment_id=parsed.get("attachment_id", ""),
+            )
             why = _skip_by_type(parsed["file"], lesson)
             if why is None and info.file_size > MAX_NOTEBOOK_BYTES:
-                why = f"{info.file_size / 2**20:.0f} MB: larger than any lesson notebook ({MAX_NOTEBOOK_BYTES >> 20} MB)"
+                why = (
+                    f"{info.file_size / 2**20:.0f} MB: larger than any lesson notebook ({MAX_NOTEBOOK_BYTES >> 20} MB)"
+                )
             if why is None:
                 try:
                     data = archive.read(info)
@@ -200,8 +240,10 @@ def plan(zip_path: Path | str, lms: str, roster: Roster, lesson: str, lessons: d
         newest = items[-1]
         for older in items[:-1]:
             older.outcome = "skipped"
-            older.detail = (f"superseded: {Path(newest.file).name} is {'a newer upload' if older.order != newest.order else 'graded instead'}"
-                            f" (one notebook per student is graded)")
+            older.detail = (
+                f"superseded: {Path(newest.file).name} is {'a newer upload' if older.order != newest.order else 'graded instead'}"
+                f" (one notebook per student is graded)"
+            )
         if newest.late:
             newest.outcome = "late"
             note = "late: " + ("the LMS marked it LATE" if lms == "canvas" else "submitted after the lesson's due date")
@@ -217,8 +259,15 @@ def plan(zip_path: Path | str, lms: str, roster: Roster, lesson: str, lessons: d
     return result
 
 
-def _timestamp(lms: str, roster: Roster, student: Student, item: Item, info: zipfile.ZipInfo,
-               duedate: datetime | None, tz: str | None) -> datetime:
+def _timestamp(
+    lms: str,
+    roster: Roster,
+    student: Student,
+    item: Item,
+    info: zipfile.ZipInfo,
+    duedate: datetime | None,
+    tz: str | None,
+) -> datetime:
     """The submission time nbgrader records (timestamp.txt), which its late penalties use."""
     if lms == "moodle":
         from grader.lms import moodle
@@ -229,6 +278,7 @@ def _timestamp(lms: str, roster: Roster, student: Student, item: Item, info: zip
     zipped = datetime(*info.date_time)
     if tz:
         from dateutil.tz import gettz
+
         zipped = zipped.replace(tzinfo=gettz(tz)).astimezone(timezone.utc)
     else:
         zipped = zipped.astimezone(timezone.utc)

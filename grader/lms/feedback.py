@@ -10,6 +10,7 @@ every student's feedback page (``<feedback>/<student>/<lesson>/<lesson>.html``, 
 
 How to upload it is printed and written beside the zip (``OUT-README.txt``).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,10 @@ def pack(course, lesson: str, lms: str, roster_path: Path, out: Path, id_column:
                 notes.append(f"{student.student_id}: {note}")
     if not packed:
         out.unlink()
-        raise LmsError(f"no feedback page for {lesson} under {course.relative(course.feedback)}: run "
-                       f"`python -m grader feedback {lesson}` after autograding")
+        raise LmsError(
+            f"no feedback page for {lesson} under {course.relative(course.feedback)}: run "
+            f"`python -m grader feedback {lesson}` after autograding"
+        )
     readme = lms_module.FEEDBACK_README.format(lesson=lesson, assignment=lesson)
     out.with_name(out.stem + "-README.txt").write_text(readme, encoding="utf-8")
     lines = [f"feedback {lesson} -> {out} ({lms}): {len(packed)} page(s)"]

@@ -13,6 +13,7 @@ maximum (Canvas's ``Points Possible``, Moodle's ``Maximum Grade``) differs from 
 A ``failed`` submission is left as it was (blank) and reported, never written as 0; a ``flagged``
 one is written and listed; a student with no submission is left as it was.
 """
+
 from __future__ import annotations
 
 import sys
@@ -27,9 +28,9 @@ from grader.lms.roster import LmsError, read_roster
 class Filled:
     out: Path
     column: str
-    written: list[tuple[str, str, str]] = field(default_factory=list)     # (student, value, status)
-    flagged: list[tuple[str, str]] = field(default_factory=list)          # (student, status)
-    failed: list[tuple[str, str]] = field(default_factory=list)           # (student, status)
+    written: list[tuple[str, str, str]] = field(default_factory=list)  # (student, value, status)
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # (student, status)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (student, status)
     no_submission: list[str] = field(default_factory=list)
     not_in_roster: list[str] = field(default_factory=list)
     scaled: str = ""
@@ -39,8 +40,9 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
-def fill(course, lesson: str, lms: str, roster_path: Path, out: Path, column: str | None = None,
-         id_column: str | None = None) -> Filled:
+def fill(
+    course, lesson: str, lms: str, roster_path: Path, out: Path, column: str | None = None, id_column: str | None = None
+) -> Filled:
     """Fill ``lesson``'s scores from the course's gradebook into a copy of the roster at ``out``."""
     from grader.export import export_rows
 
@@ -105,8 +107,10 @@ def summary(lesson: str, score: float, max_score: float, status: str) -> str:
 
 
 def report(result: Filled, lesson: str, lms: str) -> str:
-    lines = [f"export {lesson} -> {result.out} ({lms}, column {result.column!r}): {len(result.written)} score(s) "
-             f"written, {len(result.failed)} failed left blank, {len(result.no_submission)} without submission left blank"]
+    lines = [
+        f"export {lesson} -> {result.out} ({lms}, column {result.column!r}): {len(result.written)} score(s) "
+        f"written, {len(result.failed)} failed left blank, {len(result.no_submission)} without submission left blank"
+    ]
     if result.scaled:
         lines.append(f"  {result.scaled}")
     for sid, status in result.flagged:
@@ -131,7 +135,9 @@ def run(course, args) -> int:
                 return 0
         out = args.out or args.output
         if not out:
-            raise LmsError("say where to write the filled LMS file: --out FILE (the roster itself is never overwritten)")
+            raise LmsError(
+                "say where to write the filled LMS file: --out FILE (the roster itself is never overwritten)"
+            )
         if Path(out).resolve() == Path(args.roster).resolve():
             raise LmsError("--out must not be the roster file itself: keep the LMS's original export")
         result = fill(course, args.lesson, args.lms, Path(args.roster), Path(out), args.column, args.id_column)

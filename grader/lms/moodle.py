@@ -23,6 +23,7 @@ time zone (``--timezone``).
 Feedback files go back through *Upload multiple feedback files in a zip*: Moodle reads the
 participant id from the same folder naming and attaches each file to that participant's feedback.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ DEFAULT_ID_COLUMN = "Email address"
 REQUIRED = ("Identifier", "Full name", "Grade")
 
 _PARTICIPANT = re.compile(r"(\d+)\s*$")
-_FOLDER = re.compile(r"^(?P<name>.*?)_(?P<pid>\d+)_assign(?P<kind>submission|feedback)_(?P<plugin>[a-z]+)(?P<rest>_.*)?$", re.S)
+_FOLDER = re.compile(
+    r"^(?P<name>.*?)_(?P<pid>\d+)_assign(?P<kind>submission|feedback)_(?P<plugin>[a-z]+)(?P<rest>_.*)?$", re.S
+)
 
 
 # ------------------------------------------------------------------------------- roster
@@ -49,9 +52,11 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
     columns = [c.strip() for c in table.rows[0]]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise LmsError(f"{path.name} is not a Moodle grading worksheet: no column(s) {', '.join(map(repr, missing))} "
-                       f"(found: {', '.join(columns[:8])}). In Moodle: Assignment > View all submissions > "
-                       "Grading action > Download grading worksheet (English column names)")
+        raise LmsError(
+            f"{path.name} is not a Moodle grading worksheet: no column(s) {', '.join(map(repr, missing))} "
+            f"(found: {', '.join(columns[:8])}). In Moodle: Assignment > View all submissions > "
+            "Grading action > Download grading worksheet (English column names)"
+        )
     local_part = id_column is None
     id_column = id_column or DEFAULT_ID_COLUMN
     roster = Roster("moodle", path, table, 0, columns, id_column)
@@ -60,8 +65,10 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
     try:
         col_key = roster.column(id_column)
     except LmsError:
-        raise LmsError(f"{path.name} has no column {id_column!r} for the course's student ids "
-                       f"(columns: {', '.join(columns)}); name one with --id-column") from None
+        raise LmsError(
+            f"{path.name} has no column {id_column!r} for the course's student ids "
+            f"(columns: {', '.join(columns)}); name one with --id-column"
+        ) from None
     seen: dict[str, int] = {}
     for r, row in enumerate(table.rows[1:], start=1):
         cells = [c.strip() for c in row]
@@ -80,16 +87,26 @@ def read_roster(path: Path, table: CsvFile, id_column: str | None = None) -> Ros
         why = check_student_id(key)
         name = cells[col_name]
         if why:
-            roster.skipped_rows.append((r, f"{name} ({cells[col_ident]}): {id_column} {why}; "
-                                           "pass --id-column to use another column"))
+            roster.skipped_rows.append(
+                (r, f"{name} ({cells[col_ident]}): {id_column} {why}; pass --id-column to use another column")
+            )
             continue
         if key in seen:
             roster.skipped_rows.append((r, f"{name}: student id {key!r} already used by row {seen[key] + 1}"))
             continue
         seen[key] = r
         first, last = split_name(name)
-        roster.students.append(Student(r, m.group(1), name, key, email=cells[col_email] if col_email is not None else "",
-                                       first_name=first, last_name=last))
+        roster.students.append(
+            Student(
+                r,
+                m.group(1),
+                name,
+                key,
+                email=cells[col_email] if col_email is not None else "",
+                first_name=first,
+                last_name=last,
+            )
+        )
     return roster
 
 
@@ -137,15 +154,19 @@ def parse_entry(path: str) -> dict:
     top, inner = parts[0], "/".join(parts[1:])
     m = _FOLDER.match(top)
     if not m:
-        return {"error": "not in a '<Full name>_<participant id>_assignsubmission_file_' folder as Moodle names "
-                         "downloads (is this a Moodle download?)"}
+        return {
+            "error": "not in a '<Full name>_<participant id>_assignsubmission_file_' folder as Moodle names "
+            "downloads (is this a Moodle download?)"
+        }
     rest = (m["rest"] or "")[1:]  # after the "_" that ends the folder prefix
     if inner and rest:
         return {"error": f"unexpected folder name {top!r}"}
     file = inner or rest
     if m["plugin"] != "file" or m["kind"] != "submission":
-        return {"error": f"a '{m['kind']}_{m['plugin']}' entry (online text or comments), not an uploaded file",
-                "lms_id": m["pid"]}
+        return {
+            "error": f"a '{m['kind']}_{m['plugin']}' entry (online text or comments), not an uploaded file",
+            "lms_id": m["pid"],
+        }
     if not file:
         return {"error": "an empty submission folder", "lms_id": m["pid"]}
     return {"lms_id": m["pid"], "name": m["name"], "late": False, "file": file, "order": ()}
@@ -159,4 +180,5 @@ def feedback_name(student: Student, lesson: str, collected: dict | None) -> tupl
 FEEDBACK_README = (
     "Moodle: Assignment > View all submissions > Grading action: 'Upload multiple feedback files in a zip' "
     "(feedback type 'Feedback files' must be on), choose this zip: each folder's {lesson}_feedback.html "
-    "becomes that participant's feedback file.\n")
+    "becomes that participant's feedback file.\n"
+)

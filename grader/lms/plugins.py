@@ -17,6 +17,7 @@ archive folder, then runs nbgrader's own ``zip_collect`` with these two plugins:
   ``submitted/<student>/<lesson>/`` and writes that time into ``timestamp.txt`` (late penalties then
   follow the lesson's due date in the gradebook).
 """
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,9 @@ class PlannedCollector(FileNameCollectorPlugin):
         info = super().collect(submitted_file)
         if not info:
             return None
-        archive = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(submitted_file))),
-                               self.parent.archive_directory)
+        archive = os.path.join(
+            os.path.dirname(os.path.dirname(os.path.dirname(submitted_file))), self.parent.archive_directory
+        )
         times = {i["student_id"]: i["timestamp"] for i in _load_plan(archive)["items"]}
         if times.get(info["student_id"]):
             info["timestamp"] = times[info["student_id"]]

@@ -10,6 +10,7 @@ by default Canvas's ``SIS Login ID`` and, for Moodle, the local part of ``Email 
 (so the grades can be written back into the same bytes), and the rows it could not use, each with
 the reason (nothing is dropped silently).
 """
+
 from __future__ import annotations
 
 import re
@@ -28,10 +29,10 @@ class LmsError(RuntimeError):
 
 @dataclass
 class Student:
-    row: int                 # row index in the CSV file (0-based, header included)
-    lms_id: str              # Canvas user ID, Moodle participant number
-    name: str                # as the LMS shows it ("Doe, Jane" in Canvas, "Jane Doe" in Moodle)
-    student_id: str          # the course's (nbgrader's) student id
+    row: int  # row index in the CSV file (0-based, header included)
+    lms_id: str  # Canvas user ID, Moodle participant number
+    name: str  # as the LMS shows it ("Doe, Jane" in Canvas, "Jane Doe" in Moodle)
+    student_id: str  # the course's (nbgrader's) student id
     email: str = ""
     first_name: str = ""
     last_name: str = ""
@@ -46,8 +47,8 @@ class Roster:
     columns: list[str]
     id_column: str
     students: list[Student] = field(default_factory=list)
-    skipped_rows: list[tuple[int, str]] = field(default_factory=list)   # (row, why)
-    points_row: int | None = None                                       # Canvas "Points Possible"
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+    points_row: int | None = None  # Canvas "Points Possible"
 
     def by_lms_id(self) -> dict[str, Student]:
         return {s.lms_id: s for s in self.students}

@@ -11,6 +11,7 @@
 
 Importing this package does not import nbgrader; each class loads on first use.
 """
+
 from importlib import import_module
 
 _CLASSES = {

@@ -11,6 +11,7 @@ are written as hints); where lines were removed, one line says so.
 Also ``hidden_test_lines`` and ``leaked_lines``: used by ``python -m grader feedback`` to check the
 generated HTML once more before anything is released to students.
 """
+
 from __future__ import annotations
 
 import html

@@ -1,4 +1,5 @@
 """RestoreCellMetadata: every cell's nbgrader role is the instructor's, whatever the submission says."""
+
 from __future__ import annotations
 
 from nbgrader.api import Gradebook, MissingEntry

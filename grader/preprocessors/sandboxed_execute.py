@@ -8,6 +8,7 @@ course's folders to hide (:func:`grader.sandbox.course_hidden_paths`, from this 
 and the resource limits passed in its environment. A whole notebook gets ``NNFS_NOTEBOOK_TIMEOUT``
 seconds (default 1800) besides the per-cell timeout.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,11 +37,12 @@ class SandboxedExecute(Execute):
         self.shutdown_kernel = "immediate"
         # A whole notebook gets NNFS_NOTEBOOK_TIMEOUT seconds (default 1800): many cells that each
         # sleep just under the cell timeout cannot hold a worker for hours.
-        self._deadline = None   # set when the first cell runs (kernel start-up does not count)
+        self._deadline = None  # set when the first cell runs (kernel start-up does not count)
         self._sandboxed = sandbox.require()
         if not self._sandboxed:
-            self.log.warning("NNFS_UNSAFE is set and the sandbox is unavailable: "
-                             "running student code WITHOUT a sandbox")
+            self.log.warning(
+                "NNFS_UNSAFE is set and the sandbox is unavailable: running student code WITHOUT a sandbox"
+            )
         return super().preprocess(nb, resources, *args, **kwargs)
 
     def hidden_paths(self) -> list[str]:
@@ -78,7 +80,7 @@ class SandboxedExecute(Execute):
         if getattr(self, "_sandboxed", False):
             kwargs["cwd"] = self.workdir(kwargs)
             kwargs["env"] = sandbox.launcher_env(self.hidden_paths())
-            kwargs["stdout"] = subprocess.DEVNULL   # ipykernel's connection banner
+            kwargs["stdout"] = subprocess.DEVNULL  # ipykernel's connection banner
         return await super().async_start_new_kernel(**kwargs)
 
     async def _async_cleanup_kernel(self):

@@ -16,6 +16,7 @@ goes through it. For a lesson switched on in :mod:`grader.trusted.policy`:
 
 Other lessons are executed exactly as :class:`SandboxedExecute` does.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,14 +52,16 @@ def agent_source() -> str:
     channel = (TRUSTED_DIR / "channel.py").read_text()
     agent = (TRUSTED_DIR / "agent.py").read_text()
     module = channel + "\n\n" + agent
-    return ("def _nnfs_boot(source):\n"
-            "    import sys, types\n"
-            "    module = types.ModuleType('_nnfs_agent')\n"
-            "    exec(compile(source, '<nnfs agent>', 'exec'), module.__dict__)\n"
-            "    module.install(get_ipython().user_ns)\n"
-            "    sys.modules['_nnfs_agent'] = module\n"
-            f"_nnfs_boot({module!r})\n"
-            "del _nnfs_boot\n")
+    return (
+        "def _nnfs_boot(source):\n"
+        "    import sys, types\n"
+        "    module = types.ModuleType('_nnfs_agent')\n"
+        "    exec(compile(source, '<nnfs agent>', 'exec'), module.__dict__)\n"
+        "    module.install(get_ipython().user_ns)\n"
+        "    sys.modules['_nnfs_agent'] = module\n"
+        f"_nnfs_boot({module!r})\n"
+        "del _nnfs_boot\n"
+    )
 
 
 class TrustedExecute(SandboxedExecute):
@@ -97,8 +100,12 @@ class TrustedExecute(SandboxedExecute):
             path = Course(root=root, config=self.config).source / lesson / f"{notebook}.ipynb"
             return nbformat.read(str(path), as_version=4)
         except Exception as err:  # noqa: BLE001
-            self.log.warning("two-process grading: cannot read the instructor's notebook of %s (%s); "
-                             "grading in one sandboxed kernel", lesson, err)
+            self.log.warning(
+                "two-process grading: cannot read the instructor's notebook of %s (%s); "
+                "grading in one sandboxed kernel",
+                lesson,
+                err,
+            )
             return None
 
     def _make_plan(self, source) -> list:
@@ -158,11 +165,17 @@ class TrustedExecute(SandboxedExecute):
         if getattr(self, "_trusted", None) is not None:
             return self._trusted
         trusted_nb = nbformat.v4.new_notebook()
-        trusted_nb.cells = [nbformat.v4.new_code_cell("")]   # nbclient writes each executed cell back at index 0
-        client = NotebookClient(trusted_nb, timeout=self.timeout, allow_errors=True, kernel_name="python3",
-                                interrupt_on_timeout=True, shutdown_kernel="immediate",
-                                error_on_timeout=self.error_on_timeout,
-                                resources={"metadata": {"path": self.workdir()}})
+        trusted_nb.cells = [nbformat.v4.new_code_cell("")]  # nbclient writes each executed cell back at index 0
+        client = NotebookClient(
+            trusted_nb,
+            timeout=self.timeout,
+            allow_errors=True,
+            kernel_name="python3",
+            interrupt_on_timeout=True,
+            shutdown_kernel="immediate",
+            error_on_timeout=self.error_on_timeout,
+            resources={"metadata": {"path": self.workdir()}},
+        )
         env = {**sandbox.kernel_env(), "PYTHONPATH": str(sandbox.REPO)}
         client.km = client.create_kernel_manager()
         # ipc sockets in a private folder outside the student's sandbox (whose /tmp is its own tmpfs)
@@ -176,14 +189,15 @@ class TrustedExecute(SandboxedExecute):
         boot = nbformat.v4.new_code_cell("import grader.trusted.harness as _nnfs_trusted")
         await client.async_execute_cell(boot, 0)
         if any(o.get("output_type") == "error" for o in boot.outputs):
-            raise RuntimeError("the trusted kernel could not import grader.trusted.harness: "
-                               + json.dumps(boot.outputs)[:2000])
+            raise RuntimeError(
+                "the trusted kernel could not import grader.trusted.harness: " + json.dumps(boot.outputs)[:2000]
+            )
         return client
 
     async def _student(self, code: str):
         """Run grader code (not a notebook cell) in the student's kernel; its outputs are dropped."""
         cell = nbformat.v4.new_code_cell(code)
-        slot = self.nb.cells[0]          # nbclient writes the executed cell back into the notebook
+        slot = self.nb.cells[0]  # nbclient writes the executed cell back into the notebook
         try:
             await self.async_execute_cell(cell, 0, store_history=False)
         except Exception:  # noqa: BLE001 - a dead or hung student kernel: the lesson cell fails on its own
@@ -198,26 +212,26 @@ class TrustedExecute(SandboxedExecute):
             await self._student(agent_source())
             self._agent_ready = True
         self._cell_no += 1
-        folder = getattr(self, "_socket_dir", None) or self._trusted_dir   # unsandboxed (--unsafe): the private one
+        folder = getattr(self, "_socket_dir", None) or self._trusted_dir  # unsandboxed (--unsafe): the private one
         path = os.path.join(folder, f"c{self._cell_no}")
         cell = nbformat.v4.new_code_cell(source_cell.source)
         cell.metadata = json.loads(json.dumps(source_cell.metadata))
 
-        serve = asyncio.ensure_future(self._student(
-            "import sys as _s\n_s.modules['_nnfs_agent'].serve(%r)\ndel _s" % path))
+        serve = asyncio.ensure_future(
+            self._student(f"import sys as _s\n_s.modules['_nnfs_agent'].serve({path!r})\ndel _s")
+        )
 
         async def lesson_side():
             begin = nbformat.v4.new_code_cell(
-                f"_nnfs_trusted.start({path!r}, get_ipython().user_ns, 30)\n"
-                f"_nnfs_trusted.begin({source_cell.source!r})")
+                f"_nnfs_trusted.start({path!r}, get_ipython().user_ns, 30)\n_nnfs_trusted.begin({source_cell.source!r})"
+            )
             await trusted.async_execute_cell(begin, 0, store_history=False)
             errors = [o for o in begin.outputs if o.get("output_type") == "error"]
             if errors:
                 cell.outputs = errors
             else:
                 await trusted.async_execute_cell(cell, 0)
-            await trusted.async_execute_cell(nbformat.v4.new_code_cell("_nnfs_trusted.end()"), 0,
-                                             store_history=False)
+            await trusted.async_execute_cell(nbformat.v4.new_code_cell("_nnfs_trusted.end()"), 0, store_history=False)
 
         lesson = asyncio.ensure_future(lesson_side())
         done, _ = await asyncio.wait({serve, lesson}, return_when=asyncio.FIRST_COMPLETED)

@@ -12,8 +12,8 @@ Requests (``{"op": ...}``): ``describe`` names; ``call`` a handle (under the "ow
 ``getitem``/``len``/``iter``/``next``/``binop``/``unary``/``repr``/``asarray``/``bool``/``drop``;
 ``end``. While a call runs, the student's code may call back a trusted function (``callback``).
 """
+
 import socket as _socket
-import sys as _sys
 import warnings as _warnings
 
 _STATE = {"ns": None, "handles": {}, "next": 1, "sock": None, "tags": {}, "calls": [], "live": {}}
@@ -65,7 +65,7 @@ def _decoder(blobs):
 
 
 def _callback_or_handle(hid):
-    if hid < 0:                      # negative ids: objects that live on the trusted side
+    if hid < 0:  # negative ids: objects that live on the trusted side
         return _Callback(-hid)
     try:
         return _STATE["handles"][hid]
@@ -84,9 +84,8 @@ def _send(message, values=()):
 def _rpc(message, args, kwargs):
     """A request to the trusted side (a callback); serves nested requests until its reply comes."""
     enc = _encoder()
-    message = dict(message, args=[enc.encode(a) for a in args],
-                   kwargs={k: enc.encode(v) for k, v in kwargs.items()})
-    if _STATE["calls"]:   # the trusted callback sees the arguments as the student's code has left them
+    message = dict(message, args=[enc.encode(a) for a in args], kwargs={k: enc.encode(v) for k, v in kwargs.items()})
+    if _STATE["calls"]:  # the trusted callback sees the arguments as the student's code has left them
         message["changed"] = [[p, enc.encode(a)] for p, a in _changed(_STATE["calls"][-1])]
     send(_STATE["sock"], message, enc.blobs)
     while True:
@@ -152,9 +151,30 @@ def _call(fn, args, kwargs, exercises):
     return result, changed, warned, watched
 
 
-_BINOPS = {"add", "sub", "mul", "truediv", "floordiv", "pow", "matmul", "mod",
-           "radd", "rsub", "rmul", "rtruediv", "rfloordiv", "rpow", "rmatmul", "rmod",
-           "lt", "le", "gt", "ge", "eq", "ne"}
+_BINOPS = {
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "pow",
+    "matmul",
+    "mod",
+    "radd",
+    "rsub",
+    "rmul",
+    "rtruediv",
+    "rfloordiv",
+    "rpow",
+    "rmatmul",
+    "rmod",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+}
 _UNARY = {"neg", "pos", "abs", "float", "int", "bool", "index"}
 
 
@@ -184,9 +204,14 @@ def _serve_one(message, blobs):
             states = [_jsonable_state(g.bit_generator.state) for g in dec.generators]
             enc = Encoder(lambda obj: _handle(obj, exercises[0] if exercises else None))
             first = _STATE["next"]
-            reply = {"value": enc.encode(result), "changed": [[p, enc.encode(a)] for p, a in changed],
-                     "warnings": warned, "rng": states, "synced": _synced(enc)}
-            if _STATE["next"] != first and watched:   # the result can run student code later
+            reply = {
+                "value": enc.encode(result),
+                "changed": [[p, enc.encode(a)] for p, a in changed],
+                "warnings": warned,
+                "rng": states,
+                "synced": _synced(enc),
+            }
+            if _STATE["next"] != first and watched:  # the result can run student code later
                 _STATE["live"][first] = watched
                 reply["call"] = first
             send(_STATE["sock"], reply, enc.blobs)
@@ -228,8 +253,15 @@ def _serve_one(message, blobs):
             import operator
 
             name = message["name"]
-            result = {"neg": operator.neg, "pos": operator.pos, "abs": abs, "float": float, "int": int,
-                      "bool": bool, "index": operator.index}[name](target)
+            result = {
+                "neg": operator.neg,
+                "pos": operator.pos,
+                "abs": abs,
+                "float": float,
+                "int": int,
+                "bool": bool,
+                "index": operator.index,
+            }[name](target)
         elif op == "repr":
             result = repr(target)[:2000]
         elif op == "asarray":
@@ -246,7 +278,7 @@ def _serve_one(message, blobs):
         send(_STATE["sock"], {"value": enc.encode(result), "synced": _synced(enc)}, enc.blobs)
     except (ChannelError, OSError):
         raise
-    except BaseException as err:   # noqa: BLE001 - every student error goes back as data
+    except BaseException as err:  # noqa: BLE001 - every student error goes back as data
         if isinstance(err, KeyboardInterrupt):
             raise
         send(_STATE["sock"], {"error": encode_error(err)}, [])
@@ -258,7 +290,7 @@ def serve(path: str) -> None:
 
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     deadline = _time.monotonic() + 30
-    while True:   # the trusted side creates the socket when its cell starts
+    while True:  # the trusted side creates the socket when its cell starts
         try:
             sock.connect(path)
             break

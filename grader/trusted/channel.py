@@ -18,6 +18,7 @@ Exceptions travel as the names of their builtin base classes and their message. 
 plain Python + NumPy: the student's side runs the same source text (its kernel cannot import
 ``grader``, which the sandbox hides).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,8 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 1 << 31
-ARRAY_KINDS = "biufc"     # bool, signed, unsigned, float, complex
-_HEADER = struct.Struct("!II")   # JSON length, number of blobs
+ARRAY_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+_HEADER = struct.Struct("!II")  # JSON length, number of blobs
 
 
 class ChannelError(RuntimeError):
@@ -146,7 +147,7 @@ class Decoder:
         self.blobs = blobs
         self._handle = handle
         self._reference = reference
-        self.generators: list = []   # (path-less) generators decoded, for syncing their state back
+        self.generators: list = []  # (path-less) generators decoded, for syncing their state back
 
     def decode(self, data, depth: int = 0):
         if depth > 64:
@@ -204,10 +205,8 @@ class Decoder:
 
 
 def encode_error(err: BaseException) -> dict:
-    import builtins
 
-    bases = [c.__name__ for c in type(err).__mro__
-             if c.__module__ == "builtins" and issubclass(c, BaseException)]
+    bases = [c.__name__ for c in type(err).__mro__ if c.__module__ == "builtins" and issubclass(c, BaseException)]
     return {"type": type(err).__name__, "bases": bases, "message": str(err)[:4000]}
 
 

@@ -13,6 +13,7 @@ arrays the call modified and generators it drew from are synchronised back into 
 arguments (so in-place updates and "input unchanged" checks see what happened), warnings come back
 as data. Nothing the student's process sends is executed or unpickled here.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,10 +24,19 @@ import warnings as _warnings
 
 import numpy as np
 
-from grader.trusted.channel import (ChannelError, Decoder, Encoder, decode_error, recv, send)
+from grader.trusted.channel import ChannelError, Decoder, Encoder, decode_error, recv, send
 
-_STATE = {"listener": None, "sock": None, "bound": set(), "callbacks": {}, "next_cb": 1, "ns": None,
-          "timeout": 60.0, "calls": [], "live": {}}
+_STATE = {
+    "listener": None,
+    "sock": None,
+    "bound": set(),
+    "callbacks": {},
+    "next_cb": 1,
+    "ns": None,
+    "timeout": 60.0,
+    "calls": [],
+    "live": {},
+}
 _REFERENCE_ROOTS = ("numpy", "math", "nnlib", "builtins")
 
 
@@ -71,15 +81,17 @@ def begin(source: str) -> None:
     listener.settimeout(_STATE["timeout"])
     try:
         sock, _ = listener.accept()
-    except socket.timeout:
-        raise RuntimeError("the student's kernel did not answer the grader (it died, hung, or was tampered with)") from None
+    except TimeoutError:
+        raise RuntimeError(
+            "the student's kernel did not answer the grader (it died, hung, or was tampered with)"
+        ) from None
     finally:
         listener.close()
         _STATE["listener"] = None
     sock.settimeout(None)
     _STATE["sock"] = sock
     _STATE["live"] = {}
-    for name in list(_STATE["bound"]):      # a name bound for an earlier cell is looked up again
+    for name in list(_STATE["bound"]):  # a name bound for an earlier cell is looked up again
         if isinstance(ns.get(name), Remote) or name in _STATE["bound"]:
             ns.pop(name, None)
     _STATE["bound"].clear()
@@ -105,6 +117,7 @@ def end() -> None:
 
 
 # ----------------------------------------------------------------------------- requests
+
 
 def _reference(obj):
     if isinstance(obj, Remote):
@@ -178,8 +191,7 @@ def _request(message: dict, encoder: _Enc | None = None, full: bool = False):
             dec = _decoder(blobs)
             changed = [(path, dec.decode(arr)) for path, arr in reply.get("changed", [])]
             cid = reply.get("call")
-            return value, changed, reply.get("warnings", []), reply.get("rng", []), \
-                (cid if type(cid) is int else None)
+            return value, changed, reply.get("warnings", []), reply.get("rng", []), (cid if type(cid) is int else None)
         return value
 
 
@@ -202,6 +214,7 @@ def _serve_callback(message, blobs):
         raise
     except Exception as err:  # noqa: BLE001 - goes back to the student's code as its exception
         from grader.trusted.channel import encode_error
+
         send(sock, {"error": encode_error(err)}, [])
 
 
@@ -219,8 +232,12 @@ def _apply_changes(args, kwargs, changed, generators, states):
                 target = target[key]
         except (KeyError, IndexError, TypeError):
             continue
-        if type(target) is np.ndarray and type(new) is np.ndarray and target.shape == new.shape \
-                and target.flags.writeable:
+        if (
+            type(target) is np.ndarray
+            and type(new) is np.ndarray
+            and target.shape == new.shape
+            and target.flags.writeable
+        ):
             target[...] = new
     for rng, state in zip(generators, states):
         try:
@@ -229,8 +246,11 @@ def _apply_changes(args, kwargs, changed, generators, states):
             pass
 
 
-_WARNINGS = {name: getattr(builtins, name) for name in dir(builtins)
-             if isinstance(getattr(builtins, name), type) and issubclass(getattr(builtins, name), Warning)}
+_WARNINGS = {
+    name: getattr(builtins, name)
+    for name in dir(builtins)
+    if isinstance(getattr(builtins, name), type) and issubclass(getattr(builtins, name), Warning)
+}
 
 
 class Remote:
@@ -250,8 +270,13 @@ class Remote:
 
     def __nnfs_call__(self, args, kwargs, *, exercises=(), warnings="ignore", hint=""):
         enc = _Enc()
-        message = {"op": "call", "h": object.__getattribute__(self, "_hid"), "exercises": list(exercises),
-                   "args": [enc.encode(a) for a in args], "kwargs": {k: enc.encode(v) for k, v in kwargs.items()}}
+        message = {
+            "op": "call",
+            "h": object.__getattribute__(self, "_hid"),
+            "exercises": list(exercises),
+            "args": [enc.encode(a) for a in args],
+            "kwargs": {k: enc.encode(v) for k, v in kwargs.items()},
+        }
         args = list(args)
         _STATE["calls"].append((args, kwargs))
         try:
@@ -263,10 +288,11 @@ class Remote:
         _apply_changes(args, kwargs, changed, enc.generators, states)
         if warnings == "fail" and warned:
             from nnlib.testing import _message
+
             category, text = warned[0]
             raise AssertionError(_message("your function", f"emitted a warning: {category}: {text}", hint))
         for category, text in warned if warnings != "ignore" else ():
-            _warnings.warn(str(text), _WARNINGS.get(str(category), UserWarning))
+            _warnings.warn(str(text), _WARNINGS.get(str(category), UserWarning), stacklevel=2)
         return value
 
     def __call__(self, *args, **kwargs):
@@ -330,12 +356,34 @@ class Remote:
 def _binop(name):
     def method(self, other):
         return self._req("binop", name=name, other=other)
+
     method.__name__ = f"__{name}__"
     return method
 
 
-for _name in ("add", "sub", "mul", "truediv", "floordiv", "pow", "matmul", "mod",
-              "radd", "rsub", "rmul", "rtruediv", "rfloordiv", "rpow", "rmatmul", "rmod",
-              "lt", "le", "gt", "ge", "eq", "ne"):
+for _name in (
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "pow",
+    "matmul",
+    "mod",
+    "radd",
+    "rsub",
+    "rmul",
+    "rtruediv",
+    "rfloordiv",
+    "rpow",
+    "rmatmul",
+    "rmod",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+):
     setattr(Remote, f"__{_name}__", _binop(_name))
 Remote.__hash__ = lambda self: hash(("remote", object.__getattribute__(self, "_hid")))

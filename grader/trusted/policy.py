@@ -6,17 +6,28 @@ tests hand objects across in ways the data channel does not carry yet stays on t
 sandbox (still sandboxed, still scored by nbgrader, but the test cells then share the student's
 process). ``NNFS_TWO_PROCESS`` overrides the list: ``all``, ``none``, or comma-separated lesson ids.
 """
+
 from __future__ import annotations
 
 import os
 
 #: lessons graded with the lesson's cells in a trusted process (measured: tests/test_trusted_grading.py)
-TRUSTED_LESSONS = frozenset({
-    "00_welcome", "01_linear_algebra", "02_neuron", "03_layers", "04_activations",
-    "05_universal_approximation", "06_losses", "07_initialization", "08_backprop",
-    "09_training",
-    "ex", "envfail",            # the test suite's small lessons (tests/grader_helpers.py)
-})
+TRUSTED_LESSONS = frozenset(
+    {
+        "00_welcome",
+        "01_linear_algebra",
+        "02_neuron",
+        "03_layers",
+        "04_activations",
+        "05_universal_approximation",
+        "06_losses",
+        "07_initialization",
+        "08_backprop",
+        "09_training",
+        "ex",
+        "envfail",  # the test suite's small lessons (tests/grader_helpers.py)
+    }
+)
 
 
 def two_process(lesson: str, environ=None) -> bool:

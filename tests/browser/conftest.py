@@ -16,6 +16,7 @@ attach a screenshot path to any failure, and a screenshot of the last step).
 Browser recipes (selectors, what "kernel ready" means) follow tests/browser notes proven here:
 no fixed sleeps, every wait is for something a person would see.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -38,9 +39,16 @@ REPO = Path(__file__).resolve().parents[2]
 COURSE_ID = "nn-from-scratch"
 SCREENSHOTS = REPO / "grader" / "screenshots"
 KERNEL_NAME = "Python 3 (ipykernel)"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 
 # What the course copy leaves out: every piece of grading state and local settings.
@@ -58,6 +66,7 @@ def lesson_ids() -> list[str]:
 # --------------------------------------------------------------------------------------------
 # skipping, timing
 # --------------------------------------------------------------------------------------------
+
 
 def _browser_unavailable() -> str | None:
     try:
@@ -101,6 +110,7 @@ def pytest_terminal_summary(terminalreporter):
 # the course copy and its commands
 # --------------------------------------------------------------------------------------------
 
+
 class Course:
     """A temporary course: root folder, the environment every command runs in, command runners."""
 
@@ -110,18 +120,22 @@ class Course:
         self.log_dir = log_dir
         self.exchange = Path(env["NNFS_EXCHANGE"])
         self.student_dir = Path(env["NNFS_ASSIGNMENT_DIR"])
-        self.lessons = sorted(p.name for p in (root / "lessons").glob("[0-9][0-9]_*")
-                              if (p / f"{p.name}.ipynb").is_file())
+        self.lessons = sorted(
+            p.name for p in (root / "lessons").glob("[0-9][0-9]_*") if (p / f"{p.name}.ipynb").is_file()
+        )
 
     def run(self, *argv: str, timeout: float = 900) -> subprocess.CompletedProcess:
         """Run a command in the course root with the course's environment; fail loudly."""
-        result = subprocess.run(list(argv), cwd=self.root, env=self.env, capture_output=True,
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            list(argv), cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
         name = "_".join(a.replace("/", "-") for a in argv[1:4] if not a.startswith("-"))[:80]
         (self.log_dir / f"{name}.log").write_text(f"$ {' '.join(argv)}\n{result.stdout}\n{result.stderr}")
         if result.returncode != 0:
-            raise AssertionError(f"`{' '.join(argv[1:])}` failed ({result.returncode}):\n"
-                                 f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+            raise AssertionError(
+                f"`{' '.join(argv[1:])}` failed ({result.returncode}):\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+            )
         return result
 
     def grader(self, command: str, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -148,25 +162,37 @@ def course(tmp_path_factory) -> Course:
             shutil.copytree(REPO / folder, root / folder, ignore=ignore)
 
     home = base / "home"
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("NNFS_", "JUPYTER", "JPY_", "IPYTHONDIR", "MPLCONFIGDIR"))}
-    env.update({
-        "NNFS_EXCHANGE": str(root / "state" / "exchange"),
-        "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
-        "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student"),
-        "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
-        # kernel specs and lab extensions stay findable: they live in the venv's share/jupyter
-        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "MPLCONFIGDIR": str(home / "matplotlib"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NNFS_", "JUPYTER", "JPY_", "IPYTHONDIR", "MPLCONFIGDIR"))
+    }
+    env.update(
+        {
+            "NNFS_EXCHANGE": str(root / "state" / "exchange"),
+            "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
+            "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student"),
+            "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
+            "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
+            # kernel specs and lab extensions stay findable: they live in the venv's share/jupyter
+            "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "MPLCONFIGDIR": str(home / "matplotlib"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    for key in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR",
-                "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
+    for key in (
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTERLAB_SETTINGS_DIR",
+        "JUPYTERLAB_WORKSPACES_DIR",
+        "IPYTHONDIR",
+        "MPLCONFIGDIR",
+    ):
         Path(env[key]).mkdir(parents=True, exist_ok=True)
     logs = base / "logs"
     logs.mkdir()
@@ -190,13 +216,15 @@ def released(course) -> list[str]:
 # JupyterLab
 # --------------------------------------------------------------------------------------------
 
+
 class LabServer:
     def __init__(self, url: str, token: str, root: Path, process: subprocess.Popen, log: Path):
         self.url, self.token, self.root, self.process, self.log = url, token, root, process, log
 
     def api(self, path: str, method: str = "GET") -> object:
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -230,9 +258,14 @@ def _lab(course, role: str):
     lab.prepare(model)
     log = course.log_dir / f"jupyterlab-{role}.log"
     with open(log, "w") as out:
-        process = subprocess.Popen(lab.server_command(model, port=port, open_browser=False),
-                                   cwd=course.root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            lab.server_command(model, port=port, open_browser=False),
+            cwd=course.root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = LabServer(f"http://127.0.0.1:{port}", token, course.root, process, log)
     try:
         if not lab.wait_ready(process, server.url, token, timeout=120):
@@ -267,8 +300,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                    args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -287,6 +319,7 @@ def page(browser, lab_server):
 # steps with screenshots
 # --------------------------------------------------------------------------------------------
 
+
 class Steps:
     """``with steps("validate shows the failure"):`` ... a failure names the step and its screenshot."""
 
@@ -304,8 +337,10 @@ class Steps:
             yield
         except Exception as err:
             shot = self.shot(f"FAILED-{self.count:02d}", target)
-            raise AssertionError(f"step {self.count} '{name}' failed: {err}\nscreenshot: {shot}\n"
-                                 f"JupyterLab log (tail): {self.server.log}\n{self.server.log_tail(1500)}") from err
+            raise AssertionError(
+                f"step {self.count} '{name}' failed: {err}\nscreenshot: {shot}\n"
+                f"JupyterLab log (tail): {self.server.log}\n{self.server.log_tail(1500)}"
+            ) from err
 
     def shot(self, name: str, page=None) -> Path:
         path = self.folder / f"{name}.png"
@@ -345,8 +380,7 @@ def save_readme_screenshot(page, name: str, clip: dict | None = None) -> Path | 
     page.screenshot(path=str(raw), clip=clip)
     image = Image.open(raw).convert("RGB")
     path = SCREENSHOTS / f"{name}.png"
-    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        path, optimize=True)
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
     raw.unlink()
     assert path.stat().st_size < 200_000, f"{path} is {path.stat().st_size} bytes, over 200 KB"
     return path
@@ -401,7 +435,10 @@ class LabUI:
                     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]')
                     || document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
                 return text.includes(name + ' | Idle') && !!ind;
-            }""", arg=KERNEL_NAME, timeout=timeout)
+            }""",
+            arg=KERNEL_NAME,
+            timeout=timeout,
+        )
 
     def menu(self, menu: str, command: str) -> None:
         self.page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
@@ -418,22 +455,30 @@ class LabUI:
         self.menu("Run", "runmenu:run-all")
         self.page.wait_for_function(
             f"() => {{ const s = ({_CELL_STATE_JS})(); return s && s.busy === 0 && (s.blank === 0 || s.errors > 0); }}",
-            timeout=timeout, polling=250)
+            timeout=timeout,
+            polling=250,
+        )
         self.wait_kernel_idle(timeout=timeout)
         return self.cell_state()
 
     def error_texts(self) -> list[str]:
         outs = self.page.locator(
-            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        return [t for t in outs.all_inner_texts()
-                if "Traceback" in t or any(line.split(":")[0].strip().endswith(("Error", "Exception"))
-                                           for line in t.splitlines())]
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        return [
+            t
+            for t in outs.all_inner_texts()
+            if "Traceback" in t
+            or any(line.split(":")[0].strip().endswith(("Error", "Exception")) for line in t.splitlines())
+        ]
 
     # ---- editing -----------------------------------------------------------------------
     def replace_cell_text(self, contains: str, text: str) -> None:
         """Click into the code cell whose text contains ``contains`` and replace all of it."""
-        cell = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
-                                 has=self.page.locator(".cm-content", has_text=contains)).first
+        cell = self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
+            has=self.page.locator(".cm-content", has_text=contains),
+        ).first
         editor = cell.locator(".cm-content")
         editor.click()
         self.page.keyboard.press("Control+A")
@@ -449,7 +494,8 @@ class LabUI:
                    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].findIndex(c =>
                    c.classList.contains('jp-MarkdownCell') &&
                    (c.querySelector('.jp-MarkdownOutput') || {innerText: ''}).innerText.trim() === placeholder)""",
-            placeholder)
+            placeholder,
+        )
         assert index >= 0, f"no markdown cell showing just {placeholder!r}"
         cell = cells.nth(index)
         cell.scroll_into_view_if_needed()
@@ -466,7 +512,8 @@ class LabUI:
         self.page.keyboard.press("Control+S")
         # the tab loses its "unsaved" dot once the file is written
         self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(
-            state="detached", timeout=30_000)
+            state="detached", timeout=30_000
+        )
 
     # ---- nbgrader -----------------------------------------------------------------------
     def validate(self) -> str:

@@ -9,6 +9,7 @@
 
 Run in this order (scenario 3 grades scenario 2's submission, and skips without it).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ ANSWER = '''def count_positive(x):
     return int(np.sum(np.asarray(x, dtype=float) > 0))
 '''
 
-WRITTEN = ("An input with zeros such as [0, 0, 1] catches a function that uses >= instead of >; "
-           "a 2-D array catches a loop over rows instead of entries.")
+WRITTEN = (
+    "An input with zeros such as [0, 0, 1] catches a function that uses >= instead of >; "
+    "a 2-D array catches a loop over rows instead of entries."
+)
 
 _submission: dict = {}
 
@@ -85,13 +88,16 @@ def test_student_fetches_validates_and_submits(course, released, lab_server, ui,
         assert "NotImplementedError" in text or "failed" in text.lower(), f"no failure shown:\n{text}"
 
     with steps("answer count_positive in the editor and save"):
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
-                     has=page.locator(".cm-content", has_text="def count_positive")).first.scroll_into_view_if_needed()
+        page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
+            has=page.locator(".cm-content", has_text="def count_positive"),
+        ).first.scroll_into_view_if_needed()
         ui.replace_cell_text("def count_positive", ANSWER)
         ui.save()
         saved = json.loads(notebook.read_text())
-        assert any("np.sum(np.asarray(x, dtype=float) > 0)" in "".join(c["source"]) for c in saved["cells"]), \
+        assert any("np.sum(np.asarray(x, dtype=float) > 0)" in "".join(c["source"]) for c in saved["cells"]), (
             "the answer did not reach the saved notebook"
+        )
 
     with steps("write the answer to the written question (a markdown cell)"):
         ui.answer_markdown("YOUR ANSWER HERE", WRITTEN)
@@ -132,8 +138,9 @@ def test_instructor_grades_and_student_reads_feedback(course, lab_server, ui, pa
             submission = gb.find_submission(LESSON, student)
             score, max_score = submission.score, submission.max_score
             count_cell = gb.find_grade("test_count_positive", LESSON, LESSON, student)
-            assert count_cell.score == count_cell.max_score > 0, \
+            assert count_cell.score == count_cell.max_score > 0, (
                 f"the correct count_positive did not get its points: {count_cell.score}/{count_cell.max_score}"
+            )
         outbound = course.exchange / "nn-from-scratch" / "feedback"
         assert outbound.is_dir() and any(outbound.iterdir()), f"no feedback released in {outbound}"
 
@@ -158,14 +165,17 @@ def test_instructor_grades_and_student_reads_feedback(course, lab_server, ui, pa
         text = body.inner_text()
         shown = re.search(rf"{LESSON}\s*\(Score:\s*([\d.]+)\s*/\s*([\d.]+)\)", text)
         assert shown, f"no overall score in the feedback page:\n{text[:1500]}"
-        assert (float(shown[1]), float(shown[2])) == (pytest.approx(score), pytest.approx(max_score)), \
+        assert (float(shown[1]), float(shown[2])) == (pytest.approx(score), pytest.approx(max_score)), (
             f"page says {shown[0]}, gradebook says {score}/{max_score}"
-        hidden, visible = hidden_and_visible_test_lines(course.root / "solutions" / LESSON / f"{LESSON}.ipynb",
-                                                        "test_count_positive")
+        )
+        hidden, visible = hidden_and_visible_test_lines(
+            course.root / "solutions" / LESSON / f"{LESSON}.ipynb", "test_count_positive"
+        )
         assert hidden and visible
         compact = re.sub(r"\s+", "", text)
-        assert any(re.sub(r"\s+", "", line) in compact for line in visible), \
+        assert any(re.sub(r"\s+", "", line) in compact for line in visible), (
             "the visible tests are not shown either: the page text cannot be checked"
+        )
         leaked = [line for line in hidden if re.sub(r"\s+", "", line) in compact]
         assert not leaked, f"hidden tests visible in the feedback: {leaked}"
         assert "BEGIN HIDDEN TESTS" not in text

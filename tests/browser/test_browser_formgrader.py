@@ -1,12 +1,12 @@
 """Scenario 4: the instructor's JupyterLab (`make instructor`) shows Formgrader with every lesson;
 the student's (`make lab`) shows the Assignments panel and Validate, and no instructor tool."""
+
 from __future__ import annotations
 
 import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import VIEWPORT, LabUI, Steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,8 +23,7 @@ def instructor_page(browser, instructor_server):
 
 
 @pytest.mark.timeout(300)
-def test_instructor_opens_formgrader(course, released, instructor_server, instructor_page, tmp_path,
-                                     readme_screenshot):
+def test_instructor_opens_formgrader(course, released, instructor_server, instructor_page, tmp_path, readme_screenshot):
     page, ui = instructor_page, LabUI(instructor_page, instructor_server)
     steps = Steps(page, tmp_path, instructor_server)
     with steps("open JupyterLab, then Nbgrader > Formgrader"):
@@ -66,7 +65,8 @@ def test_student_lab_shows_student_tools_only(lab_server, ui, page, steps):
         page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
         page.locator(".lm-Menu-item[data-command='nbgrader:open-assignment-list']").first.wait_for(state="visible")
         commands = page.locator(".lm-Menu-content .lm-Menu-item").evaluate_all(
-            "items => items.map(i => i.getAttribute('data-command'))")
+            "items => items.map(i => i.getAttribute('data-command'))"
+        )
         assert "nbgrader:open-assignment-list" in commands, commands
         for hidden in ("nbgrader:open-formgrader", "nbgrader:open-create-assignment", "nbgrader:open-course-list"):
             assert hidden not in commands, f"a student's menu offers {hidden}: {commands}"

@@ -19,6 +19,7 @@ fresh browser context:
 Ana's server is started by her login (the hub's spawn page); while a student works, the next one's
 server is started through the REST API, as a class's servers would be running already.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -94,8 +95,10 @@ def open_assignments(page) -> None:
 
 
 def answer(page, ui: LabUI, text: str) -> None:
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
-                 has=page.locator(".cm-content", has_text="def count_positive")).first.scroll_into_view_if_needed()
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell",
+        has=page.locator(".cm-content", has_text="def count_positive"),
+    ).first.scroll_into_view_if_needed()
     ui.replace_cell_text("def count_positive", text)
 
 
@@ -133,8 +136,11 @@ def submit(page, hub, user: str) -> str:
 
 
 def explain_index(notebook: dict) -> int:
-    return next(i for i, c in enumerate(notebook["cells"])
-                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == EXPLAIN)
+    return next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == EXPLAIN
+    )
 
 
 def student_works(browser, hub, user: str, shots, wrong_first: bool = False):
@@ -306,8 +312,11 @@ def test_class_loop_through_the_hub(hub, browser, tmp_path):
                 assert (sub.score, sub.max_score) == (TOTAL[user], 2.0), (user, sub.score, sub.max_score)
                 assert (sub.total_seconds_late > 0) == (user == CY), (user, sub.total_seconds_late)
         hub.grader("export")
-        statuses = {line.split(",")[0]: line.rsplit(",", 1)[-1] for line in
-                    (hub.state / "grades.csv").read_text().splitlines()[1:] if f",{LESSON}," in line}
+        statuses = {
+            line.split(",")[0]: line.rsplit(",", 1)[-1]
+            for line in (hub.state / "grades.csv").read_text().splitlines()[1:]
+            if f",{LESSON}," in line
+        }
         assert statuses == {ANA: "ok", BO: "ok", CY: "late"}, statuses
 
     with steps("release feedback"):
@@ -336,8 +345,11 @@ def test_class_loop_through_the_hub(hub, browser, tmp_path):
             assert shown and (float(shown[1]), float(shown[2])) == (TOTAL[user], 2.0), (user, text[:300])
             assert f"marker:{user}" in text and WRITTEN.format(user=user)[:40] in text, f"not {user}'s own page"
             assert not any(f"marker:{other}" in text for other in STUDENTS if other != user)
-            pages_fetched = [p for p in (hub_fixtures.home_of(user) / LESSON / "feedback").rglob("*.html")
-                             if ".ipynb_checkpoints" not in p.parts]  # JupyterLab's copy of the opened page
+            pages_fetched = [
+                p
+                for p in (hub_fixtures.home_of(user) / LESSON / "feedback").rglob("*.html")
+                if ".ipynb_checkpoints" not in p.parts
+            ]  # JupyterLab's copy of the opened page
             assert len(pages_fetched) == 1, pages_fetched
         page.context.close()
     lap("feedback read x3")

@@ -4,6 +4,7 @@ What a person would see: no error output, every matplotlib figure drawn as an im
 ipywidgets explorer drawn as controls, and in the lessons with explorers (02, 04, 05) moving one
 slider redraws the explorer's figure or output.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,9 +48,11 @@ _EXPLORER_JS = """(index) => {
 
 
 def _plots(notebook) -> bool:
-    return any(cell["cell_type"] == "code" and any(k in "".join(cell["source"]) for k in
-                                                     ("plt.", "plot.", "nnlib.plot", "show_"))
-               for cell in notebook["cells"])
+    return any(
+        cell["cell_type"] == "code"
+        and any(k in "".join(cell["source"]) for k in ("plt.", "plot.", "nnlib.plot", "show_"))
+        for cell in notebook["cells"]
+    )
 
 
 @pytest.mark.timeout(1200)
@@ -83,13 +86,19 @@ def test_student_runs_lesson(lesson, course, ui, steps, page, readme_screenshot)
             handle = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider .noUi-handle").first
             handle.scroll_into_view_if_needed()
             before = page.evaluate(_EXPLORER_JS, 0)
-            readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]") \
-                .locator(".widget-readout").inner_text()
+            readout = (
+                handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]")
+                .locator(".widget-readout")
+                .inner_text()
+            )
             handle.focus()
             page.keyboard.press("ArrowRight")  # one step: one update, so the idle after it is final
             page.wait_for_function(f"(b) => ({_EXPLORER_JS})(0) !== b", arg=before, timeout=30_000)
-            after_readout = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]") \
-                .locator(".widget-readout").inner_text()
+            after_readout = (
+                handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]")
+                .locator(".widget-readout")
+                .inner_text()
+            )
             assert after_readout != readout, f"the slider did not move ({readout!r})"
             ui.wait_kernel_idle()
             # show the explorer with the text that introduces it (the cell just above)

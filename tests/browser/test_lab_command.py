@@ -4,6 +4,7 @@ It starts JupyterLab on the course, prints an address that opens 00_welcome, app
 no-news settings, makes the student folder Fetch needs; a second run while it is up does not start
 another server but prints the same address; stopping it (SIGTERM to its process) stops the server.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,14 +70,16 @@ def _get(url: str, token: str) -> tuple[int, bytes]:
 def test_lab_command_starts_once_and_stops(course, tmp_path):
     root = tmp_path / "course"  # its own copy: the session's JupyterLab serves course.root
     shutil.copytree(course.root, root, ignore=shutil.ignore_patterns("state"))
-    env = {**course.env, "NNFS_EXCHANGE": str(root / "state" / "exchange"),
-           "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
-           "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student")}
+    env = {
+        **course.env,
+        "NNFS_EXCHANGE": str(root / "state" / "exchange"),
+        "NNFS_DB_URL": f"sqlite:///{root / 'state' / 'gradebook.db'}",
+        "NNFS_ASSIGNMENT_DIR": str(root / "state" / "student"),
+    }
     port = _free_port()
     command = [sys.executable, "-m", "grader", "lab", "--no-browser", "--port", str(port), "--course-dir", str(root)]
 
-    first = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True)
+    first = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen: list[str] = []
     try:
         lines = _lines(first)

@@ -29,50 +29,84 @@ CORRECT = {
 
 WRONG = {
     "dot": [
-        ("def dot(u, v):\n    if u.dtype != np.float64 or v.dtype != np.float64:\n        raise ValueError('need float64 vectors')\n"
-         "    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v))\n",
-         "validates too strictly: rejects float32 vectors"),
-        ("def dot(u, v):\n    if len(u) != len(v):\n        raise ValueError('lengths differ')\n    return np.sum(u * v)\n",
-         "no 1-D check: 2-D arrays of equal shape give a number instead of ValueError"),
-        ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1:\n        raise ValueError('not 1-D')\n    return sum(a * b for a, b in zip(u, v))\n",
-         "no length check: zip silently stops at the shorter vector"),
-        ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    return u * v\n",
-         "returns the elementwise product instead of its sum"),
-        ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) > len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v[:len(u)]))\n",
-         "only rejects a longer first vector"),
-        ("def dot(u, v):\n    if u.shape != v.shape:\n        raise ValueError('shapes differ')\n    return float(np.sum(u * v))\n",
-         "checks equal shapes but not 1-D: two (2, 2) matrices give a number"),
-        ("def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    u *= v\n    return float(np.sum(u))\n",
-         "multiplies u in place: changes the caller's vector"),
+        (
+            "def dot(u, v):\n    if u.dtype != np.float64 or v.dtype != np.float64:\n        raise ValueError('need float64 vectors')\n"
+            "    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v))\n",
+            "validates too strictly: rejects float32 vectors",
+        ),
+        (
+            "def dot(u, v):\n    if len(u) != len(v):\n        raise ValueError('lengths differ')\n    return np.sum(u * v)\n",
+            "no 1-D check: 2-D arrays of equal shape give a number instead of ValueError",
+        ),
+        (
+            "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1:\n        raise ValueError('not 1-D')\n    return sum(a * b for a, b in zip(u, v))\n",
+            "no length check: zip silently stops at the shorter vector",
+        ),
+        (
+            "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    return u * v\n",
+            "returns the elementwise product instead of its sum",
+        ),
+        (
+            "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) > len(v):\n        raise ValueError('bad')\n    return float(np.sum(u * v[:len(u)]))\n",
+            "only rejects a longer first vector",
+        ),
+        (
+            "def dot(u, v):\n    if u.shape != v.shape:\n        raise ValueError('shapes differ')\n    return float(np.sum(u * v))\n",
+            "checks equal shapes but not 1-D: two (2, 2) matrices give a number",
+        ),
+        (
+            "def dot(u, v):\n    if u.ndim != 1 or v.ndim != 1 or len(u) != len(v):\n        raise ValueError('bad')\n    u *= v\n    return float(np.sum(u))\n",
+            "multiplies u in place: changes the caller's vector",
+        ),
     ],
     "matmul": [
-        ("def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i, :] * B[j, :])\n    return C\n",
-         "uses rows of B instead of columns"),
-        ("def matmul(A, B):\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = sum(a * b for a, b in zip(A[i], B[:, j]))\n    return C\n",
-         "no inner-dimension check: zip truncates silently"),
-        ("def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((B.shape[1], A.shape[0]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[j, i] = np.sum(A[i] * B[:, j])\n    return C\n",
-         "result transposed: shape (p, m)"),
-        ("def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]), dtype=int)\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
-         "integer result array truncates the products"),
-        ("def matmul(A, B):\n    if A.shape[0] != B.shape[1]:\n        raise ValueError('mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
-         "checks the outer dimensions instead of the inner ones"),
+        (
+            "def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i, :] * B[j, :])\n    return C\n",
+            "uses rows of B instead of columns",
+        ),
+        (
+            "def matmul(A, B):\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = sum(a * b for a, b in zip(A[i], B[:, j]))\n    return C\n",
+            "no inner-dimension check: zip truncates silently",
+        ),
+        (
+            "def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((B.shape[1], A.shape[0]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[j, i] = np.sum(A[i] * B[:, j])\n    return C\n",
+            "result transposed: shape (p, m)",
+        ),
+        (
+            "def matmul(A, B):\n    if A.shape[1] != B.shape[0]:\n        raise ValueError('inner mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]), dtype=int)\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
+            "integer result array truncates the products",
+        ),
+        (
+            "def matmul(A, B):\n    if A.shape[0] != B.shape[1]:\n        raise ValueError('mismatch')\n    C = np.zeros((A.shape[0], B.shape[1]))\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            C[i, j] = np.sum(A[i] * B[:, j])\n    return C\n",
+            "checks the outer dimensions instead of the inner ones",
+        ),
     ],
     "matmul_shape": [
-        ("def matmul_shape(shape_a, shape_b):\n    if shape_a[0] != shape_b[1]:\n        raise ValueError('incompatible')\n    return (shape_a[0], shape_b[1])\n",
-         "compares the outer sizes instead of the inner ones"),
-        ("def matmul_shape(shape_a, shape_b):\n    if shape_a[1] != shape_b[0]:\n        raise ValueError('incompatible')\n    return (shape_a[1], shape_b[0])\n",
-         "returns the inner sizes"),
-        ("def matmul_shape(shape_a, shape_b):\n    return (shape_a[0], shape_b[1])\n",
-         "never raises ValueError"),
-        ("def matmul_shape(shape_a, shape_b):\n    if shape_a[1] != shape_b[0]:\n        raise ValueError('incompatible')\n    return [shape_a[0], shape_b[1]]\n",
-         "returns a list instead of a tuple"),
+        (
+            "def matmul_shape(shape_a, shape_b):\n    if shape_a[0] != shape_b[1]:\n        raise ValueError('incompatible')\n    return (shape_a[0], shape_b[1])\n",
+            "compares the outer sizes instead of the inner ones",
+        ),
+        (
+            "def matmul_shape(shape_a, shape_b):\n    if shape_a[1] != shape_b[0]:\n        raise ValueError('incompatible')\n    return (shape_a[1], shape_b[0])\n",
+            "returns the inner sizes",
+        ),
+        ("def matmul_shape(shape_a, shape_b):\n    return (shape_a[0], shape_b[1])\n", "never raises ValueError"),
+        (
+            "def matmul_shape(shape_a, shape_b):\n    if shape_a[1] != shape_b[0]:\n        raise ValueError('incompatible')\n    return [shape_a[0], shape_b[1]]\n",
+            "returns a list instead of a tuple",
+        ),
     ],
     "linear": [
         ("def linear(X, W, b):\n    return X @ W.T\n", "forgets the bias"),
-        ("def linear(X, W, b):\n    return (W @ X.T + b).T\n",
-         "adds the bias along the batch axis (only runs when batch == out, then wrong)"),
+        (
+            "def linear(X, W, b):\n    return (W @ X.T + b).T\n",
+            "adds the bias along the batch axis (only runs when batch == out, then wrong)",
+        ),
         ("def linear(X, W, b):\n    return X @ W + b\n", "uses the (in, out) convention: X @ W"),
         ("def linear(X, W, b):\n    return X @ W.T + b.reshape(-1, 1)\n", "bias as a column: broadcasts the wrong way"),
-        ("def linear(X, W, b):\n    X += 0.0\n    X -= X.mean(axis=0)\n    return X @ W.T + b\n", "centres X in place (changes the caller's batch)"),
+        (
+            "def linear(X, W, b):\n    X += 0.0\n    X -= X.mean(axis=0)\n    return X @ W.T + b\n",
+            "centres X in place (changes the caller's batch)",
+        ),
     ],
 }

@@ -54,8 +54,10 @@ WRONG = {
         ("def weighted_sum(x, w, b):\n    x *= w\n    return float(np.sum(x) + b)\n", "multiplies x in place"),
     ],
     "step": [
-        ("def step(z):\n    if z.dtype != np.float64:\n        raise TypeError('step expects float64')\n    return np.where(z >= 0, 1.0, 0.0)\n",
-         "validates too strictly: rejects a float32 z"),
+        (
+            "def step(z):\n    if z.dtype != np.float64:\n        raise TypeError('step expects float64')\n    return np.where(z >= 0, 1.0, 0.0)\n",
+            "validates too strictly: rejects a float32 z",
+        ),
         ("def step(z):\n    return np.where(z > 0, 1.0, 0.0)\n", "uses > instead of >= (step(0) = 0)"),
         ("def step(z):\n    return z >= 0\n", "returns booleans instead of floats"),
         ("def step(z):\n    return np.array([1.0 if v >= 0 else 0.0 for v in z])\n", "loop over z: fails on 2-D input"),
@@ -63,18 +65,35 @@ WRONG = {
         ("def step(z):\n    return (z >= 0).astype(int)\n", "returns integers"),
         ("def step(z):\n    return np.maximum(np.sign(z), 0.0)\n", "sign-based: gives 0 at z = 0"),
         ("def step(z):\n    return np.heaviside(z, 0.0)\n", "heaviside with the other convention: step(0) = 0"),
-        ("def step(z):\n    z = z.copy() if z.ndim > 1 else z\n    z[z >= 0] = 1.0\n    z[z < 0] = 0.0\n    return z\n",
-         "overwrites 1-D inputs in place"),
+        (
+            "def step(z):\n    z = z.copy() if z.ndim > 1 else z\n    z[z >= 0] = 1.0\n    z[z < 0] = 0.0\n    return z\n",
+            "overwrites 1-D inputs in place",
+        ),
     ],
     "neuron": [
-        ("def neuron(x, w, b, activation):\n    return activation(np.dot(w, x)) + b\n", "adds the bias after the activation"),
-        ("def neuron(x, w, b, activation):\n    return np.sum(activation(w * x)) + b\n", "activates every product before summing"),
+        (
+            "def neuron(x, w, b, activation):\n    return activation(np.dot(w, x)) + b\n",
+            "adds the bias after the activation",
+        ),
+        (
+            "def neuron(x, w, b, activation):\n    return np.sum(activation(w * x)) + b\n",
+            "activates every product before summing",
+        ),
         ("def neuron(x, w, b, activation):\n    return activation(np.dot(w, x))\n", "forgets the bias"),
-        ("def neuron(x, w, b, activation):\n    w *= x\n    return activation(np.sum(w) + b)\n", "multiplies w in place"),
-        ("def neuron(x, w, b, activation):\n    return activation(np.sum(w * x)) + activation(b)\n", "activates the bias separately"),
+        (
+            "def neuron(x, w, b, activation):\n    w *= x\n    return activation(np.sum(w) + b)\n",
+            "multiplies w in place",
+        ),
+        (
+            "def neuron(x, w, b, activation):\n    return activation(np.sum(w * x)) + activation(b)\n",
+            "activates the bias separately",
+        ),
     ],
     "and_gate": [
-        ("def and_gate():\n    return np.array([1.0, 1.0]), -1.0\n", "bias too small: (0,1) sits on the boundary and gives 1"),
+        (
+            "def and_gate():\n    return np.array([1.0, 1.0]), -1.0\n",
+            "bias too small: (0,1) sits on the boundary and gives 1",
+        ),
         ("def and_gate():\n    return np.array([1.0, 1.0]), -0.5\n", "that is OR"),
         ("def and_gate():\n    return np.array([[1.0], [1.0]]), -1.5\n", "w of shape (2, 1)"),
     ],
@@ -84,20 +103,33 @@ WRONG = {
         ("def or_gate():\n    return -0.5, np.array([1.0, 1.0])\n", "returns (b, w) in the wrong order"),
     ],
     "nand_gate": [
-        ("def nand_gate():\n    return np.array([-1.0, -1.0]), 2.0\n", "bias too large: (1,1) sits on the boundary and gives 1"),
+        (
+            "def nand_gate():\n    return np.array([-1.0, -1.0]), 2.0\n",
+            "bias too large: (1,1) sits on the boundary and gives 1",
+        ),
         ("def nand_gate():\n    return np.array([1.0, 1.0]), -1.5\n", "that is AND (forgot to negate)"),
         ("def nand_gate():\n    return np.array([-1.0, -1.0]), -1.5\n", "negates w but not b"),
     ],
     "perceptron_fit": [
-        ("def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            y_hat = float(xi @ w + b >= 0)\n            w = w + lr * (yi - y_hat) * xi\n    return w, b\n",
-         "never updates the bias"),
-        ("def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            if (xi @ w + b >= 0) != (yi == 1):\n                w = w + lr * yi * xi\n                b = b + lr * yi\n    return w, b\n",
-         "uses the +-1 update with {0,1} labels: label-0 mistakes never move the boundary"),
-        ("def perceptron_fit(X, y, lr=1.0, epochs=20):\n    y[y == 0] = -1\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            if yi * (xi @ w + b) <= 0:\n                w = w + lr * yi * xi\n                b = b + lr * yi\n    return w, b\n",
-         "relabels y in place to -1/+1 (modifies the caller's labels)"),
-        ("def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for xi, yi in zip(X, y):\n        y_hat = float(xi @ w + b >= 0)\n        w = w + lr * (yi - y_hat) * xi\n        b = b + lr * (yi - y_hat)\n    return w, b\n",
-         "a single pass over the data (ignores epochs)"),
-        ("def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            y_hat = float(xi @ w + b >= 0)\n            w = w + lr * (y_hat - yi) * xi\n            b = b + lr * (y_hat - yi)\n    return w, b\n",
-         "error sign flipped (y_hat - y)"),
+        (
+            "def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            y_hat = float(xi @ w + b >= 0)\n            w = w + lr * (yi - y_hat) * xi\n    return w, b\n",
+            "never updates the bias",
+        ),
+        (
+            "def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            if (xi @ w + b >= 0) != (yi == 1):\n                w = w + lr * yi * xi\n                b = b + lr * yi\n    return w, b\n",
+            "uses the +-1 update with {0,1} labels: label-0 mistakes never move the boundary",
+        ),
+        (
+            "def perceptron_fit(X, y, lr=1.0, epochs=20):\n    y[y == 0] = -1\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            if yi * (xi @ w + b) <= 0:\n                w = w + lr * yi * xi\n                b = b + lr * yi\n    return w, b\n",
+            "relabels y in place to -1/+1 (modifies the caller's labels)",
+        ),
+        (
+            "def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for xi, yi in zip(X, y):\n        y_hat = float(xi @ w + b >= 0)\n        w = w + lr * (yi - y_hat) * xi\n        b = b + lr * (yi - y_hat)\n    return w, b\n",
+            "a single pass over the data (ignores epochs)",
+        ),
+        (
+            "def perceptron_fit(X, y, lr=1.0, epochs=20):\n    w = np.zeros(X.shape[1])\n    b = 0.0\n    for _ in range(epochs):\n        for xi, yi in zip(X, y):\n            y_hat = float(xi @ w + b >= 0)\n            w = w + lr * (y_hat - yi) * xi\n            b = b + lr * (y_hat - yi)\n    return w, b\n",
+            "error sign flipped (y_hat - y)",
+        ),
     ],
 }

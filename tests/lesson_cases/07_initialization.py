@@ -59,115 +59,173 @@ CORRECT = {
 
 WRONG = {
     "xavier_uniform": [
-        ("def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-         "    return rng.uniform(-a, a, size=(fan_in, fan_out))\n",
-         "shape (fan_in, fan_out) instead of (fan_out, fan_in)"),
-        ("def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(2 / (fan_in + fan_out))\n"
-         "    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
-         "uses the std formula as the uniform bound"),
-        ("def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-         "    return np.random.uniform(-a, a, size=(fan_out, fan_in))\n",
-         "draws from the global np.random instead of rng"),
-        ("def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-         "    return rng.uniform(0, a, size=(fan_out, fan_in))\n",
-         "uniform on [0, a] instead of [-a, a]"),
-        ("def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-         "    return rng.uniform(-a, a, size=(fan_out, fan_in)) / np.sqrt(3)\n",
-         "divides the uniform draw by sqrt(3): std too small, bound never reached"),
+        (
+            "def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return rng.uniform(-a, a, size=(fan_in, fan_out))\n",
+            "shape (fan_in, fan_out) instead of (fan_out, fan_in)",
+        ),
+        (
+            "def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(2 / (fan_in + fan_out))\n"
+            "    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
+            "uses the std formula as the uniform bound",
+        ),
+        (
+            "def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return np.random.uniform(-a, a, size=(fan_out, fan_in))\n",
+            "draws from the global np.random instead of rng",
+        ),
+        (
+            "def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return rng.uniform(0, a, size=(fan_out, fan_in))\n",
+            "uniform on [0, a] instead of [-a, a]",
+        ),
+        (
+            "def xavier_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return rng.uniform(-a, a, size=(fan_out, fan_in)) / np.sqrt(3)\n",
+            "divides the uniform draw by sqrt(3): std too small, bound never reached",
+        ),
     ],
     "xavier_normal": [
-        ("def xavier_normal(fan_in, fan_out, rng):\n    return rng.normal(0, 2 / (fan_in + fan_out), size=(fan_out, fan_in))\n",
-         "passes the variance to rng.normal instead of the standard deviation"),
-        ("def xavier_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_out, fan_in))\n",
-         "LeCun std sqrt(1 / fan_in) instead of Glorot's"),
-        ("def xavier_normal(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-         "    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
-         "uniform instead of normal"),
+        (
+            "def xavier_normal(fan_in, fan_out, rng):\n    return rng.normal(0, 2 / (fan_in + fan_out), size=(fan_out, fan_in))\n",
+            "passes the variance to rng.normal instead of the standard deviation",
+        ),
+        (
+            "def xavier_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_out, fan_in))\n",
+            "LeCun std sqrt(1 / fan_in) instead of Glorot's",
+        ),
+        (
+            "def xavier_normal(fan_in, fan_out, rng):\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
+            "uniform instead of normal",
+        ),
     ],
     "he_uniform": [
-        ("def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / fan_out)\n    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
-         "fan_out instead of fan_in"),
-        ("def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(2 / fan_in)\n    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
-         "std formula used as the bound"),
-        ("def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / fan_in)\n    return rng.uniform(-a, a, size=(fan_in, fan_out))\n",
-         "transposed shape (fan_in, fan_out)"),
+        (
+            "def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / fan_out)\n    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
+            "fan_out instead of fan_in",
+        ),
+        (
+            "def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(2 / fan_in)\n    return rng.uniform(-a, a, size=(fan_out, fan_in))\n",
+            "std formula used as the bound",
+        ),
+        (
+            "def he_uniform(fan_in, fan_out, rng):\n    a = np.sqrt(6 / fan_in)\n    return rng.uniform(-a, a, size=(fan_in, fan_out))\n",
+            "transposed shape (fan_in, fan_out)",
+        ),
     ],
     "he_normal": [
-        ("def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(2 / fan_out), size=(fan_out, fan_in))\n",
-         "fan_out instead of fan_in"),
-        ("def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_out, fan_in))\n",
-         "forgets ReLU's factor 2"),
-        ("def he_normal(fan_in, fan_out, rng):\n    np.random.seed(0)\n"
-         "    return np.random.normal(0, np.sqrt(2 / fan_in), size=(fan_out, fan_in))\n",
-         "global np.random with a fixed seed: ignores rng"),
+        (
+            "def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(2 / fan_out), size=(fan_out, fan_in))\n",
+            "fan_out instead of fan_in",
+        ),
+        (
+            "def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_out, fan_in))\n",
+            "forgets ReLU's factor 2",
+        ),
+        (
+            "def he_normal(fan_in, fan_out, rng):\n    np.random.seed(0)\n"
+            "    return np.random.normal(0, np.sqrt(2 / fan_in), size=(fan_out, fan_in))\n",
+            "global np.random with a fixed seed: ignores rng",
+        ),
     ],
     "activation_stds": [
-        ("def activation_stds(X, weights, activation):\n    stds, h = [np.std(X)], X\n    for W in weights:\n"
-         "        h = activation(h @ W.T)\n        stds.append(np.std(h))\n    return stds\n",
-         "includes the input's std: one entry too many"),
-        ("def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
-         "        z = h @ W.T\n        stds.append(np.std(z))\n        h = activation(z)\n    return stds\n",
-         "records the pre-activation std instead of the activation's"),
-        ("def activation_stds(X, weights, activation):\n    return [np.std(activation(X @ W.T)) for W in weights[:1]] + "
-         "[np.std(activation(np.ones((len(X), W.shape[1])) @ W.T)) for W in weights[1:]]\n",
-         "does not feed each layer's output into the next"),
-        ("def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
-         "        h = activation(h @ W.T)\n        stds.append(np.mean(np.std(h, axis=0)))\n    return stds\n",
-         "mean of per-unit stds instead of the std of all activations"),
-        ("def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
-         "        h = activation(h @ W.T)\n        stds.append(np.var(h))\n    return stds\n",
-         "variance instead of standard deviation"),
+        (
+            "def activation_stds(X, weights, activation):\n    stds, h = [np.std(X)], X\n    for W in weights:\n"
+            "        h = activation(h @ W.T)\n        stds.append(np.std(h))\n    return stds\n",
+            "includes the input's std: one entry too many",
+        ),
+        (
+            "def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
+            "        z = h @ W.T\n        stds.append(np.std(z))\n        h = activation(z)\n    return stds\n",
+            "records the pre-activation std instead of the activation's",
+        ),
+        (
+            "def activation_stds(X, weights, activation):\n    return [np.std(activation(X @ W.T)) for W in weights[:1]] + "
+            "[np.std(activation(np.ones((len(X), W.shape[1])) @ W.T)) for W in weights[1:]]\n",
+            "does not feed each layer's output into the next",
+        ),
+        (
+            "def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
+            "        h = activation(h @ W.T)\n        stds.append(np.mean(np.std(h, axis=0)))\n    return stds\n",
+            "mean of per-unit stds instead of the std of all activations",
+        ),
+        (
+            "def activation_stds(X, weights, activation):\n    stds, h = [], X\n    for W in weights:\n"
+            "        h = activation(h @ W.T)\n        stds.append(np.var(h))\n    return stds\n",
+            "variance instead of standard deviation",
+        ),
     ],
     "gradient_stds": [
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
-         "    return out\n",
-         "last layer first (forgets to reverse the list)"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        dz = g * activation_grad(z)\n        out.append(np.std(dz))\n"
-         "        g = dz @ W\n    return out[::-1]\n",
-         "std of dL/dZ_l instead of dL/dH_{l-1}"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(activation(z))) @ W\n"
-         "        out.append(np.std(g))\n    return out[::-1]\n",
-         "evaluates activation_grad at H_l = activation(Z_l) instead of Z_l"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = g @ W\n        out.append(np.std(g))\n"
-         "    return out[::-1]\n",
-         "forgets the activation's derivative"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, [np.std(dout)]\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
-         "    return out[::-1]\n",
-         "includes std(dout): L + 1 entries"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
-         "        out.append(np.std(g, ddof=1))\n    return out[::-1]\n",
-         "np.std with ddof=1 (the row says ddof 0)"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = zs[-1]\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
-         "    return out[::-1]\n",
-         "forward pass without the activation: Z_l fed to the next layer instead of H_l"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g *= activation_grad(z)\n        g = g @ W\n"
-         "        out.append(np.std(g))\n    return out[::-1]\n",
-         "multiplies dout in place: modifies the caller's array"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
-         "        out.append(np.mean(np.std(g, axis=0)))\n    return out[::-1]\n",
-         "mean of per-unit stds instead of the std over all entries"),
-        ("def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
-         "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
-         "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z))\n"
-         "        g = g @ (W.T if W.shape[0] == W.shape[1] else W)\n        out.append(np.std(g))\n    return out[::-1]\n",
-         "multiplies by W.T where the shapes allow it (square layers) instead of W"),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+            "    return out\n",
+            "last layer first (forgets to reverse the list)",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        dz = g * activation_grad(z)\n        out.append(np.std(dz))\n"
+            "        g = dz @ W\n    return out[::-1]\n",
+            "std of dL/dZ_l instead of dL/dH_{l-1}",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(activation(z))) @ W\n"
+            "        out.append(np.std(g))\n    return out[::-1]\n",
+            "evaluates activation_grad at H_l = activation(Z_l) instead of Z_l",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = g @ W\n        out.append(np.std(g))\n"
+            "    return out[::-1]\n",
+            "forgets the activation's derivative",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, [np.std(dout)]\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+            "    return out[::-1]\n",
+            "includes std(dout): L + 1 entries",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
+            "        out.append(np.std(g, ddof=1))\n    return out[::-1]\n",
+            "np.std with ddof=1 (the row says ddof 0)",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = zs[-1]\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n        out.append(np.std(g))\n"
+            "    return out[::-1]\n",
+            "forward pass without the activation: Z_l fed to the next layer instead of H_l",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g *= activation_grad(z)\n        g = g @ W\n"
+            "        out.append(np.std(g))\n    return out[::-1]\n",
+            "multiplies dout in place: modifies the caller's array",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z)) @ W\n"
+            "        out.append(np.mean(np.std(g, axis=0)))\n    return out[::-1]\n",
+            "mean of per-unit stds instead of the std over all entries",
+        ),
+        (
+            "def gradient_stds(X, weights, activation, activation_grad, dout):\n    zs, h = [], X\n    for W in weights:\n"
+            "        zs.append(h @ W.T)\n        h = activation(zs[-1])\n    g, out = dout, []\n"
+            "    for W, z in zip(weights[::-1], zs[::-1]):\n        g = (g * activation_grad(z))\n"
+            "        g = g @ (W.T if W.shape[0] == W.shape[1] else W)\n        out.append(np.std(g))\n    return out[::-1]\n",
+            "multiplies by W.T where the shapes allow it (square layers) instead of W",
+        ),
     ],
 }

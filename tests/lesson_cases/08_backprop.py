@@ -112,11 +112,22 @@ _MLP_TEMPLATE = (
 )
 
 
-def _mlp(act="np.maximum(z, 0) if l < len(weights) - 1 else z", scale="/ N", dw="g.T @ hs[l]",
-         db="g.sum(axis=0)", back="(g @ weights[l]) * (zs[l - 1] > 0)",
-         loss="-np.mean(np.log(p[np.arange(N), labels]))"):
-    return (_MLP_TEMPLATE.replace("__ACT__", act).replace("__SCALE__", scale).replace("__DW__", dw)
-            .replace("__DB__", db).replace("__BACK__", back).replace("__LOSS__", loss))
+def _mlp(
+    act="np.maximum(z, 0) if l < len(weights) - 1 else z",
+    scale="/ N",
+    dw="g.T @ hs[l]",
+    db="g.sum(axis=0)",
+    back="(g @ weights[l]) * (zs[l - 1] > 0)",
+    loss="-np.mean(np.log(p[np.arange(N), labels]))",
+):
+    return (
+        _MLP_TEMPLATE.replace("__ACT__", act)
+        .replace("__SCALE__", scale)
+        .replace("__DW__", dw)
+        .replace("__DB__", db)
+        .replace("__BACK__", back)
+        .replace("__LOSS__", loss)
+    )
 
 
 CORRECT["mlp_gradients"].append(_mlp())
@@ -124,125 +135,213 @@ CORRECT["mlp_gradients"].append(_mlp(back="(g @ weights[l]) * (hs[l] > 0)"))  # 
 
 WRONG = {
     "numerical_gradient": [
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        xp, xm = x.copy(), x.copy()\n        xp[idx] += eps\n        xm[idx] -= eps\n"
-         "        grad[idx] = (f(xp) - f(xm)) / (2 * eps)\n    return grad\n",
-         "perturbs copies: a function that reads x itself sees no change"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        x[idx] += eps\n        fp = f(x)\n        x[idx] -= 2 * eps\n        fm = f(x)\n        x[idx] += eps\n"
-         "        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
-         "restores by adding eps back: x drifts in the last bits"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        old = x[idx]\n        f0 = f(x)\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old\n"
-         "        grad[idx] = (fp - f0) / eps\n    return grad\n",
-         "forward difference instead of central"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    h = 1e-6\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        old = x[idx]\n        x[idx] = old + h\n        fp = f(x)\n        x[idx] = old - h\n        fm = f(x)\n        x[idx] = old\n"
-         "        grad[idx] = (fp - fm) / (2 * h)\n    return grad\n",
-         "ignores the eps argument"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = []\n    for i in range(x.size):\n"
-         "        old = x.flat[i]\n        x.flat[i] = old + eps\n        fp = f(x)\n        x.flat[i] = old - eps\n        fm = f(x)\n"
-         "        x.flat[i] = old\n        grad.append((fp - fm) / (2 * eps))\n    return np.array(grad)\n",
-         "returns a flat vector instead of x's shape"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        x[idx] = x[idx] + eps\n        fp = f(x)\n        x[idx] = x[idx] - eps\n        x[idx] = x[idx] - eps\n        fm = f(x)\n"
-         "        x[idx] = x[idx] + eps\n        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
-         "restores by arithmetic (x - eps + eps): tiny values do not round-trip"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        old = x[idx].copy()\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old - eps\n        fm = f(x)\n"
-         "        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
-         "never restores: every entry is left at old - eps"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
-         "        old = x[idx].copy()\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old - eps\n        fm = f(x)\n"
-         "        x[idx] = old\n        grad[idx] = (fp - fm) / eps\n    return grad\n",
-         "divides by eps instead of 2 eps"),
-        ("def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(len(x))\n    for i in range(len(x)):\n"
-         "        old = x[i].copy()\n        x[i] = old + eps\n        fp = f(x)\n        x[i] = old - eps\n        fm = f(x)\n"
-         "        x[i] = old\n        grad[i] = (fp - fm) / (2 * eps)\n    return grad\n",
-         "loops over the first axis only (a 2-D x perturbs whole rows)"),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        xp, xm = x.copy(), x.copy()\n        xp[idx] += eps\n        xm[idx] -= eps\n"
+            "        grad[idx] = (f(xp) - f(xm)) / (2 * eps)\n    return grad\n",
+            "perturbs copies: a function that reads x itself sees no change",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        x[idx] += eps\n        fp = f(x)\n        x[idx] -= 2 * eps\n        fm = f(x)\n        x[idx] += eps\n"
+            "        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
+            "restores by adding eps back: x drifts in the last bits",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        old = x[idx]\n        f0 = f(x)\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old\n"
+            "        grad[idx] = (fp - f0) / eps\n    return grad\n",
+            "forward difference instead of central",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    h = 1e-6\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        old = x[idx]\n        x[idx] = old + h\n        fp = f(x)\n        x[idx] = old - h\n        fm = f(x)\n        x[idx] = old\n"
+            "        grad[idx] = (fp - fm) / (2 * h)\n    return grad\n",
+            "ignores the eps argument",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = []\n    for i in range(x.size):\n"
+            "        old = x.flat[i]\n        x.flat[i] = old + eps\n        fp = f(x)\n        x.flat[i] = old - eps\n        fm = f(x)\n"
+            "        x.flat[i] = old\n        grad.append((fp - fm) / (2 * eps))\n    return np.array(grad)\n",
+            "returns a flat vector instead of x's shape",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        x[idx] = x[idx] + eps\n        fp = f(x)\n        x[idx] = x[idx] - eps\n        x[idx] = x[idx] - eps\n        fm = f(x)\n"
+            "        x[idx] = x[idx] + eps\n        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
+            "restores by arithmetic (x - eps + eps): tiny values do not round-trip",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        old = x[idx].copy()\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old - eps\n        fm = f(x)\n"
+            "        grad[idx] = (fp - fm) / (2 * eps)\n    return grad\n",
+            "never restores: every entry is left at old - eps",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(x.shape)\n    for idx in np.ndindex(x.shape):\n"
+            "        old = x[idx].copy()\n        x[idx] = old + eps\n        fp = f(x)\n        x[idx] = old - eps\n        fm = f(x)\n"
+            "        x[idx] = old\n        grad[idx] = (fp - fm) / eps\n    return grad\n",
+            "divides by eps instead of 2 eps",
+        ),
+        (
+            "def numerical_gradient(f, x, eps=1e-6):\n    grad = np.zeros(len(x))\n    for i in range(len(x)):\n"
+            "        old = x[i].copy()\n        x[i] = old + eps\n        fp = f(x)\n        x[i] = old - eps\n        fm = f(x)\n"
+            "        x[i] = old\n        grad[i] = (fp - fm) / (2 * eps)\n    return grad\n",
+            "loops over the first axis only (a 2-D x perturbs whole rows)",
+        ),
     ],
     "relative_error": [
-        ("def relative_error(a, b):\n    return np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12)\n",
-         "one global denominator instead of elementwise"),
-        ("def relative_error(a, b):\n    return np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))\n",
-         "no floor: 0 / 0 gives nan"),
-        ("def relative_error(a, b):\n    return np.mean(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12))\n",
-         "mean instead of max"),
-        ("def relative_error(a, b):\n    return np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12))\n",
-         "divides by max(|a|, |b|) instead of |a| + |b|"),
-        ("def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))\n",
-         "norm-based relative error (another definition than the course's)"),
-        ("def relative_error(a, b):\n    return np.max(np.abs(a - b) / np.maximum(np.abs(a + b), 1e-12))\n",
-         "denominator |a + b| instead of |a| + |b|"),
-        ("def relative_error(a, b):\n    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)\n",
-         "returns the elementwise array, not its maximum"),
-        ("def relative_error(a, b):\n    a /= np.maximum(np.abs(a) + np.abs(b), 1e-12)\n    b /= np.maximum(np.abs(a) + np.abs(b), 1e-12)\n"
-         "    return np.max(np.abs(a - b))\n",
-         "normalises a and b in place (modifies the inputs)"),
+        (
+            "def relative_error(a, b):\n    return np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12)\n",
+            "one global denominator instead of elementwise",
+        ),
+        (
+            "def relative_error(a, b):\n    return np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))\n",
+            "no floor: 0 / 0 gives nan",
+        ),
+        (
+            "def relative_error(a, b):\n    return np.mean(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12))\n",
+            "mean instead of max",
+        ),
+        (
+            "def relative_error(a, b):\n    return np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12))\n",
+            "divides by max(|a|, |b|) instead of |a| + |b|",
+        ),
+        (
+            "def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))\n",
+            "norm-based relative error (another definition than the course's)",
+        ),
+        (
+            "def relative_error(a, b):\n    return np.max(np.abs(a - b) / np.maximum(np.abs(a + b), 1e-12))\n",
+            "denominator |a + b| instead of |a| + |b|",
+        ),
+        (
+            "def relative_error(a, b):\n    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)\n",
+            "returns the elementwise array, not its maximum",
+        ),
+        (
+            "def relative_error(a, b):\n    a /= np.maximum(np.abs(a) + np.abs(b), 1e-12)\n    b /= np.maximum(np.abs(a) + np.abs(b), 1e-12)\n"
+            "    return np.max(np.abs(a - b))\n",
+            "normalises a and b in place (modifies the inputs)",
+        ),
     ],
     "linear_backward": [
-        ("def linear_backward(dout, X, W):\n    return dout @ W, X.T @ dout, dout.sum(axis=0)\n",
-         "dW transposed: (in, out)"),
-        ("def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X, dout.mean(axis=0)\n",
-         "db is a mean over the batch instead of a sum"),
-        ("def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X, dout.sum(axis=1)\n",
-         "db summed over the wrong axis"),
-        ("def linear_backward(dout, X, W):\n    return dout @ W.T, dout.T @ X, dout.sum(axis=0)\n",
-         "dX with W transposed"),
-        ("def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X / len(X), dout.sum(axis=0)\n",
-         "dW averaged over the batch"),
-        ("def linear_backward(dout, X, W):\n    return dout.T @ X, dout @ W, dout.sum(axis=0)\n",
-         "returns (dW, dX, db): the order swapped"),
-        ("def linear_backward(dout, X, W):\n    return X @ W.T, dout.T @ X, dout.sum(axis=0)\n",
-         "dX from the forward pass instead of the upstream gradient"),
+        (
+            "def linear_backward(dout, X, W):\n    return dout @ W, X.T @ dout, dout.sum(axis=0)\n",
+            "dW transposed: (in, out)",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X, dout.mean(axis=0)\n",
+            "db is a mean over the batch instead of a sum",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X, dout.sum(axis=1)\n",
+            "db summed over the wrong axis",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return dout @ W.T, dout.T @ X, dout.sum(axis=0)\n",
+            "dX with W transposed",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return dout @ W, dout.T @ X / len(X), dout.sum(axis=0)\n",
+            "dW averaged over the batch",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return dout.T @ X, dout @ W, dout.sum(axis=0)\n",
+            "returns (dW, dX, db): the order swapped",
+        ),
+        (
+            "def linear_backward(dout, X, W):\n    return X @ W.T, dout.T @ X, dout.sum(axis=0)\n",
+            "dX from the forward pass instead of the upstream gradient",
+        ),
     ],
     "relu_backward": [
         ("def relu_backward(dout, z):\n    return dout * (z >= 0)\n", "z >= 0: passes the gradient at the kink z == 0"),
-        ("def relu_backward(dout, z):\n    return (z > 0).astype(float)\n", "returns the mask, forgets the upstream gradient"),
-        ("def relu_backward(dout, z):\n    dout[z <= 0] = 0\n    return dout\n", "zeroes dout in place (modifies the input)"),
-        ("def relu_backward(dout, z):\n    return np.maximum(dout, 0)\n", "applies relu to dout instead of masking by z"),
-        ("def relu_backward(dout, z):\n    return dout * np.sign(z)\n", "multiplies by sign(z): flips the gradient where z < 0"),
+        (
+            "def relu_backward(dout, z):\n    return (z > 0).astype(float)\n",
+            "returns the mask, forgets the upstream gradient",
+        ),
+        (
+            "def relu_backward(dout, z):\n    dout[z <= 0] = 0\n    return dout\n",
+            "zeroes dout in place (modifies the input)",
+        ),
+        (
+            "def relu_backward(dout, z):\n    return np.maximum(dout, 0)\n",
+            "applies relu to dout instead of masking by z",
+        ),
+        (
+            "def relu_backward(dout, z):\n    return dout * np.sign(z)\n",
+            "multiplies by sign(z): flips the gradient where z < 0",
+        ),
         ("def relu_backward(dout, z):\n    return np.where(dout > 0, dout, 0.0)\n", "masks by the sign of dout"),
-        ("def relu_backward(dout, z):\n    return dout * np.maximum(z, 0)\n", "multiplies by relu(z) instead of its derivative"),
+        (
+            "def relu_backward(dout, z):\n    return dout * np.maximum(z, 0)\n",
+            "multiplies by relu(z) instead of its derivative",
+        ),
     ],
     "sigmoid_backward": [
-        ("def sigmoid_backward(dout, z):\n    s = 1 / (1 + np.exp(-z))\n    return dout * s * (1 - s)\n",
-         "naive sigmoid: exp(1000) overflows with a warning"),
+        (
+            "def sigmoid_backward(dout, z):\n    s = 1 / (1 + np.exp(-z))\n    return dout * s * (1 - s)\n",
+            "naive sigmoid: exp(1000) overflows with a warning",
+        ),
         ("def sigmoid_backward(dout, z):\n    return dout * z * (1 - z)\n", "uses z as if it were the sigmoid output"),
-        ("def sigmoid_backward(dout, z):\n    s = np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))\n"
-         "    return dout * s * (1 - s)\n",
-         "np.where evaluates both branches: overflow warnings"),
-        ("from nnlib import sigmoid as lesson04_sigmoid\n"
-         "def sigmoid_backward(dout, z):\n    s = lesson04_sigmoid(z)\n    return s * (1 - s)\n",
-         "forgets to multiply by the upstream gradient"),
-        ("def sigmoid_backward(dout, z):\n    return dout * (1 - np.tanh(z) ** 2)\n", "the tanh derivative instead of the sigmoid's"),
-        ("def sigmoid_backward(dout, z):\n    np.clip(z, -500, 500, out=z)\n    s = 1 / (1 + np.exp(-z))\n"
-         "    return dout * s * (1 - s)\n",
-         "clips z in place (modifies the input)"),
-        ("from nnlib import sigmoid as lesson04_sigmoid\n"
-         "def sigmoid_backward(dout, z):\n    s = lesson04_sigmoid(z)\n    return dout * s\n",
-         "multiplies by the sigmoid instead of its slope"),
+        (
+            "def sigmoid_backward(dout, z):\n    s = np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))\n"
+            "    return dout * s * (1 - s)\n",
+            "np.where evaluates both branches: overflow warnings",
+        ),
+        (
+            "from nnlib import sigmoid as lesson04_sigmoid\n"
+            "def sigmoid_backward(dout, z):\n    s = lesson04_sigmoid(z)\n    return s * (1 - s)\n",
+            "forgets to multiply by the upstream gradient",
+        ),
+        (
+            "def sigmoid_backward(dout, z):\n    return dout * (1 - np.tanh(z) ** 2)\n",
+            "the tanh derivative instead of the sigmoid's",
+        ),
+        (
+            "def sigmoid_backward(dout, z):\n    np.clip(z, -500, 500, out=z)\n    s = 1 / (1 + np.exp(-z))\n"
+            "    return dout * s * (1 - s)\n",
+            "clips z in place (modifies the input)",
+        ),
+        (
+            "from nnlib import sigmoid as lesson04_sigmoid\n"
+            "def sigmoid_backward(dout, z):\n    s = lesson04_sigmoid(z)\n    return dout * s\n",
+            "multiplies by the sigmoid instead of its slope",
+        ),
     ],
     "softmax_cross_entropy_backward": [
-        ("def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
-         "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p\n",
-         "forgets to divide by N"),
-        ("def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits)\n"
-         "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / len(labels)\n",
-         "unstable softmax: overflow at 1000"),
-        ("def softmax_cross_entropy_backward(logits, labels):\n    logits -= logits.max(axis=1, keepdims=True)\n"
-         "    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n"
-         "    return p / len(labels)\n",
-         "shifts the logits in place (modifies the input)"),
-        ("def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
-         "    p = e / e.sum(axis=1, keepdims=True)\n    return (np.eye(logits.shape[1])[labels] - p) / len(labels)\n",
-         "sign flipped: onehot - softmax"),
-        ("def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
-         "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / logits.shape[1]\n",
-         "divides by the number of classes C instead of N"),
-        ("def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=0, keepdims=True))\n"
-         "    p = e / e.sum(axis=0, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / len(labels)\n",
-         "softmax over the batch axis instead of each row"),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+            "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p\n",
+            "forgets to divide by N",
+        ),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits)\n"
+            "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / len(labels)\n",
+            "unstable softmax: overflow at 1000",
+        ),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    logits -= logits.max(axis=1, keepdims=True)\n"
+            "    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n"
+            "    return p / len(labels)\n",
+            "shifts the logits in place (modifies the input)",
+        ),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+            "    p = e / e.sum(axis=1, keepdims=True)\n    return (np.eye(logits.shape[1])[labels] - p) / len(labels)\n",
+            "sign flipped: onehot - softmax",
+        ),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+            "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / logits.shape[1]\n",
+            "divides by the number of classes C instead of N",
+        ),
+        (
+            "def softmax_cross_entropy_backward(logits, labels):\n    e = np.exp(logits - logits.max(axis=0, keepdims=True))\n"
+            "    p = e / e.sum(axis=0, keepdims=True)\n    p[np.arange(len(labels)), labels] -= 1\n    return p / len(labels)\n",
+            "softmax over the batch axis instead of each row",
+        ),
     ],
     "mlp_gradients": [
         (_mlp(scale="* 1"), "forgets to divide the output gradient by N (gradient of the sum, not the mean)"),
@@ -253,7 +352,11 @@ WRONG = {
         (_mlp(back="(g @ weights[l]) * (zs[l] > 0)"), "mask from the wrong layer"),
         (_mlp(dw="g.T @ zs[l - 1] if l > 0 else g.T @ X"), "dW from the pre-activation Z instead of H = relu(Z)"),
         (_mlp(loss="-np.sum(np.log(p[np.arange(N), labels]))"), "loss is the sum over the batch, not the mean"),
-        (_mlp(back="(g @ weights[l].T) * (zs[l - 1] > 0) if weights[l].shape[0] == weights[l].shape[1] else (g @ weights[l]) * (zs[l - 1] > 0)"),
-         "square layers: W transposed on the way back"),
+        (
+            _mlp(
+                back="(g @ weights[l].T) * (zs[l - 1] > 0) if weights[l].shape[0] == weights[l].shape[1] else (g @ weights[l]) * (zs[l - 1] > 0)"
+            ),
+            "square layers: W transposed on the way back",
+        ),
     ],
 }

@@ -293,12 +293,18 @@ _VALUE_NUMPY_KAHN = '''class Value:
 
 # Every Value gets a creation number; a node is always created after its inputs, so sorting the graph's nodes by
 # creation number, newest first, is a reverse topological order.
-_VALUE_CREATION_ORDER = _edit(_edit(_VALUE_BASE, '''    def __init__(self, data, _children=(), _op=""):
-        self.data = float(data)''', '''    _counter = itertools.count()
+_VALUE_CREATION_ORDER = _edit(
+    _edit(
+        _VALUE_BASE,
+        '''    def __init__(self, data, _children=(), _op=""):
+        self.data = float(data)''',
+        '''    _counter = itertools.count()
 
     def __init__(self, data, _children=(), _op=""):
         self._birth = next(Value._counter)
-        self.data = float(data)'''), '''    def backward(self):
+        self.data = float(data)''',
+    ),
+    '''    def backward(self):
         order, seen, stack = [], set(), [(self, False)]
         while stack:
             node, done = stack.pop()
@@ -311,7 +317,8 @@ _VALUE_CREATION_ORDER = _edit(_edit(_VALUE_BASE, '''    def __init__(self, data,
         self.grad = 1
         for node in reversed(order):
             node._backward()
-''', '''    def backward(self):
+''',
+    '''    def backward(self):
         nodes, stack = {}, [self]
         while stack:
             node = stack.pop()
@@ -321,7 +328,8 @@ _VALUE_CREATION_ORDER = _edit(_edit(_VALUE_BASE, '''    def __init__(self, data,
         self.grad = 1.0
         for node in sorted(nodes.values(), key=lambda n: n._birth, reverse=True):
             node._backward()
-''')
+''',
+)
 _VALUE_CREATION_ORDER = "import itertools\n" + _VALUE_CREATION_ORDER
 
 _VALUE_CORRECT = [_VALUE_BASE, _VALUE_DISPATCH, _VALUE_NUMPY_KAHN, _VALUE_CREATION_ORDER]
@@ -331,12 +339,22 @@ _BACKWARD_BASE = '''        self.grad = 1
             node._backward()
 '''
 _VALUE_WRONG = [
-    (_edit(_edit(_VALUE_BASE, "            self.grad += out.grad\n            other.grad += out.grad\n",
-                 "            self.grad = out.grad\n            other.grad = out.grad\n"),
-           "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad\n",
-           "            self.grad = other.data * out.grad\n            other.grad = self.data * out.grad\n"),
-     "overwrites grad (=) instead of adding: a * a gives a, not 2a"),
-    (_edit(_VALUE_BASE, '''        order, seen, stack = [], set(), [(self, False)]
+    (
+        _edit(
+            _edit(
+                _VALUE_BASE,
+                "            self.grad += out.grad\n            other.grad += out.grad\n",
+                "            self.grad = out.grad\n            other.grad = out.grad\n",
+            ),
+            "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad\n",
+            "            self.grad = other.data * out.grad\n            other.grad = self.data * out.grad\n",
+        ),
+        "overwrites grad (=) instead of adding: a * a gives a, not 2a",
+    ),
+    (
+        _edit(
+            _VALUE_BASE,
+            '''        order, seen, stack = [], set(), [(self, False)]
         while stack:
             node, done = stack.pop()
             if done:
@@ -348,7 +366,8 @@ _VALUE_WRONG = [
         self.grad = 1
         for node in reversed(order):
             node._backward()
-''', '''        self.grad = 1
+''',
+            '''        self.grad = 1
         seen, queue = set(), [self]
         while queue:
             node = queue.pop()
@@ -356,50 +375,107 @@ _VALUE_WRONG = [
                 seen.add(node)
                 node._backward()
                 queue.extend(node._prev)
-'''),
-     "no topological order: each node once, but in depth-first pre-order (a shared node passes on too early)"),
-    (_edit(_VALUE_BASE, "self.grad += (self.data > 0) * out.grad", "self.grad += (self.data >= 0) * out.grad"),
-     "relu derivative 1 at 0"),
-    (_edit(_VALUE_BASE, "        return Value._v(other) - self\n", "        return self - other\n"),
-     "__rsub__ computes self - other: 1 - a gives a - 1"),
-    (_edit(_VALUE_BASE, "        return Value._v(other) / self\n", "        return self / other\n"),
-     "__rtruediv__ computes self / other: 2 / a gives a / 2"),
-    (_edit(_VALUE_BASE, _BACKWARD_BASE, _BACKWARD_BASE.replace("        self.grad = 1\n", "")),
-     "backward() never sets the output's grad to 1 (every gradient stays 0)"),
-    (_edit(_VALUE_BASE, "            elif node not in seen:\n                seen.add(node)\n",
-           "            else:\n"),
-     "topological sort without a visited set: shared nodes appear (and pass back) several times"),
-    (_edit(_VALUE_BASE, "            self.grad += (1 - t * t) * out.grad",
-           "            self.grad += (1 - self.data ** 2) * out.grad"),
-     "tanh derivative 1 - x**2 of the input instead of the output"),
-    (_edit(_VALUE_BASE, "            self.grad += out.data * out.grad\n        out._backward = _backward\n        return out\n\n    def log",
-           "            self.grad += self.data * out.grad\n        out._backward = _backward\n        return out\n\n    def log"),
-     "exp derivative taken as the input x instead of exp(x)"),
-    (_edit(_VALUE_BASE, "self.grad += k * self.data ** (k - 1) * out.grad", "self.grad += k * self.data ** k * out.grad"),
-     "power rule with the exponent k instead of k - 1"),
-    (_edit(_VALUE_BASE, "            self.grad += out.grad / self.data\n", "            self.grad += out.grad / out.data\n"),
-     "log derivative 1 / log(x) instead of 1 / x"),
-    (_edit(_VALUE_DISPATCH, "            b.grad -= a.data / b.data ** 2 * g", "            b.grad += a.data / b.data ** 2 * g"),
-     "own derivative of a / b with the wrong sign for the divisor"),
-    (_edit(_VALUE_DISPATCH, "        elif self.op == \"neg\":\n            self.children[0].grad -= g\n",
-           "        elif self.op == \"neg\":\n            self.children[0].grad += g\n"),
-     "-a passes the gradient back with the wrong sign"),
-    (_edit(_VALUE_NUMPY_KAHN, _VALUE_NUMPY_KAHN[_VALUE_NUMPY_KAHN.index("    def backward(self):"):], '''    def backward(self):
+''',
+        ),
+        "no topological order: each node once, but in depth-first pre-order (a shared node passes on too early)",
+    ),
+    (
+        _edit(_VALUE_BASE, "self.grad += (self.data > 0) * out.grad", "self.grad += (self.data >= 0) * out.grad"),
+        "relu derivative 1 at 0",
+    ),
+    (
+        _edit(_VALUE_BASE, "        return Value._v(other) - self\n", "        return self - other\n"),
+        "__rsub__ computes self - other: 1 - a gives a - 1",
+    ),
+    (
+        _edit(_VALUE_BASE, "        return Value._v(other) / self\n", "        return self / other\n"),
+        "__rtruediv__ computes self / other: 2 / a gives a / 2",
+    ),
+    (
+        _edit(_VALUE_BASE, _BACKWARD_BASE, _BACKWARD_BASE.replace("        self.grad = 1\n", "")),
+        "backward() never sets the output's grad to 1 (every gradient stays 0)",
+    ),
+    (
+        _edit(
+            _VALUE_BASE, "            elif node not in seen:\n                seen.add(node)\n", "            else:\n"
+        ),
+        "topological sort without a visited set: shared nodes appear (and pass back) several times",
+    ),
+    (
+        _edit(
+            _VALUE_BASE,
+            "            self.grad += (1 - t * t) * out.grad",
+            "            self.grad += (1 - self.data ** 2) * out.grad",
+        ),
+        "tanh derivative 1 - x**2 of the input instead of the output",
+    ),
+    (
+        _edit(
+            _VALUE_BASE,
+            "            self.grad += out.data * out.grad\n        out._backward = _backward\n        return out\n\n    def log",
+            "            self.grad += self.data * out.grad\n        out._backward = _backward\n        return out\n\n    def log",
+        ),
+        "exp derivative taken as the input x instead of exp(x)",
+    ),
+    (
+        _edit(
+            _VALUE_BASE,
+            "self.grad += k * self.data ** (k - 1) * out.grad",
+            "self.grad += k * self.data ** k * out.grad",
+        ),
+        "power rule with the exponent k instead of k - 1",
+    ),
+    (
+        _edit(
+            _VALUE_BASE,
+            "            self.grad += out.grad / self.data\n",
+            "            self.grad += out.grad / out.data\n",
+        ),
+        "log derivative 1 / log(x) instead of 1 / x",
+    ),
+    (
+        _edit(
+            _VALUE_DISPATCH,
+            "            b.grad -= a.data / b.data ** 2 * g",
+            "            b.grad += a.data / b.data ** 2 * g",
+        ),
+        "own derivative of a / b with the wrong sign for the divisor",
+    ),
+    (
+        _edit(
+            _VALUE_DISPATCH,
+            "        elif self.op == \"neg\":\n            self.children[0].grad -= g\n",
+            "        elif self.op == \"neg\":\n            self.children[0].grad += g\n",
+        ),
+        "-a passes the gradient back with the wrong sign",
+    ),
+    (
+        _edit(
+            _VALUE_NUMPY_KAHN,
+            _VALUE_NUMPY_KAHN[_VALUE_NUMPY_KAHN.index("    def backward(self):") :],
+            '''    def backward(self):
         def push(node, upstream):          # the chain rule along every path separately
             node.grad = node.grad + upstream
             for p, d in zip(node.parents, node.local):
                 push(p, upstream * d)
         push(self, np.float64(1.0))
-'''),
-     "walks every path from the output: right numbers, but exponential work instead of each node once"),
+''',
+        ),
+        "walks every path from the output: right numbers, but exponential work instead of each node once",
+    ),
     ("from nnlib.autograd import Value\n", "imports nnlib's Value instead of writing it"),
     ("import nnlib.autograd\nclass Value(nnlib.autograd.Value):\n    pass\n", "subclasses nnlib's Value"),
-    (_edit(_VALUE_BASE, '''    def relu(self):
-        out = Value(max(self.data, 0.0), (self,), "relu")''', '''    def relu(self):
-        out = Value(max(self.data, 0.0))'''),
-     "relu forgets its input: no gradient flows through it"),
+    (
+        _edit(
+            _VALUE_BASE,
+            '''    def relu(self):
+        out = Value(max(self.data, 0.0), (self,), "relu")''',
+            '''    def relu(self):
+        out = Value(max(self.data, 0.0))''',
+        ),
+        "relu forgets its input: no gradient flows through it",
+    ),
 ]
-
 
 
 CORRECT = {
@@ -466,94 +542,132 @@ CORRECT = {
 WRONG = {
     "Value": _VALUE_WRONG,
     "pick_device": [
-        ("def pick_device():\n    if torch.backends.mps.is_available():\n        return 'mps'\n"
-         "    if torch.cuda.is_available():\n        return 'cuda'\n    return 'cpu'\n",
-         "checks mps before cuda"),
+        (
+            "def pick_device():\n    if torch.backends.mps.is_available():\n        return 'mps'\n"
+            "    if torch.cuda.is_available():\n        return 'cuda'\n    return 'cpu'\n",
+            "checks mps before cuda",
+        ),
         ("def pick_device():\n    return 'cuda' if torch.cuda.is_available() else 'cpu'\n", "forgets mps"),
-        ("_DEVICE = 'cuda' if torch.cuda.is_available() else ('mps' if torch.backends.mps.is_available() else 'cpu')\n"
-         "def pick_device():\n    return _DEVICE\n",
-         "decides once at definition time instead of when called"),
+        (
+            "_DEVICE = 'cuda' if torch.cuda.is_available() else ('mps' if torch.backends.mps.is_available() else 'cpu')\n"
+            "def pick_device():\n    return _DEVICE\n",
+            "decides once at definition time instead of when called",
+        ),
     ],
     "torch_mlp": [
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        mods += [nn.Linear(a, b), nn.ReLU()]\n    return nn.Sequential(*mods)\n",
-         "ReLU after the last layer too"),
-        ("def torch_mlp(layer_sizes):\n    return nn.Sequential(*[nn.Linear(a, b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])])\n",
-         "no ReLU at all"),
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        mods += [nn.Linear(b, a), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
-         "in and out swapped"),
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        mods += [nn.Linear(a, b), nn.Sigmoid()]\n    return nn.Sequential(*mods[:-1])\n",
-         "sigmoid instead of ReLU"),
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        layer = nn.Linear(a, b)\n        nn.init.kaiming_normal_(layer.weight, nonlinearity='relu')\n"
-         "        mods += [layer, nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
-         "re-initialises the weights with He instead of keeping PyTorch's default"),
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        mods += [nn.Linear(a, b, bias=False), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
-         "Linear layers without bias"),
-        ("def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
-         "        mods += [nn.Linear(a, b).double(), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
-         "float64 layers instead of the default float32"),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        mods += [nn.Linear(a, b), nn.ReLU()]\n    return nn.Sequential(*mods)\n",
+            "ReLU after the last layer too",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    return nn.Sequential(*[nn.Linear(a, b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])])\n",
+            "no ReLU at all",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        mods += [nn.Linear(b, a), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
+            "in and out swapped",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        mods += [nn.Linear(a, b), nn.Sigmoid()]\n    return nn.Sequential(*mods[:-1])\n",
+            "sigmoid instead of ReLU",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        layer = nn.Linear(a, b)\n        nn.init.kaiming_normal_(layer.weight, nonlinearity='relu')\n"
+            "        mods += [layer, nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
+            "re-initialises the weights with He instead of keeping PyTorch's default",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        mods += [nn.Linear(a, b, bias=False), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
+            "Linear layers without bias",
+        ),
+        (
+            "def torch_mlp(layer_sizes):\n    mods = []\n    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+            "        mods += [nn.Linear(a, b).double(), nn.ReLU()]\n    return nn.Sequential(*mods[:-1])\n",
+            "float64 layers instead of the default float32",
+        ),
     ],
     "copy_from_nnlib": [
-        ("def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
-         "        for t, n in zip(torch_model, nnlib_model):\n            if isinstance(t, nn.Linear):\n"
-         "                t.weight.copy_(torch.as_tensor(n.weight.data.T.copy()).reshape(t.weight.shape))\n"
-         "                t.bias.copy_(torch.as_tensor(n.bias.data))\n    return torch_model\n",
-         "transposes the weights (torch and nnlib share the (out, in) convention)"),
-        ("def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
-         "        for t, n in zip(torch_model, nnlib_model):\n            if isinstance(t, nn.Linear):\n"
-         "                t.weight.copy_(torch.as_tensor(n.weight.data))\n    return torch_model\n",
-         "forgets the biases"),
-        ("def copy_from_nnlib(torch_model, nnlib_model):\n    for t, n in zip(torch_model, nnlib_model):\n"
-         "        if isinstance(t, nn.Linear):\n            t.weight.data = torch.from_numpy(n.weight.data)\n"
-         "            t.bias.data = torch.from_numpy(n.bias.data)\n    return torch_model\n",
-         "torch.from_numpy shares memory: training one model changes the other"),
-        ("def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
-         "        torch_model[0].weight.copy_(torch.as_tensor(nnlib_model[0].weight.data))\n"
-         "        torch_model[0].bias.copy_(torch.as_tensor(nnlib_model[0].bias.data))\n"
-         "        torch_model[2].weight.copy_(torch.as_tensor(nnlib_model[2].weight.data))\n"
-         "        torch_model[2].bias.copy_(torch.as_tensor(nnlib_model[2].bias.data))\n    return torch_model\n",
-         "hard-codes two layers"),
+        (
+            "def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
+            "        for t, n in zip(torch_model, nnlib_model):\n            if isinstance(t, nn.Linear):\n"
+            "                t.weight.copy_(torch.as_tensor(n.weight.data.T.copy()).reshape(t.weight.shape))\n"
+            "                t.bias.copy_(torch.as_tensor(n.bias.data))\n    return torch_model\n",
+            "transposes the weights (torch and nnlib share the (out, in) convention)",
+        ),
+        (
+            "def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
+            "        for t, n in zip(torch_model, nnlib_model):\n            if isinstance(t, nn.Linear):\n"
+            "                t.weight.copy_(torch.as_tensor(n.weight.data))\n    return torch_model\n",
+            "forgets the biases",
+        ),
+        (
+            "def copy_from_nnlib(torch_model, nnlib_model):\n    for t, n in zip(torch_model, nnlib_model):\n"
+            "        if isinstance(t, nn.Linear):\n            t.weight.data = torch.from_numpy(n.weight.data)\n"
+            "            t.bias.data = torch.from_numpy(n.bias.data)\n    return torch_model\n",
+            "torch.from_numpy shares memory: training one model changes the other",
+        ),
+        (
+            "def copy_from_nnlib(torch_model, nnlib_model):\n    with torch.no_grad():\n"
+            "        torch_model[0].weight.copy_(torch.as_tensor(nnlib_model[0].weight.data))\n"
+            "        torch_model[0].bias.copy_(torch.as_tensor(nnlib_model[0].bias.data))\n"
+            "        torch_model[2].weight.copy_(torch.as_tensor(nnlib_model[2].weight.data))\n"
+            "        torch_model[2].bias.copy_(torch.as_tensor(nnlib_model[2].bias.data))\n    return torch_model\n",
+            "hard-codes two layers",
+        ),
     ],
     "torch_gradients": [
-        ("def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
-         "    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
-         "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long), reduction='sum')\n"
-         "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
-         "sum instead of mean of the cross-entropy"),
-        ("def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
-         "    out = torch.softmax(torch_model(torch.as_tensor(X, dtype=torch.float32)), dim=1)\n"
-         "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
-         "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
-         "softmax before cross_entropy (which already applies log-softmax)"),
-        ("def torch_gradients(torch_model, X, labels):\n    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
-         "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
-         "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
-         "no zero_grad: a second call accumulates"),
-        ("def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
-         "    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
-         "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
-         "    loss.backward()\n    return [(m.weight.grad.numpy().T.copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
-         "returns dW transposed (in, out)"),
+        (
+            "def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
+            "    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
+            "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long), reduction='sum')\n"
+            "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
+            "sum instead of mean of the cross-entropy",
+        ),
+        (
+            "def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
+            "    out = torch.softmax(torch_model(torch.as_tensor(X, dtype=torch.float32)), dim=1)\n"
+            "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
+            "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
+            "softmax before cross_entropy (which already applies log-softmax)",
+        ),
+        (
+            "def torch_gradients(torch_model, X, labels):\n    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
+            "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
+            "    loss.backward()\n    return [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
+            "no zero_grad: a second call accumulates",
+        ),
+        (
+            "def torch_gradients(torch_model, X, labels):\n    torch_model.zero_grad()\n"
+            "    out = torch_model(torch.as_tensor(X, dtype=torch.float32))\n"
+            "    loss = nn.functional.cross_entropy(out, torch.as_tensor(labels, dtype=torch.long))\n"
+            "    loss.backward()\n    return [(m.weight.grad.numpy().T.copy(), m.bias.grad.numpy().copy()) for m in torch_model if isinstance(m, nn.Linear)]\n",
+            "returns dW transposed (in, out)",
+        ),
     ],
     "train_torch": [
-        ("def train_torch(model, X, y, epochs, device):\n    model = copy.deepcopy(model).to(device)\n"
-         "    Xt = torch.as_tensor(X, dtype=torch.float32, device=device)\n    yt = torch.as_tensor(y, dtype=torch.long, device=device)\n"
-         "    opt = torch.optim.Adam(model.parameters(), lr=1e-2)\n    hist = []\n    for _ in range(epochs):\n"
-         "        perm = torch.randperm(len(Xt))\n        tot = 0.0\n        for s in range(0, len(Xt), 32):\n"
-         "            idx = perm[s:s + 32]\n            opt.zero_grad()\n"
-         "            loss = nn.functional.cross_entropy(model(Xt[idx]), yt[idx])\n            loss.backward()\n            opt.step()\n"
-         "            tot += loss.item() * len(idx)\n        hist.append(tot / len(Xt))\n    return hist\n",
-         "trains a copy: the caller's model is never trained"),
-        ("def train_torch(model, X, y, epochs, device):\n    model.to(device)\n"
-         "    Xt = torch.as_tensor(X, dtype=torch.float32, device=device)\n    yt = torch.as_tensor(y, dtype=torch.long, device=device)\n"
-         "    opt = torch.optim.Adam(model.parameters(), lr=1e-2)\n    hist = []\n    for _ in range(epochs):\n"
-         "        for s in range(0, len(Xt), 32):\n            opt.zero_grad()\n"
-         "            loss = nn.functional.cross_entropy(model(Xt[s:s + 32]), yt[s:s + 32])\n            loss.backward()\n"
-         "            hist.append(loss.item())\n    return hist\n",
-         "never calls optimizer.step() and records per-batch losses"),
+        (
+            "def train_torch(model, X, y, epochs, device):\n    model = copy.deepcopy(model).to(device)\n"
+            "    Xt = torch.as_tensor(X, dtype=torch.float32, device=device)\n    yt = torch.as_tensor(y, dtype=torch.long, device=device)\n"
+            "    opt = torch.optim.Adam(model.parameters(), lr=1e-2)\n    hist = []\n    for _ in range(epochs):\n"
+            "        perm = torch.randperm(len(Xt))\n        tot = 0.0\n        for s in range(0, len(Xt), 32):\n"
+            "            idx = perm[s:s + 32]\n            opt.zero_grad()\n"
+            "            loss = nn.functional.cross_entropy(model(Xt[idx]), yt[idx])\n            loss.backward()\n            opt.step()\n"
+            "            tot += loss.item() * len(idx)\n        hist.append(tot / len(Xt))\n    return hist\n",
+            "trains a copy: the caller's model is never trained",
+        ),
+        (
+            "def train_torch(model, X, y, epochs, device):\n    model.to(device)\n"
+            "    Xt = torch.as_tensor(X, dtype=torch.float32, device=device)\n    yt = torch.as_tensor(y, dtype=torch.long, device=device)\n"
+            "    opt = torch.optim.Adam(model.parameters(), lr=1e-2)\n    hist = []\n    for _ in range(epochs):\n"
+            "        for s in range(0, len(Xt), 32):\n            opt.zero_grad()\n"
+            "            loss = nn.functional.cross_entropy(model(Xt[s:s + 32]), yt[s:s + 32])\n            loss.backward()\n"
+            "            hist.append(loss.item())\n    return hist\n",
+            "never calls optimizer.step() and records per-batch losses",
+        ),
     ],
 }
