@@ -65,7 +65,8 @@ EXERCISES: dict[str, tuple[str, ...]] = {
     "xavier_normal": ("torch.nn.init:xavier_normal_",),
     "he_uniform": ("torch.nn.init:kaiming_uniform_",),
     "he_normal": ("torch.nn.init:kaiming_normal_",),
-    "activation_stds": (),
+    "activation_stds": ("nnlib.diagnostics:layer_signals",),
+    "gradient_stds": ("nnlib.diagnostics:layer_signals",),
     # 08 backprop
     "numerical_gradient": (),
     "relative_error": (),

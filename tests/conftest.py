@@ -28,9 +28,7 @@ for path in (str(ROOT), str(TESTS)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-#: Environment variables of the course configuration: never inherited by a test's course.
-COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_UNSAFE")
-
+from grader_helpers import COURSE_ENV, stray_gradebooks  # noqa: E402  (tests/ is importable from here on)
 
 # --------------------------------------------------------------------------------------------
 # python -m grader, in this process
@@ -94,18 +92,6 @@ def _alembic_head_asked_once():
 
 # --------------------------------------------------------------------------------------------
 # no stray gradebook left in the repository
-
-_PRUNE = {".git", ".venv", "node_modules", "state", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache"}
-
-
-def stray_gradebooks(root: Path = ROOT) -> set[Path]:
-    """Every ``gradebook.db`` under ``root`` outside ``state/`` (and the venv, .git and caches)."""
-    found = set()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _PRUNE]
-        if "gradebook.db" in files:
-            found.add(Path(folder) / "gradebook.db")
-    return found
 
 
 @pytest.fixture(autouse=True, scope="session")

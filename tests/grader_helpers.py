@@ -29,6 +29,8 @@ if str(REPO) not in sys.path:
 from grader.notebooks import dumps, parse_source  # noqa: E402
 
 PYTHON = sys.executable
+#: The course settings a test must not inherit from the developer's environment.
+COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_STATE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_UNSAFE")
 
 #: A small lesson: two autograded exercises (2 + 3 points) and one written answer (2 points).
 SOURCE = '''\
@@ -393,3 +395,18 @@ def autograde(course: Path, lesson: str = "tiny", env: dict | None = None):
 
 def page_text(page: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+
+
+# no stray gradebook left in the repository (conftest.py checks it at the end of every session)
+
+_PRUNE = {".git", ".venv", "node_modules", "state", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache"}
+
+
+def stray_gradebooks(root: Path = REPO) -> set[Path]:
+    """Every ``gradebook.db`` under ``root`` outside ``state/`` (and the venv, .git and caches)."""
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _PRUNE]
+        if "gradebook.db" in files:
+            found.add(Path(folder) / "gradebook.db")
+    return found

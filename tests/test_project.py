@@ -114,7 +114,7 @@ def test_grader_cli_lists_every_command():
 
 def test_stray_gradebook_finder(tmp_path):
     """conftest.py's end-of-session guard: finds a gradebook anywhere but state/ and the venv."""
-    from conftest import stray_gradebooks
+    from grader_helpers import stray_gradebooks
 
     for folder in ("state", ".venv/lib", "grader", "lessons/00_welcome", ""):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)

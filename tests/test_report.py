@@ -53,7 +53,7 @@ def _error(ename, evalue):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    from conftest import COURSE_ENV
+    from grader_helpers import COURSE_ENV
 
     from grader.course import Course
     from grader.setup import copy_course, setup
