@@ -59,6 +59,9 @@ def run(args) -> int:
         lessons = check_lesson_ids(args.lessons)
     except CourseError as err:
         return course_model.fail("release", err)
+    from grader.setup import make_work_dirs
+
+    make_work_dirs(course)  # the SQLite gradebook's folder (state/) must exist before nbgrader opens it
     for lesson in lessons:
         build(lesson)
         path = generate(course, lesson)

@@ -52,7 +52,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 
 # What the course copy leaves out: every piece of grading state and local settings.
-_STATE = {"screenshots", "__pycache__", "sources"}
+_STATE = {"screenshots", "__pycache__"}
 
 _timings: list[tuple[str, float]] = []
 

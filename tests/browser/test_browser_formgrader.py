@@ -65,7 +65,8 @@ def test_student_lab_shows_student_tools_only(lab_server, ui, page, steps):
         page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
         page.locator(".lm-Menu-item[data-command='nbgrader:open-assignment-list']").first.wait_for(state="visible")
         commands = page.locator(".lm-Menu-content .lm-Menu-item").evaluate_all(
-            "items => items.map(i => i.getAttribute('data-command'))"
+            "items => items.filter(i => i.offsetParent !== null && getComputedStyle(i).display !== 'none')"
+            ".map(i => i.getAttribute('data-command'))"
         )
         assert "nbgrader:open-assignment-list" in commands, commands
         for hidden in ("nbgrader:open-formgrader", "nbgrader:open-create-assignment", "nbgrader:open-course-list"):
