@@ -180,3 +180,36 @@ def test_readme_layout_matches_the_tree():
             if not (ROOT / path).exists():
                 missing.append(path)
     assert not missing, f"the README's layout names paths that do not exist: {missing}"
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_works_and_carries_no_answers(tmp_path):
+    """``pip install .`` (a wheel): nnlib and every grader command import from site-packages, and the
+    lesson sources (solutions and hidden tests) stay out of it."""
+    import zipfile
+
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    (wheel,) = wheels.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert not [n for n in names if "/sources/" in n], "the wheel carries lesson sources (answers)"
+    assert "grader/lms/canvas.py" in names and "grader/hub/install.sh" in names and "nnlib/autograd.py" in names
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
+    probe = "import nnlib, grader.__main__ as m; m.build_parser(); print(nnlib.__file__)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
+    assert out.returncode == 0 and out.stdout.startswith(str(target)), out.stdout + out.stderr
