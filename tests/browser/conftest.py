@@ -488,16 +488,35 @@ class LabUI:
 
     def answer_markdown(self, placeholder: str, text: str) -> None:
         """Double-click the markdown cell that shows only ``placeholder``, replace its text, render it."""
-        cells = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
-        index = self.page.evaluate(
-            """(placeholder) => [...document.querySelectorAll(
-                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].findIndex(c =>
-                   c.classList.contains('jp-MarkdownCell') &&
-                   (c.querySelector('.jp-MarkdownOutput') || {innerText: ''}).innerText.trim() === placeholder)""",
-            placeholder,
+        # JupyterLab renders only the cells near the viewport (windowed notebook): scroll down a
+        # screen at a time until the cell is in the page.
+        marker = "data-nnfs-placeholder"
+        self.page.evaluate(
+            """() => { const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                       const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+                       scroller.scrollTop = 0; }"""
         )
-        assert index >= 0, f"no markdown cell showing just {placeholder!r}"
-        cell = cells.nth(index)
+        found = False
+        for _ in range(200):
+            found = self.page.evaluate(
+                """([placeholder, marker]) => {
+                   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                   const cell = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].find(c =>
+                       c.classList.contains('jp-MarkdownCell') &&
+                       (c.querySelector('.jp-MarkdownOutput') || {innerText: ''}).innerText.trim() === placeholder);
+                   if (cell) { cell.setAttribute(marker, '1'); return true; }
+                   const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+                   const before = scroller.scrollTop;
+                   scroller.scrollTop = before + scroller.clientHeight * 0.8;
+                   return scroller.scrollTop === before ? null : false;
+                }""",
+                [placeholder, marker],
+            )
+            if found is not False:
+                break
+            self.page.wait_for_timeout(100)  # let the windowed notebook render the newly visible cells
+        assert found, f"no markdown cell showing just {placeholder!r}"
+        cell = self.page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell[{marker}]").first
         cell.scroll_into_view_if_needed()
         cell.locator(".jp-MarkdownOutput").dblclick()
         editor = cell.locator(".cm-content")
