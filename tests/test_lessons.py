@@ -248,6 +248,7 @@ def _course_skeleton(root: Path, lessons: list[str] = LESSONS) -> None:
     own location, so the copy makes a self-contained course in ``root``.
     """
     (root / "grader").mkdir(parents=True, exist_ok=True)
+    (root / "state").mkdir(exist_ok=True)  # the SQLite gradebook's folder (grader setup would make it)
     shutil.copy2(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copy2(ROOT / "grader" / "nbgrader_config.py", root / "grader" / "nbgrader_config.py")
     for lesson in lessons:
