@@ -599,13 +599,18 @@ def with_busy_timeout(db_url: str, seconds: int = 60) -> str:
 
 
 def _retrying(action, attempts: int = 8):
-    """Run ``action()``; on a busy database or a concurrent insert, roll back (it does) and retry."""
+    """Run ``action()``; on a busy database or a concurrent insert, roll back (it does) and retry.
+
+    nbgrader's Gradebook rolls back and re-raises a concurrent insert's IntegrityError as its own
+    ``InvalidEntry`` (two writers creating the same submission row at once, seen on PostgreSQL).
+    """
+    from nbgrader.api import InvalidEntry
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     for attempt in range(attempts):
         try:
             return action()
-        except (OperationalError, IntegrityError):
+        except (OperationalError, IntegrityError, InvalidEntry):
             if attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
