@@ -192,3 +192,128 @@ batches = list(call(minibatches, X, np.arange(10), 4, np.random.default_rng(0)))
     assert [len(xb) for xb, _ in ns["batches"]] == [4, 4, 2]
     assert not np.array_equal(ns["X"], np.arange(10.0)) and sorted(ns["X"].tolist()) == list(range(10))
     assert np.concatenate([xb for xb, _ in ns["batches"]]).tolist() == ns["X"].tolist()
+
+
+# ----------------------------------------------------------------------------- nnlib objects by value
+
+
+def _nnlib_model():
+    from nnlib import Linear, ReLU, Sequential
+
+    rng = np.random.default_rng(3)
+    return Sequential(Linear(5, 7, rng=rng), ReLU(), Linear(7, 2, rng=rng))
+
+
+def test_an_nnlib_model_crosses_by_value_with_its_weights_bitwise():
+    from nnlib import Linear, Parameter, ReLU, Sequential
+
+    model = _nnlib_model()
+    X = np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32)
+    want = model.forward(X)
+    twin = _roundtrip(model)
+    assert twin is not model and type(twin) is Sequential and len(twin) == 3
+    assert [type(m) for m in twin] == [Linear, ReLU, Linear]
+    for a, b in zip(model.parameters(), twin.parameters()):
+        assert type(b) is Parameter and b.data.dtype == a.data.dtype and b.data.tobytes() == a.data.tobytes()
+        assert b.grad.shape == a.grad.shape and b.data is not a.data
+    assert twin.forward(X).tobytes() == want.tobytes()  # same bits
+    assert twin[0].in_features == 5 and twin.needs_input_grad is False
+    twin.backward(np.ones((4, 2), dtype=np.float32))  # the copy is a working model of its own
+    assert np.abs(twin[0].weight.grad).sum() > 0 and np.abs(model[0].weight.grad).sum() == 0
+
+
+def test_shared_parameters_and_cycles_stay_shared():
+    from nnlib import Linear, Sequential
+
+    layer = Linear(3, 3, rng=np.random.default_rng(0))
+    model = Sequential(layer, layer)
+    model.me = model
+    twin = _roundtrip(model)
+    assert twin[0] is twin[1] and twin.me is twin and len(twin.parameters()) == 2
+
+
+def test_a_subclass_or_an_own_class_stays_a_handle():
+    from nnlib import Linear, Sequential
+
+    class MySequential(Sequential):
+        pass
+
+    class Linear2(Linear):
+        pass
+
+    fake = type("Linear", (), {"__module__": "nnlib.modules"})  # names an allowed class, is not it
+    for value in (MySequential(), Linear2(2, 2), fake()):
+        assert _roundtrip(value) == ("handle", 7)
+    inner = Sequential(Linear2(2, 2))  # an allowed container of a student's own layer: that layer is a handle
+    twin = _roundtrip(inner)
+    assert type(twin) is Sequential and twin._modules == [("handle", 7)]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"obj": ["os", "system", []], "id": 0},
+        {"obj": ["builtins", "eval", []], "id": 0},
+        {"obj": ["nnlib.modules", "Module", []], "id": 0},  # the base class is not on the list
+        {"obj": ["nnlib.testing", "call", []], "id": 0},
+        {"obj": ["nnlib.modules", "Linear.__init__", []], "id": 0},
+        {"obj": ["nnlib.modules", "Linear", [["__class__", 1]]], "id": 0},
+        {"obj": ["nnlib.modules", "Linear", [["x y", 1]]], "id": 0},
+        {"obj": ["nnlib.parameter", "Parameter", [["grad", 1]]], "id": 0},  # slots only: no such slot
+        {"obj": ["nnlib.modules", "Linear", "state"], "id": 0},
+        {"same": 3},
+    ],
+)
+def test_forged_objects_are_refused(bad):
+    import sys
+
+    before = set(sys.modules)
+    with pytest.raises(ChannelError):
+        Decoder([], lambda hid: hid).decode(bad)
+    assert "os" not in set(sys.modules) - before
+
+
+def test_a_model_the_test_hands_over_is_changed_in_place_by_the_students_code(tmp_path):
+    # an nnlib model passed to the student's function crosses by value; what the function changes in
+    # its arrays in place comes back into the test's own model (the same objects, new values)
+    ns = _run_cell(
+        tmp_path,
+        '''
+def shrink(model, factor):
+    for p in model.parameters():
+        p.data *= factor
+    return len(model)
+''',
+        '''
+from nnlib import Sequential, Linear, ReLU
+net = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
+W = net[0].weight.data
+before = W.copy()
+n = call(shrink, net, 0.5)
+''',
+    )
+    assert ns["n"] == 3 and ns["net"][0].weight.data is ns["W"]
+    assert np.array_equal(ns["W"], ns["before"] * np.float32(0.5))
+
+
+def test_a_model_the_student_returns_is_a_trusted_nnlib_model(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        '''
+from nnlib import Sequential, Linear, ReLU
+def build(rng):
+    return Sequential(Linear(4, 3, rng=rng), ReLU(), Linear(3, 2, rng=rng))
+''',
+        '''
+from nnlib import Sequential, Linear
+model = call(build, np.random.default_rng(0))
+ok = isinstance(model, Sequential) and isinstance(model[0], Linear)
+out = call(model.forward, np.ones((2, 4), dtype=np.float32))
+''',
+    )
+    from nnlib import Linear, ReLU, Sequential
+
+    assert ns["ok"] is True and ns["out"].shape == (2, 2)
+    rng = np.random.default_rng(0)
+    want = Sequential(Linear(4, 3, rng=rng), ReLU(), Linear(3, 2, rng=rng))
+    assert ns["out"].tobytes() == want.forward(np.ones((2, 4), dtype=np.float32)).tobytes()

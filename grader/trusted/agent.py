@@ -98,17 +98,25 @@ def _rpc(message, args, kwargs):
         return _decoder(blobs).decode(reply.get("value"))
 
 
-def _arrays(value, path=(), out=None):
-    """(path, array) of every array in an argument structure (to send back what a call changed)."""
+def _arrays(value, path=(), out=None, seen=None):
+    """(path, array) of every array in an argument structure (to send back what a call changed).
+
+    The structure includes the attributes of objects that crossed by value (an nnlib model the test
+    handed over): their path step is ``[attribute]``."""
     out = [] if out is None else out
+    seen = set() if seen is None else seen
     if type(value) is np.ndarray:
         out.append((path, value, value.tobytes()))
     elif type(value) in (list, tuple):
         for i, v in enumerate(value):
-            _arrays(v, path + (i,), out)
+            _arrays(v, path + (i,), out, seen)
     elif type(value) is dict:
         for k, v in value.items():
-            _arrays(v, path + (k,), out)
+            _arrays(v, path + (k,), out, seen)
+    elif by_value_name(type(value)) is not None and id(value) not in seen:
+        seen.add(id(value))
+        for name, v in instance_state(value):
+            _arrays(v, path + ([name],), out, seen)
     return out
 
 

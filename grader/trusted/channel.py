@@ -12,7 +12,15 @@ bytes of the arrays it holds. What a value may be:
 * a *handle* (``{"h": id}``): an object that stays in the process that owns it; the other side
   reaches it only through requests (call, attribute, item, operator) on this channel;
 * a *reference* to a library callable (``{"ref": [module, qualname]}``, e.g. ``numpy:sin``) that
-  the other side looks up in its own copy of that module.
+  the other side looks up in its own copy of that module;
+* an object whose type is EXACTLY one of the course library's classes in :data:`BY_VALUE` (an
+  ``nnlib`` ``Sequential``, ``Linear``, ``ReLU``, a loss, a ``Parameter``): by value, as
+  ``{"obj": [module, qualname, [[attribute, value], ...]], "id": n}``, its instance attributes
+  (``__dict__`` and ``__slots__``) encoded by these same rules (what is not data among them stays a
+  handle); the other side builds an instance of ITS OWN copy of that class (``object.__new__`` and
+  the attributes, no constructor, no other code) and refuses any class not in :data:`BY_VALUE`.
+  ``{"same": n}`` is an object already sent in the same message (shared parameters, cycles). A
+  subclass, or any other class, stays a handle.
 
 Exceptions travel as the names of their builtin base classes and their message. This module is
 plain Python + NumPy: the student's side runs the same source text (its kernel cannot import
@@ -30,6 +38,15 @@ import numpy as np
 MAX_MESSAGE = 1 << 31
 ARRAY_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 _HEADER = struct.Struct("!II")  # JSON length, number of blobs
+
+
+#: the classes that cross by value (module -> class names): the ONE list both sides read
+BY_VALUE = {
+    "nnlib.modules": ("Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "Sequential"),
+    "nnlib.losses": ("MSELoss", "CrossEntropyLoss"),
+    "nnlib.regularization": ("Dropout",),
+    "nnlib.parameter": ("Parameter",),
+}
 
 
 class ChannelError(RuntimeError):
@@ -82,6 +99,8 @@ class Encoder:
         self.blobs: list = []
         self._handle = handle
         self._reference = reference
+        self._objects: dict = {}  # id(object sent by value) -> its number in this message
+        self._keep: list = []  # those objects, alive until the message is sent (their ids stay theirs)
 
     def encode(self, value, depth: int = 0):
         if depth > 64:
@@ -105,16 +124,88 @@ class Encoder:
             return {"dict": [[self.encode(k), self.encode(v, depth + 1)] for k, v in value.items()]}
         if kind is np.random.Generator:
             return {"rng": [type(value.bit_generator).__name__, _jsonable_state(value.bit_generator.state)]}
+        name = by_value_name(kind)
+        if name is not None:
+            return self._object(value, name, depth)
         if self._reference is not None:
             ref = self._reference(value)
             if ref is not None:
                 return {"ref": ref}
         return {"h": self._handle(value)}
 
+    def _object(self, value, name, depth):
+        number = self._objects.get(id(value))
+        if number is not None:
+            return {"same": number}
+        number = len(self._objects)
+        self._objects[id(value)] = number
+        self._keep.append(value)
+        state = [[key, self.encode(item, depth + 1)] for key, item in instance_state(value)]
+        return {"obj": [name[0], name[1], state], "id": number}
+
     def _array(self, value):
         arr = value if value.flags.c_contiguous else value.copy(order="C")
         self.blobs.append(arr.tobytes())
         return {"a": [arr.dtype.str, list(arr.shape), len(self.blobs) - 1]}
+
+
+def by_value_name(kind):
+    """``(module, qualname)`` when ``kind`` is exactly a class of :data:`BY_VALUE` (as this process
+    has it imported), else None. Never imports anything."""
+    import sys
+
+    try:
+        module = kind.__dict__.get("__module__") if isinstance(kind, type) else None
+        qualname = type.__dict__["__qualname__"].__get__(kind) if isinstance(kind, type) else None
+    except Exception:  # noqa: BLE001
+        return None
+    if type(module) is not str or qualname not in BY_VALUE.get(module, ()):
+        return None
+    home = sys.modules.get(module)
+    if home is None or home.__dict__.get(qualname) is not kind:
+        return None
+    return module, qualname
+
+
+def _slots(cls):
+    """{name: slot descriptor} of the ``__slots__`` that ``cls`` and its bases declare."""
+    out = {}
+    for base in reversed(cls.__mro__):
+        names = base.__dict__.get("__slots__", ())
+        for name in (names,) if isinstance(names, str) else names:
+            if name not in ("__dict__", "__weakref__") and name in base.__dict__:
+                out[name] = base.__dict__[name]
+    return out
+
+
+def instance_state(value):
+    """[(attribute, value)] of an object of a :data:`BY_VALUE` class: its slots, then its ``__dict__``."""
+    out = []
+    for name, slot in _slots(type(value)).items():
+        try:
+            out.append((name, slot.__get__(value, type(value))))
+        except AttributeError:  # an empty slot
+            continue
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        attributes = {}
+    for name, item in list(attributes.items()):
+        if type(name) is str:
+            out.append((name, item))
+    return out
+
+
+def by_value_class(module, qualname):
+    """The class :data:`BY_VALUE` allows under this name, from this process's own copy of its module."""
+    import importlib
+
+    if type(module) is not str or type(qualname) is not str or qualname not in BY_VALUE.get(module, ()):
+        raise ChannelError(f"{module}:{qualname} may not cross the channel by value")
+    cls = getattr(importlib.import_module(module), qualname, None)
+    if not isinstance(cls, type) or by_value_name(cls) != (module, qualname):
+        raise ChannelError(f"{module}:{qualname} is not the class it should be")
+    return cls
 
 
 def _jsonable_state(state):
@@ -148,6 +239,7 @@ class Decoder:
         self._handle = handle
         self._reference = reference
         self.generators: list = []  # (path-less) generators decoded, for syncing their state back
+        self._objects: dict = {}  # number -> object decoded by value in this message
 
     def decode(self, data, depth: int = 0):
         if depth > 64:
@@ -156,6 +248,8 @@ class Decoder:
             return data
         if type(data) is not dict or len(data) not in (1, 2):
             raise ChannelError(f"unexpected value {type(data).__name__}")
+        if "obj" in data:
+            return self._object(data, depth)
         if "a" in data:
             dtype_str, shape, index = data["a"]
             dtype = np.dtype(str(dtype_str))
@@ -196,12 +290,48 @@ class Decoder:
             rng = np.random.Generator(bitgen)
             self.generators.append(rng)
             return rng
+        if key == "same":
+            try:
+                return self._objects[value]
+            except (KeyError, TypeError):
+                raise ChannelError("reference to an object not sent before") from None
         if key == "h":
             return self._handle(int(value))
         if key == "ref" and self._reference is not None:
             module, qualname = value
             return self._reference(str(module), str(qualname))
         raise ChannelError(f"unexpected value kind {key!r}")
+
+
+    def _object(self, data, depth):
+        try:
+            (module, qualname, state), number = data["obj"], data["id"]
+        except (KeyError, TypeError, ValueError):
+            raise ChannelError("malformed object") from None
+        if type(number) is not int or number in self._objects or type(state) is not list:
+            raise ChannelError("malformed object")
+        cls = by_value_class(module, qualname)
+        obj = object.__new__(cls)
+        self._objects[number] = obj
+        slots = _slots(cls)
+        try:
+            attributes = object.__getattribute__(obj, "__dict__")
+        except AttributeError:  # a class with __slots__ only
+            attributes = None
+        for entry in state:
+            if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
+                raise ChannelError("malformed object state")
+            name = entry[0]
+            if not name.isidentifier() or name.startswith("__"):
+                raise ChannelError(f"attribute {name[:50]!r} is not allowed")
+            item = self.decode(entry[1], depth + 1)
+            if name in slots:
+                slots[name].__set__(obj, item)
+            elif attributes is not None:
+                attributes[name] = item
+            else:
+                raise ChannelError(f"{qualname} has no attribute {name!r}")
+        return obj
 
 
 def encode_error(err: BaseException) -> dict:

@@ -218,6 +218,18 @@ def _serve_callback(message, blobs):
         send(sock, {"error": encode_error(err)}, [])
 
 
+def _attribute(obj, name):
+    """An attribute of an object of the channel's by-value classes (a path step ``[name]``)."""
+    from grader.trusted.channel import by_value_name, instance_state
+
+    if by_value_name(type(obj)) is None:
+        raise TypeError("not an object that crossed by value")
+    for key, value in instance_state(obj):
+        if key == name:
+            return value
+    raise AttributeError(name)
+
+
 def _apply_changes(args, kwargs, changed, generators, states):
     from grader.trusted.channel import _state_from
 
@@ -229,8 +241,8 @@ def _apply_changes(args, kwargs, changed, generators, states):
         try:
             target = holder
             for key in keys:
-                target = target[key]
-        except (KeyError, IndexError, TypeError):
+                target = _attribute(target, key[0]) if type(key) is list and len(key) == 1 else target[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
             continue
         if (
             type(target) is np.ndarray
