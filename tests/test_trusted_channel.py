@@ -317,3 +317,54 @@ out = call(model.forward, np.ones((2, 4), dtype=np.float32))
     rng = np.random.default_rng(0)
     want = Sequential(Linear(4, 3, rng=rng), ReLU(), Linear(3, 2, rng=rng))
     assert ns["out"].tobytes() == want.forward(np.ones((2, 4), dtype=np.float32)).tobytes()
+
+
+def test_a_students_subclass_is_a_handle_that_answers_isinstance_as_in_one_process(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        '''
+from nnlib import Sequential, Linear, ReLU
+class Net(Sequential):
+    def forward(self, x):
+        return super().forward(x) * 2
+class Own:
+    def forward(self, x):
+        return x
+def build(rng):
+    return Net(Linear(4, 3, rng=rng), ReLU())
+def own():
+    return Own()
+''',
+        '''
+from nnlib import Sequential, Linear, Module
+from nnlib.modules import ReLU
+model = call(build, np.random.default_rng(0))
+checks = [isinstance(model, Sequential), isinstance(model, Module), isinstance(model, Linear),
+          isinstance(model[0], Linear), isinstance(call(own), Module), isinstance(call(own), Sequential)]
+out = call(model.forward, np.ones((2, 4), dtype=np.float32))
+''',
+    )
+    from grader.trusted.harness import Remote
+    from nnlib import Linear, ReLU, Sequential
+
+    assert ns["checks"] == [True, True, False, True, False, False]
+    assert type(ns["model"]) is Remote  # the student's class and its forward stay in the student's process
+    want = Sequential(Linear(4, 3, rng=np.random.default_rng(0)), ReLU()).forward(np.ones((2, 4), dtype=np.float32))
+    assert ns["out"].tobytes() == (want * 2).tobytes()
+
+
+@pytest.mark.parametrize("kind", [["os", "system"], ["nnlib.modules", "Module"], ["builtins", "int"], "x", [1, 2]])
+def test_a_handle_can_only_claim_an_allowed_class(kind):
+    with pytest.raises(ChannelError):
+        Decoder([], lambda hid: hid, None, lambda hid, cls: (hid, cls)).decode({"h": 3, "k": kind})
+    from nnlib import Sequential
+
+    got = Decoder([], lambda hid: hid, None, lambda hid, cls: (hid, cls)).decode({"h": 3, "k": ["nnlib.modules", "Sequential"]})
+    assert got == (3, Sequential)
+
+
+def test_an_nnlib_instance_as_the_answer_is_refused_under_the_own_code_rule(tmp_path):
+    # `relu = nnlib.ReLU()` crosses by value; the test's call() finds the exercise name bound to it and
+    # refuses nnlib's ReLU.forward for the exercise relu, in the trusted process, as in one process
+    with pytest.raises(AssertionError, match="relu: your answer calls nnlib.modules.ReLU.forward"):
+        _run_cell(tmp_path, "from nnlib import ReLU\nrelu = ReLU()\n", "call(relu, np.array([-1.0, 2.0]))\n")

@@ -10,7 +10,9 @@ bytes of the arrays it holds. What a value may be:
 * a ``np.random.Generator``: its bit generator's name and state (the other side gets its own
   generator in that state, and the state is synchronised back after a call);
 * a *handle* (``{"h": id}``): an object that stays in the process that owns it; the other side
-  reaches it only through requests (call, attribute, item, operator) on this channel;
+  reaches it only through requests (call, attribute, item, operator) on this channel; an object
+  whose class inherits from a class of :data:`BY_VALUE` (a student's ``class Net(Sequential)``)
+  names that class too (``"k": [module, qualname]``), for ``isinstance`` on the other side;
 * a *reference* to a library callable (``{"ref": [module, qualname]}``, e.g. ``numpy:sin``) that
   the other side looks up in its own copy of that module;
 * an object whose type is EXACTLY one of the course library's classes in :data:`BY_VALUE` (an
@@ -131,7 +133,8 @@ class Encoder:
             ref = self._reference(value)
             if ref is not None:
                 return {"ref": ref}
-        return {"h": self._handle(value)}
+        kind = by_value_base(kind)
+        return {"h": self._handle(value), "k": list(kind)} if kind else {"h": self._handle(value)}
 
     def _object(self, value, name, depth):
         number = self._objects.get(id(value))
@@ -165,6 +168,21 @@ def by_value_name(kind):
     if home is None or home.__dict__.get(qualname) is not kind:
         return None
     return module, qualname
+
+
+def by_value_base(kind):
+    """``(module, qualname)`` of the first :data:`BY_VALUE` class among ``kind``'s bases (a student's
+    subclass of ``Sequential``), or None: sent with the handle so that ``isinstance`` on the other
+    side answers as it would in one process (an object can only claim the classes it inherits)."""
+    try:
+        mro = type.__dict__["__mro__"].__get__(kind)
+    except Exception:  # noqa: BLE001
+        return None
+    for base in mro[1:]:
+        name = by_value_name(base)
+        if name is not None:
+            return name
+    return None
 
 
 def _slots(cls):
@@ -234,10 +252,11 @@ BIT_GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 class Decoder:
     """The inverse of :class:`Encoder`; ``handle(id)`` and ``reference(ref)`` build what they name."""
 
-    def __init__(self, blobs, handle, reference=None):
+    def __init__(self, blobs, handle, reference=None, kind=None):
         self.blobs = blobs
         self._handle = handle
         self._reference = reference
+        self._kind = kind  # kind(id, cls): a handle to an object of a subclass of a BY_VALUE class
         self.generators: list = []  # (path-less) generators decoded, for syncing their state back
         self._objects: dict = {}  # number -> object decoded by value in this message
 
@@ -296,6 +315,11 @@ class Decoder:
             except (KeyError, TypeError):
                 raise ChannelError("reference to an object not sent before") from None
         if key == "h":
+            if "k" in data and self._kind is not None:
+                kind = data["k"]
+                if type(kind) is not list or len(kind) != 2:
+                    raise ChannelError("malformed handle")
+                return self._kind(int(value), by_value_class(*kind))
             return self._handle(int(value))
         if key == "ref" and self._reference is not None:
             module, qualname = value

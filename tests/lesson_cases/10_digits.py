@@ -15,6 +15,10 @@ CORRECT = {
         "def build_model(rng):\n    return nnlib.Sequential(nnlib.Linear(784, 256, rng, init='he_uniform'), nnlib.ReLU(),\n"
         "                            nnlib.Linear(256, 128, rng, init='he_uniform'), nnlib.ReLU(),\n"
         "                            nnlib.Linear(128, 10, rng, init='xavier'))\n",
+        # a subclass of nnlib's Sequential is an nnlib Sequential (the two-process grader keeps it a handle)
+        "class DigitNet(Sequential):\n    def predict(self, X):\n        return self.forward(X).argmax(axis=1)\n\n\n"
+        "def build_model(rng):\n    return DigitNet(Linear(784, 256, rng=rng), ReLU(), Linear(256, 128, rng=rng), ReLU(),\n"
+        "                    Linear(128, 10, rng=rng))\n",
     ],
     "train_digits": [
         "def train_digits(rng):\n    X, y, _, _ = digits_split()\n    model = build_model(rng)\n    loss = CrossEntropyLoss()\n"
@@ -22,6 +26,12 @@ CORRECT = {
         "        for xb, yb in nnlib.data.minibatches(X, y, 64, rng):\n            opt.zero_grad()\n"
         "            loss.forward(model.forward(xb), yb)\n            model.backward(loss.backward())\n            opt.step()\n"
         "    return model\n",
+        # the student's own model class around a trained nnlib network: anything with forward(X) will do
+        "class Classifier:\n    def __init__(self, net):\n        self.net = net\n\n    def forward(self, X):\n"
+        "        return self.net.forward(np.asarray(X, dtype=np.float32))\n\n\n"
+        "def train_digits(rng):\n    X, y, _, _ = digits_split()\n    net = build_model(rng)\n"
+        "    fit(net, CrossEntropyLoss(), Adam(net.parameters(), lr=1e-3), X, y, epochs=15, batch_size=64, rng=rng,\n"
+        "        progress=False)\n    return Classifier(net)\n",
     ],
     "confusion_matrix": [
         "def confusion_matrix(y_true, y_pred, n_classes=10):\n    cm = np.zeros((n_classes, n_classes))\n"
