@@ -5,6 +5,13 @@ answer of ``tests/lesson_cases`` full marks before a lesson is switched on here;
 tests hand objects across in ways the data channel does not carry yet stays on the single-process
 sandbox (still sandboxed, still scored by nbgrader, but the test cells then share the student's
 process). ``NNFS_TWO_PROCESS`` overrides the list: ``all``, ``none``, or comma-separated lesson ids.
+
+Still off: ``11_pytorch``. Its tests subclass the student's own ``Value`` class inside the test cell
+(``class _CountingValue(Value)``, counting the writes the student's ``backward`` makes), read
+``Value.__mro__``, monkeypatch ``torch.cuda.is_available`` for ``pick_device`` in the test's own
+process, hand torch models to the student's functions to be changed in place, and seed torch's
+global generator that the student's ``train_torch`` draws from; none of these crosses the data
+channel yet (torch tensors and modules do not cross by value).
 """
 
 from __future__ import annotations
