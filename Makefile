@@ -62,10 +62,12 @@ lint: $(TEST_STAMP) ## ruff: lint and formatting check (config in pyproject.toml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-lesson: $(TEST_STAMP) ## (course authors) build one lesson, prove its variants, regenerate its release: make lesson LESSON=03_layers
+lesson: $(TEST_STAMP) ## (course authors) build one lesson, prove its variants (one kernel, then the two-process grader), regenerate its release: make lesson LESSON=03_layers
 	@test -n "$(LESSON)" || { echo "usage: make lesson LESSON=03_layers"; exit 2; }
 	$(PY) -m grader build $(LESSON)
 	$(PY) tests/lesson_harness.py $(LESSON)
+	@if $(PY) -c "import sys; from grader.trusted import policy; sys.exit(not policy.two_process('$(LESSON)'))"; then \
+		$(PY) tests/trusted_sweep.py $(LESSON); fi
 	$(PY) -m grader release $(LESSON) --no-exchange
 
 release: setup ## (instructors) rebuild lessons/ from solutions/ and release to the exchange [LESSON=id]

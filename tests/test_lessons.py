@@ -29,6 +29,7 @@ import nbformat
 import pytest
 
 from grader.notebooks import ROOT, SOURCES, dumps, lesson_ids, parse_source
+from grader.trusted import policy
 
 LESSONS = lesson_ids()
 SPEC_LESSONS = [
@@ -46,7 +47,11 @@ SPEC_LESSONS = [
     "11_pytorch",
 ]
 SPEC_CHECK = ROOT.parent / "shared" / "tools" / "spec_check.py"
-STUDENTS = ("solution", "blank", "wrong")
+STUDENTS = ("solution", "blank", "wrong", "correct0", "correct1")
+#: students correct0/correct1 (lessons on the two-process grader): the k-th CORRECT variant of every
+#: exercise at once; every variant of a lesson went through that grader once before it was switched on
+#: (tests/trusted_sweep.py, part of `make lesson`)
+CORRECT_ROUNDS = 2
 # Environment variables of the course configuration that must not leak into a temporary course.
 COURSE_ENV = ("NNFS_DB_URL", "NNFS_EXCHANGE", "NNFS_ASSIGNMENT_DIR", "NNFS_COURSE_ID", "NNFS_STATE")
 
@@ -301,6 +306,21 @@ def choose_wrong(lesson: str, report) -> tuple[str, int, str, tuple[str, ...]]:
     return name, index, module.WRONG[name][index][0], (f"test_{name}", *also.get(name, ()))
 
 
+def correct_submissions(lesson: str, solution_text: str, rounds: int) -> dict[str, str]:
+    """{"correct<k>": notebook text}: the solution with every exercise replaced by its k-th CORRECT variant."""
+    module = lesson_harness.load_variants(lesson)
+    variants = getattr(module, "CORRECT", {}) if module is not None else {}
+    out = {}
+    for k in range(min(rounds, max((len(v) for v in variants.values()), default=0))):
+        nb = nbformat.reads(solution_text, as_version=4)
+        for cell in nb.cells:
+            name = lesson_harness.grade_id(cell) if lesson_harness.is_answer_cell(cell) else None
+            if variants.get(name):
+                cell.source = variants[name][k % len(variants[name])]
+        out[f"correct{k}"] = nbformat.writes(nb)
+    return out
+
+
 @pytest.fixture(scope="session")
 def class_grades(tmp_path_factory, harness_futures):
     """Autograde students solution/blank/wrong on every lesson, once, in a temporary course.
@@ -324,7 +344,14 @@ def class_grades(tmp_path_factory, harness_futures):
     info = {}
     for lesson in LESSONS:
         report = harness_futures[("variants", lesson)].result()
-        entry = info[lesson] = {"scores": {}, "graded": {}, "wrong": None, "wrong_error": None, "blank_report": None}
+        entry = info[lesson] = {
+            "scores": {},
+            "graded": {},
+            "wrong": None,
+            "wrong_error": None,
+            "blank_report": None,
+            "correct": [],
+        }
         if not (lesson_harness.solution_path(lesson).exists() and lesson_harness.release_path(lesson).exists()):
             entry["wrong_error"] = f"{lesson}: solution or release notebook missing"
             continue
@@ -341,6 +368,10 @@ def class_grades(tmp_path_factory, harness_futures):
                     cell.source = source
             submissions["wrong"] = nbformat.writes(nb)
             entry["wrong"] = (name, index, expected)
+        if policy.two_process(lesson):
+            correct = correct_submissions(lesson, solution_text, CORRECT_ROUNDS)
+            submissions.update(correct)
+            entry["correct"] = sorted(correct)
         for student, text in submissions.items():
             target = root / "state" / "submitted" / student / lesson / f"{lesson}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -461,6 +492,21 @@ def test_autograde_wrong_loses_exactly_that_exercise(lesson, class_grades):
     )
     total = sum(s or 0.0 for s, _ in scores.values())
     assert total == pytest.approx(sum(points.values()) - sum(points[t] for t in expected))
+
+
+@pytest.mark.slow
+@lesson_param
+def test_autograde_correct_variants_get_full_marks(lesson, class_grades):
+    """Lessons on the two-process grader: correct answers in other styles lose nothing there either."""
+    if not policy.two_process(lesson):
+        pytest.skip(f"{lesson} is graded in one sandboxed kernel (grader/trusted/policy.py)")
+    points = points_of(solution_nb(lesson))
+    rounds = class_grades["lessons"][lesson]["correct"]
+    assert rounds, f"{lesson}: no CORRECT variants in tests/lesson_cases/{lesson}.py"
+    for student in rounds:
+        scores = _scores(class_grades, lesson, student)
+        short = {gid: s for gid, (s, m) in scores.items() if s is None or s < points[gid]}
+        assert not short, f"{lesson}: {student} (CORRECT variants) loses points in {short}"
 
 
 # ----------------------------------------------------------------------------- the harness itself
