@@ -82,6 +82,7 @@ __all__ = [
     "assert_float_array",
     "assert_unchanged",
     "call",
+    "counting_subclass",
     "snapshot",
     "exercises_of",
     "own_code",
@@ -532,6 +533,28 @@ def _cell_has(cell) -> bool:
     except ValueError:
         return False
     return True
+
+
+def counting_subclass(cls, attribute: str = "grad"):
+    """A subclass of the student's class ``cls`` whose instances count the assignments to ``attribute``.
+
+    An instance ``obj`` holds the count in ``obj._writes`` (the value itself is read and written as
+    usual), so a test can measure the work a method does. When ``cls`` is a handle to a class in
+    another process (the two-process grader), the subclass is made there, where the methods run.
+    """
+    apply = _getattr(_type(cls), "__nnfs_apply__", None)
+    if apply is not None:
+        return apply(cls, "counting_subclass", attribute)
+    store = "_counted_" + _str(attribute)
+
+    def get(self):
+        return self.__dict__.get(store, 0.0)
+
+    def put(self, value):
+        self.__dict__["_writes"] = self.__dict__.get("_writes", 0) + 1
+        self.__dict__[store] = value
+
+    return _type(f"Counting{cls.__name__}", (cls,), {attribute: property(get, put)})
 
 
 def snapshot(*arrays):

@@ -368,3 +368,239 @@ def test_an_nnlib_instance_as_the_answer_is_refused_under_the_own_code_rule(tmp_
     # refuses nnlib's ReLU.forward for the exercise relu, in the trusted process, as in one process
     with pytest.raises(AssertionError, match="relu: your answer calls nnlib.modules.ReLU.forward"):
         _run_cell(tmp_path, "from nnlib import ReLU\nrelu = ReLU()\n", "call(relu, np.array([-1.0, 2.0]))\n")
+
+
+# ----------------------------------------------------------------------------- torch (lesson 11)
+torch = pytest.importorskip("torch")
+
+
+def test_torch_tensors_and_models_cross_by_value_bitwise():
+    from torch import nn
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2, bias=False), nn.Sigmoid())
+    model[0].weight.grad = torch.full((5, 3), 0.25)
+    model.eval()
+    X = torch.randn(4, 3)
+    extra = {
+        "bf16": torch.arange(6, dtype=torch.bfloat16).reshape(2, 3),
+        "long": torch.tensor([1, -2, 3]),
+        "flag": torch.tensor(True),
+        "empty": torch.zeros(0, 4, dtype=torch.float64),
+        "leaf": torch.tensor([1.5, 2.5], requires_grad=True),
+        "c": torch.tensor([1 + 2j], dtype=torch.complex64),
+    }
+    twin, out = _roundtrip([model, extra])
+    assert twin is not model and type(twin) is nn.Sequential and not twin.training
+    assert [type(m) for m in twin] == [nn.Linear, nn.ReLU, nn.Linear, nn.Sigmoid] and twin[2].bias is None
+    for a, b in zip(model.parameters(), twin.parameters()):
+        assert type(b) is nn.Parameter and b.dtype == a.dtype and b.requires_grad
+        assert b.detach().numpy().tobytes() == a.detach().numpy().tobytes()
+    assert twin[0].weight.grad.tolist() == [[0.25] * 3] * 5 and twin[2].weight.grad is None
+    assert (twin[0].in_features, twin[0].out_features) == (3, 5)
+    with torch.no_grad():
+        assert twin(X).numpy().tobytes() == model(X).numpy().tobytes()  # the same function, to the bit
+    for name, tensor in extra.items():
+        got = out[name]
+        assert type(got) is torch.Tensor and got.dtype == tensor.dtype and got.shape == tensor.shape, name
+        assert torch.equal(got.detach(), tensor.detach()) and got.requires_grad == tensor.requires_grad, name
+
+
+def test_shared_torch_parameters_stay_shared_and_subclasses_stay_handles():
+    from torch import nn
+
+    layer = nn.Linear(2, 2)
+    twin = _roundtrip(nn.Sequential(layer, nn.ReLU(), layer))
+    assert twin[0] is twin[2] and len(list(twin.parameters())) == 2
+
+    class MyLinear(nn.Linear):
+        pass
+
+    hooked = nn.Linear(2, 2)
+    hooked.register_forward_hook(lambda *a: None)
+    odd = nn.Linear(2, 2)
+    odd.fn = lambda x: x  # not plain data
+    for value in (MyLinear(2, 2), hooked, odd, nn.Sequential(nn.ReLU(), MyLinear(1, 1)), torch.zeros(2).to_sparse()):
+        assert _roundtrip(value) == ("handle", 7)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"m": ["os", "system", False, [], [], [], [], []], "id": 0},
+        {"m": ["torch.nn.modules.module", "Module", False, [], [], [], [], []], "id": 0},
+        {"m": ["torch.nn.modules.linear", "LazyLinear", False, [], [], [], [], []], "id": 0},
+        {"m": ["torch.nn.modules.linear", "Linear", False, [], [], [], [], [["forward", {"list": [1]}]]], "id": 0},
+        {"m": ["torch.nn.modules.linear", "Linear", False, [], [], [], [], [["__class__", 1]]], "id": 0},
+        {"m": ["torch.nn.modules.linear", "Linear", False, [], [], [], [], [["_forward_hooks", 1]]], "id": 0},
+        {"m": ["torch.nn.modules.linear", "Linear", False, [["weight", 1.0]], [], [], [], []], "id": 0},
+        {"m": ["torch.nn.modules.container", "Sequential", False, [], [], [], [["0", {"h": 1}]], []], "id": 0},
+        {"m": ["torch.nn.modules.linear", "Linear", False, [["a.b", None]], [], [], [], []], "id": 0},
+        {"t": ["object", [1], 0, False, "cpu", False, None], "id": 0},
+        {"t": ["float32", [2], 0, False, "cpu", False, None], "id": 0},  # 2 floats, 4 bytes
+        {"t": ["float32", [1], 0, False, "meta", False, None], "id": 0},
+        {"t": ["int64", [1], 1, True, "cpu", False, None], "id": 0},  # an integer tensor cannot require grad
+        {"t": ["float32", [1], 0, False, "cpu", False, 5], "id": 0},
+    ],
+)
+def test_forged_torch_objects_are_refused(bad):
+    blobs = [b"\0\0\0\0", b"\0" * 8]
+    with pytest.raises(ChannelError):
+        Decoder(blobs, lambda hid: hid).decode(bad)
+
+
+def test_a_torch_model_changed_in_place_by_the_student_comes_back_with_its_gradients(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        '''
+import torch
+def step(model, X):
+    model.zero_grad()
+    model(torch.as_tensor(X)).sum().backward()
+    with torch.no_grad():
+        model[0].weight.mul_(2.0)
+    model[2].bias = torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))  # a new parameter
+    return len(model)
+def idle(model):
+    return 0
+''',
+        '''
+import torch
+from torch import nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+W = model[0].weight
+before = W.detach().clone()
+n = call(step, model, np.ones((5, 3), dtype=np.float32))
+after = model[0].weight.detach().clone()
+grad = model[0].weight.grad.clone()
+bias = model[2].bias
+call(idle, model)
+''',
+    )
+    assert ns["n"] == 3 and ns["model"][0].weight is ns["W"]  # the test's own parameter, updated in place
+    assert torch.equal(ns["after"], ns["before"] * 2)
+    assert ns["grad"].abs().sum() > 0  # gradients come back too (a second call would see them)
+    assert ns["bias"].dtype == torch.float64 and torch.equal(ns["bias"].detach(), torch.zeros(2, dtype=torch.float64))
+
+
+def test_torch_global_generator_crosses_with_the_call(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        "import torch\ndef draw(n):\n    return torch.randperm(n).tolist()\n",
+        '''
+import torch
+torch.manual_seed(3)
+first = call(draw, 10)
+second = call(draw, 10)
+after = torch.rand(1).item()
+''',
+    )
+    torch.manual_seed(3)
+    want = [torch.randperm(10).tolist(), torch.randperm(10).tolist(), torch.rand(1).item()]
+    assert [ns["first"], ns["second"], ns["after"]] == want
+
+
+def test_a_torch_availability_patch_reaches_the_students_call_and_nothing_else(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        '''
+import torch
+def seen():
+    return torch.cuda.is_available(), torch.backends.mps.is_available()
+def sneaky():
+    import sys
+    return torch.cuda.is_available.__qualname__, getattr(torch, "_nnfs_patched", None)
+''',
+        '''
+import torch
+real = torch.cuda.is_available, torch.backends.mps.is_available
+plain = call(seen)
+torch.cuda.is_available = lambda: True
+torch.backends.mps.is_available = lambda: "yes"  # any value: the student's side sees a bool
+torch.manual_seed = lambda *a: None  # not on the whitelist: never mirrored
+patched = call(seen)
+torch.cuda.is_available, torch.backends.mps.is_available = real
+restored = call(seen)
+''',
+    )
+    import torch as real_torch
+
+    real = (real_torch.cuda.is_available(), real_torch.backends.mps.is_available())
+    assert ns["plain"] == real and ns["patched"] == (True, True) and ns["restored"] == real
+    # a patch request for anything off the whitelist, or not a boolean, is dropped by the student's side
+    from grader.preprocessors.trusted_execute import TRUSTED_DIR
+
+    agent = _student_side({})
+    assert agent._patches({"torch.manual_seed": True, "os.system": False, "torch.cuda.is_available": "yes"}) == []
+    assert len(agent._patches({"torch.cuda.is_available": False})) == 1
+    assert TRUSTED_DIR.is_dir()
+
+
+def test_isinstance_and_mro_through_a_class_handle(tmp_path):
+    ns = _run_cell(
+        tmp_path,
+        '''
+import nnlib.autograd
+class Value:
+    def __init__(self, data):
+        self.data = data
+        self.grad = 0.0
+    def __mul__(self, other):
+        return Value(self.data * (other.data if isinstance(other, Value) else other))
+    def bump(self):
+        self.grad = self.grad + 1
+        self.grad = self.grad + 1
+        return self
+class Borrowed(nnlib.autograd.Value):
+    pass
+class Other:
+    pass
+''',
+        '''
+from nnlib.testing import counting_subclass
+a = call(Value, 2.0)
+b = a * 3
+checks = [isinstance(Value, type), isinstance(b, Value), isinstance(b, Other), isinstance(3.0, Value),
+          issubclass(Borrowed, Value)]
+mro = [getattr(k, "__module__", "") for k in Value.__mro__]
+borrowed = [getattr(k, "__module__", "") for k in Borrowed.__mro__]
+Counting = counting_subclass(Value, "grad")
+c = Counting(1.0)
+c.bump()
+writes = getattr(c, "_writes", 0)
+grad = float(c.grad)
+''',
+    )
+    assert ns["checks"] == [True, True, False, False, False]
+    assert len(ns["mro"]) == 2 and ns["mro"][1] == "builtins"  # the student's class, then object
+    assert ns["borrowed"][1] == "nnlib.autograd"
+    assert ns["writes"] == 3 and ns["grad"] == 2.0  # __init__ and two assignments in bump()
+
+
+def test_counting_subclass_in_one_process():
+    from nnlib.testing import counting_subclass
+
+    class Value:
+        def __init__(self, data):
+            self.data, self.grad = data, 0.0
+
+    counting = counting_subclass(Value)
+    v = counting(1.0)
+    v.grad += 2.0
+    assert issubclass(counting, Value) and v.grad == 2.0 and v._writes == 2
+
+
+def test_a_torch_model_changed_and_returned_by_the_student_comes_back(tmp_path):
+    # the reply's value and its in-place changes name the same object: both decode in one message
+    ns = _run_cell(
+        tmp_path,
+        "import torch\ndef fill(model):\n    with torch.no_grad():\n        model.weight.fill_(0.5)\n    return model\n",
+        '''
+from torch import nn
+layer = nn.Linear(2, 3)
+got = call(fill, layer)
+''',
+    )
+    assert torch.equal(ns["layer"].weight.detach(), torch.full((3, 2), 0.5))
+    assert torch.equal(ns["got"].weight.detach(), torch.full((3, 2), 0.5))

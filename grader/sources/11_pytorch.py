@@ -268,6 +268,7 @@ class Value:
 # %% tests id=test_Value points=4
 import nnlib.autograd as _nnlib_autograd
 from nnlib.gradcheck import numerical_gradient as _numerical_gradient
+from nnlib.testing import counting_subclass as _counting_subclass
 
 assert_true(isinstance(Value, type)
             and not any(str(getattr(k, "__module__", "")).startswith(("nnlib", "torch")) for k in Value.__mro__),
@@ -387,16 +388,7 @@ _check("a chain of 150 steps x * 0.99 + 0.01 (300 nodes deep)", _chain, [0.5],
        "every node must pass its gradient on exactly once, after the node that uses it")
 
 # linear work: a graph with 2**12 = 4096 paths from the output to x but only 3 * 12 operations
-class _CountingValue(Value):
-    """A Value that counts how often its grad is assigned (by __init__ and by backward())."""
-    @property
-    def grad(self):
-        return self.__dict__.get("_counted_grad", 0.0)
-
-    @grad.setter
-    def grad(self, value):
-        self.__dict__["_writes"] = self.__dict__.get("_writes", 0) + 1
-        self.__dict__["_counted_grad"] = value
+_CountingValue = _counting_subclass(Value, "grad")  # a Value whose x._writes counts the assignments to x.grad
 
 _xc = _CountingValue(1.0)
 _y = _xc
@@ -405,8 +397,9 @@ for _ in range(12):
 _run("backward() on a graph with 4096 paths", lambda: call(_y.backward), "visit each node once")
 assert_close(float(_xc.grad), 1.0, what="d y / d x for y = 12 rounds of y * 0.5 + y * 0.5",
              hint="the sum over every path is 1: a node whose gradient is passed on more than once counts twice")
-assert_true(_xc.__dict__.get("_writes", 0) <= 8, what="work done by backward()",
-            hint=f"x.grad was updated {_xc.__dict__.get('_writes', 0)} times for a graph of 36 operations in which x "
+_writes = getattr(_xc, "_writes", 0)
+assert_true(_writes <= 8, what="work done by backward()",
+            hint=f"x.grad was updated {_writes} times for a graph of 36 operations in which x "
                  "is used twice: backward() walks every path (4096) instead of visiting each node once in "
                  "topological order")
 ### BEGIN HIDDEN TESTS
@@ -492,8 +485,9 @@ for _ in range(8):
     _y = _y * 0.2 + _y * 0.3 + _y * 0.5
 _run("backward() on a graph with 6561 paths", lambda: call(_y.backward), "visit each node once")
 assert_close(float(_xc.grad), 1.0, what="d y / d x (three uses per level)", hint="sum over paths")
-assert_true(_xc.__dict__.get("_writes", 0) <= 10, what="work done by backward()",
-            hint=f"x.grad was updated {_xc.__dict__.get('_writes', 0)} times: visit each node once")
+_writes = getattr(_xc, "_writes", 0)
+assert_true(_writes <= 10, what="work done by backward()",
+            hint=f"x.grad was updated {_writes} times: visit each node once")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -10,7 +10,10 @@ side receives, and the trusted side decides every grade from that data.
 Requests (``{"op": ...}``): ``describe`` names; ``call`` a handle (under the "own code" rule of
 :func:`nnlib.testing.own_code` for the exercises the trusted side names); ``getattr``/``setattr``/
 ``getitem``/``len``/``iter``/``next``/``binop``/``unary``/``repr``/``asarray``/``bool``/``drop``;
-``end``. While a call runs, the student's code may call back a trusted function (``callback``).
+``isinstance``/``issubclass``/``mro`` (a class handle); ``apply`` (one of the nnlib.testing
+:data:`HELPERS` on a handle); ``end``. A ``call`` may carry torch's global generator state (set
+before the call, sent back after it) and a ``patch`` of :data:`PATCHABLE` availability functions
+(booleans, for the duration of the call). While a call runs, the student's code may call back a trusted function (``callback``).
 """
 
 import socket as _socket
@@ -105,8 +108,16 @@ def _arrays(value, path=(), out=None, seen=None):
     handed over): their path step is ``[attribute]``."""
     out = [] if out is None else out
     seen = set() if seen is None else seen
+    torch = _loaded_torch()
     if type(value) is np.ndarray:
         out.append((path, value, value.tobytes()))
+    elif torch is not None and (
+        ((type(value) is torch.Tensor or type(value) is torch.nn.Parameter) and tensor_by_value(value))
+        or torch_by_value(value)
+    ):
+        if id(value) not in seen:  # a torch model or tensor: sent back whole when the call changed it
+            seen.add(id(value))
+            out.append((path, value, _fingerprint(value)))
     elif type(value) in (list, tuple):
         for i, v in enumerate(value):
             _arrays(v, path + (i,), out, seen)
@@ -120,12 +131,26 @@ def _arrays(value, path=(), out=None, seen=None):
     return out
 
 
+def _fingerprint(value):
+    """What a watched value holds: an array's bytes; a torch object's whole encoding."""
+    if type(value) is np.ndarray:
+        return value.tobytes()
+    try:
+        enc = Encoder(lambda obj: 0)
+        head = repr(enc.encode(value)).encode()
+    except Exception:  # noqa: BLE001 - no longer crossing by value: nothing to send back
+        return None
+    return head + b"".join(enc.blobs)
+
+
 def _changed(watched):
     """[path, array] of the watched arrays that changed since the trusted side last saw them."""
     out = []
     for entry in watched:
         path, arr, seen = entry
-        now = arr.tobytes()
+        now = _fingerprint(arr)
+        if now is None:
+            continue
         if now != seen:
             out.append([list(path), arr])
             entry[2] = now
@@ -142,17 +167,36 @@ def _synced(enc):
     return out
 
 
-def _call(fn, args, kwargs, exercises):
+def _patches(requested):
+    """[(holder, attribute, replacement)] for the PATCHABLE functions the trusted side pretends."""
+    import importlib
+
+    out = []
+    if type(requested) is not dict:
+        return out
+    for path, answer in requested.items():
+        if path in PATCHABLE and type(answer) is bool:
+            module, attribute = PATCHABLE[path]
+            out.append((importlib.import_module(module), attribute, lambda *a, _answer=answer, **k: _answer))
+    return out
+
+
+def _call(fn, args, kwargs, exercises, patches=()):
     from nnlib.testing import own_code
 
     watched = [list(entry) for entry in _arrays(list(args)) + _arrays(kwargs, ("kw",))]
     _STATE["calls"].append(watched)
+    saved = [(holder, attribute, getattr(holder, attribute)) for holder, attribute, _ in patches]
     try:
+        for holder, attribute, replacement in patches:
+            setattr(holder, attribute, replacement)
         with _warnings.catch_warnings(record=True) as caught:
             _warnings.simplefilter("always")
             with own_code(exercises, fn):
                 result = fn(*args, **kwargs)
     finally:
+        for holder, attribute, original in reversed(saved):
+            setattr(holder, attribute, original)
         _STATE["calls"].pop()
     changed = _changed(watched)
     warned = [[w.category.__name__, str(w.message)[:500]] for w in caught]
@@ -208,7 +252,14 @@ def _serve_one(message, blobs):
             args = [dec.decode(a) for a in message.get("args", [])]
             kwargs = {str(k): dec.decode(v) for k, v in message.get("kwargs", {}).items()}
             exercises = [str(e) for e in message.get("exercises", [])] + ([tag] if tag else [])
-            result, changed, warned, watched = _call(target, args, kwargs, exercises)
+            torch_rng = dec.decode(message["trng"]) if "trng" in message else None
+            if torch_rng is not None:  # the test's torch.manual_seed reaches the student's torch
+                import torch
+
+                if type(torch_rng) is not np.ndarray or torch_rng.dtype != np.uint8 or torch_rng.ndim != 1:
+                    raise ChannelError("malformed torch generator state")
+                torch.set_rng_state(torch.from_numpy(torch_rng))
+            result, changed, warned, watched = _call(target, args, kwargs, exercises, _patches(message.get("patch")))
             states = [_jsonable_state(g.bit_generator.state) for g in dec.generators]
             enc = Encoder(lambda obj: _handle(obj, exercises[0] if exercises else None))
             first = _STATE["next"]
@@ -219,6 +270,10 @@ def _serve_one(message, blobs):
                 "rng": states,
                 "synced": _synced(enc),
             }
+            if torch_rng is not None:
+                import torch
+
+                reply["trng"] = enc.encode(torch.get_rng_state().numpy())
             if _STATE["next"] != first and watched:  # the result can run student code later
                 _STATE["live"][first] = watched
                 reply["call"] = first
@@ -270,6 +325,20 @@ def _serve_one(message, blobs):
                 "bool": bool,
                 "index": operator.index,
             }[name](target)
+        elif op == "isinstance":
+            result = isinstance(dec.decode(message["other"]), target)
+        elif op == "issubclass":
+            result = issubclass(dec.decode(message["other"]), target)
+        elif op == "mro":
+            result = [
+                [str(getattr(k, "__module__", "")), str(getattr(k, "__qualname__", ""))]
+                for k in type.__dict__["__mro__"].__get__(target)
+            ]
+        elif op == "apply" and message.get("name") in HELPERS:
+            import nnlib.testing
+
+            args = [dec.decode(a) for a in message.get("args", [])]
+            result = getattr(nnlib.testing, message["name"])(target, *args)
         elif op == "repr":
             result = repr(target)[:2000]
         elif op == "asarray":

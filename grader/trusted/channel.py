@@ -23,6 +23,15 @@ bytes of the arrays it holds. What a value may be:
   the attributes, no constructor, no other code) and refuses any class not in :data:`BY_VALUE`.
   ``{"same": n}`` is an object already sent in the same message (shared parameters, cycles). A
   subclass, or any other class, stays a handle.
+* a ``torch.Tensor`` or ``torch.nn.Parameter`` (exactly those types, strided, of a dtype in
+  :data:`TORCH_DTYPES`): ``{"t": [dtype, shape, blob, requires_grad, device, is_parameter, grad],
+  "id": n}``, rebuilt from the receiving side's own torch (the bytes, no code);
+* a ``torch.nn`` module of a class in :data:`TORCH_MODULES` (exactly that class, no hooks, plain
+  attributes only, every submodule by value too): ``{"m": [module, qualname, training, parameters,
+  buffers, non-persistent buffer names, submodules, attributes], "id": n}``; the receiving side
+  builds an instance of its own torch's class (``nn.Module.__init__`` and the state, nothing else);
+* a class stays a handle marked ``"c"`` (so that ``isinstance(Value, type)`` answers as in one
+  process; ``isinstance(x, Value)`` is then asked of the side that owns the class).
 
 Exceptions travel as the names of their builtin base classes and their message. This module is
 plain Python + NumPy: the student's side runs the same source text (its kernel cannot import
@@ -49,6 +58,33 @@ BY_VALUE = {
     "nnlib.regularization": ("Dropout",),
     "nnlib.parameter": ("Parameter",),
 }
+
+
+#: torch.nn modules that cross by value (module -> class names), rebuilt from the receiver's own torch
+TORCH_MODULES = {
+    "torch.nn.modules.container": ("Sequential", "ModuleList", "ModuleDict"),
+    "torch.nn.modules.linear": ("Linear", "Identity"),
+    "torch.nn.modules.activation": (
+        "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softmax", "LogSoftmax",
+    ),
+    "torch.nn.modules.flatten": ("Flatten",),
+    "torch.nn.modules.dropout": ("Dropout",),
+    "torch.nn.modules.loss": ("CrossEntropyLoss", "MSELoss", "NLLLoss", "BCEWithLogitsLoss"),
+}
+#: tensor dtypes that cross by value (``torch.<name>``)
+TORCH_DTYPES = (
+    "bool", "uint8", "int8", "int16", "int32", "int64",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+)
+#: functions of ``torch`` that the trusted side may ask the student's side to pretend for one call
+#: (a test that replaces ``torch.cuda.is_available`` in its own process): path -> (module, attribute)
+PATCHABLE = {
+    "torch.cuda.is_available": ("torch.cuda", "is_available"),
+    "torch.backends.mps.is_available": ("torch.backends.mps", "is_available"),
+}
+#: helpers of nnlib.testing that run on the side owning their argument (``__nnfs_apply__``)
+HELPERS = ("counting_subclass",)
+_MODULE_STATE = ("_parameters", "_buffers", "_modules", "_non_persistent_buffers_set", "training")
 
 
 class ChannelError(RuntimeError):
@@ -129,12 +165,74 @@ class Encoder:
         name = by_value_name(kind)
         if name is not None:
             return self._object(value, name, depth)
+        torch = _loaded_torch()
+        if torch is not None:
+            if (kind is torch.Tensor or kind is torch.nn.Parameter) and tensor_by_value(value):
+                return self._tensor(value, depth)
+            if torch_by_value(value):
+                return self._module(value, depth)
         if self._reference is not None:
             ref = self._reference(value)
             if ref is not None:
                 return {"ref": ref}
+        if issubclass(kind, type):  # a class: the other side may ask isinstance through it
+            return {"h": self._handle(value), "c": 1}
         kind = by_value_base(kind)
         return {"h": self._handle(value), "k": list(kind)} if kind else {"h": self._handle(value)}
+
+    def _tensor(self, value, depth):
+        number = self._objects.get(id(value))
+        if number is not None:
+            return {"same": number}
+        torch = _loaded_torch()
+        number = len(self._objects)
+        self._objects[id(value)] = number
+        self._keep.append(value)
+        data = value.detach().to("cpu").contiguous()
+        raw = data.reshape(-1).view(torch.uint8).numpy().tobytes() if data.numel() else b""
+        self.blobs.append(raw)
+        index = len(self.blobs) - 1
+        grad = value.grad if value.is_leaf else None
+        return {
+            "t": [
+                str(value.dtype).replace("torch.", ""),
+                list(value.shape),
+                index,
+                bool(value.requires_grad),
+                str(value.device),
+                type(value) is torch.nn.Parameter,
+                self.encode(grad, depth + 1),
+            ],
+            "id": number,
+        }
+
+    def _module(self, value, depth):
+        number = self._objects.get(id(value))
+        if number is not None:
+            return {"same": number}
+        number = len(self._objects)
+        self._objects[id(value)] = number
+        self._keep.append(value)
+        state = object.__getattribute__(value, "__dict__")
+        module, qualname = torch_module_name(type(value))
+
+        def items(name):
+            return [[k, self.encode(v, depth + 1)] for k, v in state[name].items()]
+
+        attributes = [[k, self.encode(v, depth + 1)] for k, v in state.items() if k not in _module_internals()]
+        return {
+            "m": [
+                module,
+                qualname,
+                bool(state["training"]),
+                items("_parameters"),
+                items("_buffers"),
+                sorted(state["_non_persistent_buffers_set"]),
+                items("_modules"),
+                attributes,
+            ],
+            "id": number,
+        }
 
     def _object(self, value, name, depth):
         number = self._objects.get(id(value))
@@ -168,6 +266,115 @@ def by_value_name(kind):
     if home is None or home.__dict__.get(qualname) is not kind:
         return None
     return module, qualname
+
+
+def _loaded_torch():
+    """This process's torch when it is already imported (never imports it)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch if torch is not None and hasattr(torch, "Tensor") and hasattr(torch, "nn") else None
+
+
+def tensor_by_value(value) -> bool:
+    """True for a tensor that crosses by value (strided, an allowed dtype, on cpu/cuda/mps)."""
+    torch = _loaded_torch()
+    try:
+        return (
+            value.layout == torch.strided
+            and not value.is_quantized
+            and not getattr(value, "is_nested", False)
+            and str(value.dtype).replace("torch.", "") in TORCH_DTYPES
+            and value.device.type in ("cpu", "cuda", "mps")
+            and (not value.is_leaf or value.grad is None or type(value.grad) is torch.Tensor)
+        )
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def torch_module_name(kind):
+    """``(module, qualname)`` when ``kind`` is exactly a class of :data:`TORCH_MODULES` (as this
+    process's torch has it), else None."""
+    import sys
+
+    try:
+        module = kind.__dict__.get("__module__") if isinstance(kind, type) else None
+        qualname = type.__dict__["__qualname__"].__get__(kind) if isinstance(kind, type) else None
+    except Exception:  # noqa: BLE001
+        return None
+    if type(module) is not str or qualname not in TORCH_MODULES.get(module, ()):
+        return None
+    home = sys.modules.get(module)
+    if home is None or home.__dict__.get(qualname) is not kind:
+        return None
+    return module, qualname
+
+
+_INTERNALS = []
+
+
+def _module_internals():
+    """The attribute names ``nn.Module.__init__`` creates (state and hook tables)."""
+    if not _INTERNALS:
+        torch = _loaded_torch()
+        _INTERNALS.append(frozenset(object.__getattribute__(torch.nn.Module(), "__dict__")))
+    return _INTERNALS[0]
+
+
+def _plain(value, depth=0) -> bool:
+    """Plain data a module's attribute may hold when the module crosses by value."""
+    if value is None or type(value) in (bool, int, float, str):
+        return True
+    if type(value) is tuple and depth < 4:
+        return all(_plain(v, depth + 1) for v in value)
+    return False
+
+
+def torch_by_value(value, depth=0) -> bool:
+    """True for a torch module that crosses by value: its class in :data:`TORCH_MODULES`, no hooks,
+    parameters and buffers that are tensors crossing by value, plain attributes, every submodule too."""
+    torch = _loaded_torch()
+    if torch is None or depth > 32 or torch_module_name(type(value)) is None:
+        return False
+    try:
+        state = object.__getattribute__(value, "__dict__")
+        internals = _module_internals()
+        for name in internals:
+            if name in _MODULE_STATE or name == "_is_full_backward_hook":
+                continue
+            if state.get(name):  # a hook: the module stays behind, with its hooks
+                return False
+        if any(name not in state for name in _MODULE_STATE) or type(state["training"]) is not bool:
+            return False
+        for name in ("_parameters", "_buffers", "_modules"):
+            if type(state[name]) is not dict or not all(type(k) is str for k in state[name]):
+                return False
+        for p in state["_parameters"].values():
+            if p is not None and (type(p) is not torch.nn.Parameter or not tensor_by_value(p)):
+                return False
+        for b in state["_buffers"].values():
+            if b is not None and (type(b) is not torch.Tensor or not tensor_by_value(b)):
+                return False
+        if type(state["_non_persistent_buffers_set"]) is not set:
+            return False
+        for key, item in state.items():
+            if key not in internals and (type(key) is not str or not _plain(item)):
+                return False
+        return all(m is None or torch_by_value(m, depth + 1) for m in state["_modules"].values())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def torch_class(module, qualname):
+    """The torch module class :data:`TORCH_MODULES` allows under this name, from this process's torch."""
+    import importlib
+
+    if type(module) is not str or type(qualname) is not str or qualname not in TORCH_MODULES.get(module, ()):
+        raise ChannelError(f"{module}:{qualname} may not cross the channel by value")
+    cls = getattr(importlib.import_module(module), qualname, None)
+    if not isinstance(cls, type) or torch_module_name(cls) != (module, qualname):
+        raise ChannelError(f"{module}:{qualname} is not the class it should be")
+    return cls
 
 
 def by_value_base(kind):
@@ -269,6 +476,10 @@ class Decoder:
             raise ChannelError(f"unexpected value {type(data).__name__}")
         if "obj" in data:
             return self._object(data, depth)
+        if "t" in data:
+            return self._tensor(data, depth)
+        if "m" in data:
+            return self._module(data, depth)
         if "a" in data:
             dtype_str, shape, index = data["a"]
             dtype = np.dtype(str(dtype_str))
@@ -315,6 +526,8 @@ class Decoder:
             except (KeyError, TypeError):
                 raise ChannelError("reference to an object not sent before") from None
         if key == "h":
+            if "c" in data and self._kind is not None:
+                return self._kind(int(value), type)
             if "k" in data and self._kind is not None:
                 kind = data["k"]
                 if type(kind) is not list or len(kind) != 2:
@@ -326,6 +539,111 @@ class Decoder:
             return self._reference(str(module), str(qualname))
         raise ChannelError(f"unexpected value kind {key!r}")
 
+
+    def _number(self, data, key):
+        number = data.get("id")
+        if type(number) is not int or number in self._objects or type(data[key]) is not list:
+            raise ChannelError("malformed object")
+        return number
+
+    def _tensor(self, data, depth):
+        import importlib
+
+        number = self._number(data, "t")
+        try:
+            name, shape, index, requires_grad, device, parameter, grad = data["t"]
+        except ValueError:
+            raise ChannelError("malformed tensor") from None
+        if type(name) is not str or name not in TORCH_DTYPES:
+            raise ChannelError(f"tensor dtype {str(name)[:40]!r} is not allowed")
+        if not (type(shape) is list and len(shape) <= 32 and all(type(n) is int and n >= 0 for n in shape)):
+            raise ChannelError("bad tensor shape")
+        if type(requires_grad) is not bool or type(parameter) is not bool or type(index) is not int:
+            raise ChannelError("malformed tensor")
+        if type(device) is not str or device.split(":")[0] not in ("cpu", "cuda", "mps") or len(device) > 12:
+            raise ChannelError("bad tensor device")
+        if device.count(":") > 1 or (":" in device and not device.split(":")[1].isdigit()):
+            raise ChannelError("bad tensor device")
+        torch = importlib.import_module("torch")
+        dtype = getattr(torch, name)
+        if not 0 <= index < len(self.blobs):
+            raise ChannelError("malformed tensor")
+        blob = self.blobs[index]
+        count = math.prod(shape)
+        if len(blob) != torch.empty((), dtype=dtype).element_size() * count:
+            raise ChannelError("tensor bytes do not match its shape")
+        if count:
+            tensor = torch.frombuffer(bytearray(blob), dtype=torch.uint8).view(dtype).reshape(shape)
+        else:
+            tensor = torch.empty(shape, dtype=dtype)
+        if device != "cpu":
+            tensor = tensor.to(device)
+        try:
+            if parameter:
+                tensor = torch.nn.Parameter(tensor, requires_grad=requires_grad)
+            elif requires_grad:
+                tensor.requires_grad_(True)
+        except RuntimeError as err:
+            raise ChannelError(f"malformed tensor: {err}") from None
+        self._objects[number] = tensor
+        gradient = self.decode(grad, depth + 1)
+        if gradient is not None:
+            if type(gradient) is not torch.Tensor or gradient.shape != tensor.shape or gradient.dtype != tensor.dtype:
+                raise ChannelError("a tensor's grad must be a tensor of its shape and dtype")
+            tensor.grad = gradient
+        return tensor
+
+    def _module(self, data, depth):
+        import importlib
+
+        number = self._number(data, "m")
+        try:
+            module, qualname, training, parameters, buffers, transient, children, attributes = data["m"]
+        except ValueError:
+            raise ChannelError("malformed module") from None
+        cls = torch_class(module, qualname)
+        torch = importlib.import_module("torch")
+        obj = object.__new__(cls)
+        torch.nn.Module.__init__(obj)
+        self._objects[number] = obj
+        if type(training) is not bool:
+            raise ChannelError("malformed module")
+        obj.training = training
+
+        def entries(items):
+            if type(items) is not list:
+                raise ChannelError("malformed module state")
+            for entry in items:
+                if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
+                    raise ChannelError("malformed module state")
+                if not entry[0] or "." in entry[0] or len(entry[0]) > 200:
+                    raise ChannelError(f"name {entry[0][:50]!r} is not allowed")
+                yield entry[0], self.decode(entry[1], depth + 1)
+
+        for name, value in entries(parameters):
+            if value is not None and type(value) is not torch.nn.Parameter:
+                raise ChannelError("a module's parameter must be a Parameter")
+            obj._parameters[name] = value
+        for name, value in entries(buffers):
+            if value is not None and type(value) is not torch.Tensor:
+                raise ChannelError("a module's buffer must be a tensor")
+            obj._buffers[name] = value
+        if type(transient) is not list or not all(type(n) is str and n in obj._buffers for n in transient):
+            raise ChannelError("malformed module state")
+        obj._non_persistent_buffers_set.update(transient)
+        for name, value in entries(children):
+            if value is not None and torch_module_name(type(value)) is None:
+                raise ChannelError("a submodule must cross by value too")
+            obj._modules[name] = value
+        internals = _module_internals()
+        state = object.__getattribute__(obj, "__dict__")
+        for name, value in entries(attributes):
+            if not name.isidentifier() or name.startswith("__") or name in internals:
+                raise ChannelError(f"attribute {name[:50]!r} is not allowed")
+            if not _plain(value) or name in obj._parameters or name in obj._buffers or name in obj._modules:
+                raise ChannelError(f"attribute {name[:50]!r} is not plain data")
+            state[name] = value
+        return obj
 
     def _object(self, data, depth):
         try:

@@ -12,6 +12,15 @@ the exercise names travel with the call and the student's kernel applies the "ow
 arrays the call modified and generators it drew from are synchronised back into the trusted
 arguments (so in-place updates and "input unchanged" checks see what happened), warnings come back
 as data. Nothing the student's process sends is executed or unpickled here.
+
+torch: tensors and ``torch.nn`` models cross by value both ways (a model the test hands to the
+student's function and that the function changes in place, ``.to(device)`` and gradients included,
+is brought up to date here after the call); torch's global generator state travels with every call
+(``torch.manual_seed`` in a test seeds what the student's code draws) and comes back; a test that
+replaces ``torch.cuda.is_available`` or ``torch.backends.mps.is_available`` in this process has the
+student's call see the same answers (:data:`grader.trusted.channel.PATCHABLE`, booleans only).
+A handle to a class answers ``isinstance``/``issubclass``/``__mro__`` by asking the student's side,
+which can only mislead checks about its own class.
 """
 
 from __future__ import annotations
@@ -161,6 +170,32 @@ def _decoder(blobs):
     return Decoder(blobs, lambda hid: Remote(hid), None, lambda hid, cls: Remote(hid, cls))
 
 
+def _torch():
+    import sys
+
+    return sys.modules.get("torch")
+
+
+def _patched():
+    """{path: answer} for the PATCHABLE torch functions that this (trusted) process has replaced."""
+    import importlib
+
+    from grader.trusted.channel import PATCHABLE
+
+    out = {}
+    if _torch() is None:
+        return out
+    for path, (module, attribute) in PATCHABLE.items():
+        try:
+            current = getattr(importlib.import_module(module), attribute)
+        except Exception:  # noqa: BLE001
+            continue
+        if getattr(current, "__module__", None) == module and getattr(current, "__qualname__", None) == attribute:
+            continue  # torch's own function
+        out[path] = bool(current())
+    return out
+
+
 def _request(message: dict, encoder: _Enc | None = None, full: bool = False):
     sock = _STATE["sock"]
     if sock is None:
@@ -186,10 +221,12 @@ def _request(message: dict, encoder: _Enc | None = None, full: bool = False):
             raise decode_error(reply["error"])
         if reply.get("stop"):
             raise StopIteration
-        value = _decoder(blobs).decode(reply.get("value"))
+        dec = _decoder(blobs)  # one decoder: "changed" may refer to objects sent in "value" ({"same": n})
+        value = dec.decode(reply.get("value"))
         if full:
-            dec = _decoder(blobs)
             changed = [(path, dec.decode(arr)) for path, arr in reply.get("changed", [])]
+            if "trng" in reply:
+                _STATE["trng"] = _decoder(blobs).decode(reply["trng"])
             cid = reply.get("call")
             return value, changed, reply.get("warnings", []), reply.get("rng", []), (cid if type(cid) is int else None)
         return value
@@ -230,8 +267,58 @@ def _attribute(obj, name):
     raise AttributeError(name)
 
 
+def _update_tensor(target, new) -> bool:
+    """Make the trusted tensor ``target`` hold what the student's copy ``new`` holds, in place when it can."""
+    torch = _torch()
+    if (
+        type(new) is not type(target)
+        or target.shape != new.shape
+        or target.dtype != new.dtype
+        or target.device != new.device
+        or target.requires_grad != new.requires_grad
+    ):
+        return False
+    with torch.no_grad():
+        target.copy_(new)
+    if target.is_leaf:
+        target.grad = new.grad
+    return True
+
+
+def _update_module(target, new) -> None:
+    """Bring the trusted torch module ``target`` up to date with the student's copy ``new`` (same class)."""
+    from grader.trusted.channel import _module_internals
+
+    mine, theirs = object.__getattribute__(target, "__dict__"), object.__getattribute__(new, "__dict__")
+    mine["training"] = theirs["training"]
+    for table in ("_parameters", "_buffers"):
+        old, fresh = mine[table], theirs[table]
+        for name in [n for n in old if n not in fresh]:
+            del old[name]
+        for name, tensor in fresh.items():
+            current = old.get(name)
+            if current is None or tensor is None or not _update_tensor(current, tensor):
+                old[name] = tensor
+    mine["_non_persistent_buffers_set"] = set(theirs["_non_persistent_buffers_set"])
+    old, fresh = mine["_modules"], theirs["_modules"]
+    for name in [n for n in old if n not in fresh]:
+        del old[name]
+    for name, module in fresh.items():
+        current = old.get(name)
+        if current is not None and module is not None and type(current) is type(module):
+            _update_module(current, module)
+        else:
+            old[name] = module
+    internals = _module_internals()
+    for name in [n for n in mine if n not in internals and n not in theirs]:
+        del mine[name]
+    for name, value in theirs.items():
+        if name not in internals:
+            mine[name] = value
+
+
 def _apply_changes(args, kwargs, changed, generators, states):
-    from grader.trusted.channel import _state_from
+    from grader.trusted.channel import _state_from, torch_module_name
 
     for path, new in changed:
         if not path:
@@ -251,6 +338,12 @@ def _apply_changes(args, kwargs, changed, generators, states):
             and target.flags.writeable
         ):
             target[...] = new
+        elif _torch() is not None and torch_module_name(type(target)) is not None and type(new) is type(target):
+            _update_module(target, new)
+        elif _torch() is not None and isinstance(target, _torch().Tensor) and isinstance(new, _torch().Tensor):
+            if not _update_tensor(target, new) and target.shape == new.shape and target.dtype == new.dtype:
+                with _torch().no_grad():
+                    target.copy_(new)
     for rng, state in zip(generators, states):
         try:
             rng.bit_generator.state = _state_from(state)
@@ -297,12 +390,25 @@ class Remote:
             "args": [enc.encode(a) for a in args],
             "kwargs": {k: enc.encode(v) for k, v in kwargs.items()},
         }
+        torch = _torch()
+        if torch is not None:  # one global generator, as in one process
+            message["trng"] = enc.encode(torch.get_rng_state().numpy())
+            patch = _patched()
+            if patch:
+                message["patch"] = patch
         args = list(args)
         _STATE["calls"].append((args, kwargs))
+        _STATE["trng"] = None
         try:
             value, changed, warned, states, cid = _request(message, enc, full=True)
         finally:
             _STATE["calls"].pop()
+        state = _STATE.pop("trng", None)
+        if torch is not None and type(state) is np.ndarray and state.dtype == np.uint8 and state.ndim == 1:
+            try:
+                torch.set_rng_state(torch.from_numpy(state.copy()))
+            except Exception:  # noqa: BLE001 - a malformed state leaves the generator as it was
+                pass
         if cid is not None:
             _STATE["live"][cid] = (args, kwargs)
         _apply_changes(args, kwargs, changed, enc.generators, states)
@@ -319,9 +425,35 @@ class Remote:
         return self.__nnfs_call__(args, kwargs)
 
     def __getattr__(self, name):
+        if name == "__mro__" and object.__getattribute__(self, "_kind") is type:
+            import types
+
+            names = self._req("mro")
+            return tuple(types.SimpleNamespace(__module__=str(m), __qualname__=str(q), __name__=str(q).split(".")[-1])
+                         for m, q in names)
         if name.startswith("__"):
             raise AttributeError(name)
         return self._req("getattr", name=name)
+
+    def __instancecheck__(self, instance):
+        # isinstance(x, cls) for a handle cls asks its owner (Python looks this up on type(cls))
+        try:
+            return bool(self._req("isinstance", other=instance))
+        except (TypeError, ChannelError):
+            return False
+
+    def __subclasscheck__(self, subclass):
+        try:
+            return bool(self._req("issubclass", other=subclass))
+        except (TypeError, ChannelError):
+            return False
+
+    def __nnfs_apply__(self, name, *args):
+        """An nnlib.testing helper (channel.HELPERS) applied to this handle where its object lives."""
+        enc = _Enc()
+        message = {"op": "apply", "h": object.__getattribute__(self, "_hid"), "name": name,
+                   "args": [enc.encode(a) for a in args]}
+        return _request(message, enc)
 
     def __setattr__(self, name, value):
         self._req("setattr", name=name, value=value)
