@@ -50,9 +50,14 @@ hub: $(COURSE_STAMP) ## (instructors, as root) JupyterHub for a class on this se
 system-deps: ## install bubblewrap, chromium and postgresql when missing (as root; CI runs this)
 	@bash .ci/system-deps.sh
 
-test: $(TEST_STAMP) system-deps ## install the test extras and run the whole test suite (CI)
+# The whole suite on TEST_WORKERS pytest-xdist workers (one test file, or all browser tests, per
+# worker at a time: tests/conftest.py); TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
+test: $(TEST_STAMP) system-deps ## install the test extras and run the whole test suite (CI) [TEST_WORKERS=2]
 	$(PY) -m grader setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Everything but the slow, browser, sandbox and PostgreSQL tests: under 2 minutes.
 test-fast: $(TEST_STAMP) ## the quick tests (no slow, browser, sandbox or PostgreSQL tests)

@@ -74,6 +74,39 @@ def grader_cli(monkeypatch, capsys):
 
 
 # --------------------------------------------------------------------------------------------
+# `make test` runs the suite on pytest-xdist workers (``-n 2 --dist loadgroup``): every test file
+# is one group (its module fixtures: a class graded once, a hub, a cluster are made once), the
+# browser tests are one group (one JupyterLab and one Chromium for all), and the longest groups are
+# handed out first so that the two workers finish together.
+
+#: groups that take minutes (measured in a full run), longest first; the others follow in file order
+LONG_GROUPS = (
+    "test_lessons.py",  # the variants harness of every lesson and the class autograded once
+    "browser",
+    "test_lms_roundtrip.py",
+    "test_hub_load.py",
+    "test_hostile.py",
+    "test_distribute_cluster.py",
+    "test_bench_autograde_smoke.py",
+    "test_postgres.py",
+    "test_hub.py",
+    "test_autograde.py",
+)
+
+
+def xdist_group(item) -> str:
+    path = Path(str(item.fspath))
+    return "browser" if path.parent.name == "browser" else path.name
+
+
+def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    rank = {name: i for i, name in enumerate(LONG_GROUPS)}
+    items.sort(key=lambda item: rank.get(xdist_group(item), len(LONG_GROUPS)))  # stable: file order kept
+
+
+# --------------------------------------------------------------------------------------------
 # nbgrader's alembic head: asked once per run
 
 
