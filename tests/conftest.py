@@ -99,11 +99,21 @@ def xdist_group(item) -> str:
     return "browser" if path.parent.name == "browser" else path.name
 
 
+def pytest_itemcollected(item):
+    # marked as each test is collected: before xdist's pytest_collection_modifyitems reads the marks
+    item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+
+
 def pytest_collection_modifyitems(session, config, items):
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
     rank = {name: i for i, name in enumerate(LONG_GROUPS)}
     items.sort(key=lambda item: rank.get(xdist_group(item), len(LONG_GROUPS)))  # stable: file order kept
+
+
+def pytest_collection_finish(session):
+    """On an xdist worker under --dist loadgroup: every test must carry its group, or the suite's
+    module fixtures (a class graded once, a hub) would run once per worker (see constraints.txt)."""
+    if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in session.items):
+        raise pytest.UsageError("pytest-xdist did not apply the test groups (tests/conftest.py): pytest>=9?")
 
 
 # --------------------------------------------------------------------------------------------
