@@ -604,3 +604,51 @@ got = call(fill, layer)
     )
     assert torch.equal(ns["layer"].weight.detach(), torch.full((3, 2), 0.5))
     assert torch.equal(ns["got"].weight.detach(), torch.full((3, 2), 0.5))
+
+
+def test_a_torch_device_crosses_by_value_and_str_of_a_handle_asks_its_owner(tmp_path):
+    assert _roundtrip(torch.device("cpu")) == torch.device("cpu")
+    with pytest.raises(ChannelError):
+        Decoder([], lambda hid: hid).decode({"device": "cuda:0; import os"})
+    ns = _run_cell(
+        tmp_path,
+        "import torch\nclass Named:\n    def __str__(self):\n        return 'mine'\ndef pick():\n    return torch.device('cpu')\n"
+        "def named():\n    return Named()\n",
+        "where = call(pick)\ntext = str(call(named))\n",
+    )
+    assert ns["where"] == torch.device("cpu") and str(ns["where"]) == "cpu" and ns["text"] == "mine"
+
+
+def test_a_tensor_that_shares_an_arguments_memory_shares_the_trusted_arguments_memory(tmp_path):
+    # one process: torch.from_numpy(layer.weight.data) makes the torch weight BE the nnlib array, so
+    # changing one changes the other; the trusted copies are linked the same way (and only then)
+    ns = _run_cell(
+        tmp_path,
+        '''
+import torch
+def share(t_layer, n_layer):
+    t_layer.weight.data = torch.from_numpy(n_layer.weight.data)
+def copy(t_layer, n_layer):
+    t_layer.weight.data = torch.from_numpy(n_layer.weight.data.copy())
+''',
+        '''
+import torch
+from torch import nn
+from nnlib import Linear
+shared_t, shared_n = nn.Linear(3, 2), Linear(3, 2, rng=0)
+copied_t, copied_n = nn.Linear(3, 2), Linear(3, 2, rng=0)
+W = shared_t.weight
+call(share, shared_t, shared_n)
+call(copy, copied_t, copied_n)
+with torch.no_grad():
+    shared_t.weight.add_(1.0)
+    copied_t.weight.add_(1.0)
+''',
+    )
+    import nnlib
+
+    want = nnlib.Linear(3, 2, rng=0).weight.data
+    assert ns["shared_t"].weight is ns["W"] and ns["shared_n"].weight.data.dtype == np.float32
+    assert np.array_equal(ns["shared_n"].weight.data, want + np.float32(1))  # linked, as in one process
+    assert np.array_equal(ns["copied_n"].weight.data, want)  # a copy stays a copy
+    assert torch.equal(ns["copied_t"].weight.detach(), torch.from_numpy(want + np.float32(1)))

@@ -30,6 +30,7 @@ bytes of the arrays it holds. What a value may be:
   attributes only, every submodule by value too): ``{"m": [module, qualname, training, parameters,
   buffers, non-persistent buffer names, submodules, attributes], "id": n}``; the receiving side
   builds an instance of its own torch's class (``nn.Module.__init__`` and the state, nothing else);
+* a ``torch.device``: ``{"device": "cuda:0"}``;
 * a class stays a handle marked ``"c"`` (so that ``isinstance(Value, type)`` answers as in one
   process; ``isinstance(x, Value)`` is then asked of the side that owns the class).
 
@@ -139,6 +140,9 @@ class Encoder:
         self._reference = reference
         self._objects: dict = {}  # id(object sent by value) -> its number in this message
         self._keep: list = []  # those objects, alive until the message is sent (their ids stay theirs)
+        #: alias(tensor) -> the path of an argument array whose memory the tensor IS, or None (a
+        #: student's ``torch.from_numpy(layer.weight.data)``: the trusted side links its own copies)
+        self.alias = None
 
     def encode(self, value, depth: int = 0):
         if depth > 64:
@@ -171,6 +175,8 @@ class Encoder:
                 return self._tensor(value, depth)
             if torch_by_value(value):
                 return self._module(value, depth)
+            if kind is torch.device:
+                return {"device": str(value)}
         if self._reference is not None:
             ref = self._reference(value)
             if ref is not None:
@@ -193,18 +199,19 @@ class Encoder:
         self.blobs.append(raw)
         index = len(self.blobs) - 1
         grad = value.grad if value.is_leaf else None
-        return {
-            "t": [
-                str(value.dtype).replace("torch.", ""),
-                list(value.shape),
-                index,
-                bool(value.requires_grad),
-                str(value.device),
-                type(value) is torch.nn.Parameter,
-                self.encode(grad, depth + 1),
-            ],
-            "id": number,
-        }
+        fields = [
+            str(value.dtype).replace("torch.", ""),
+            list(value.shape),
+            index,
+            bool(value.requires_grad),
+            str(value.device),
+            type(value) is torch.nn.Parameter,
+            self.encode(grad, depth + 1),
+        ]
+        path = self.alias(value) if self.alias is not None else None
+        if path is not None:
+            fields.append(list(path))
+        return {"t": fields, "id": number}
 
     def _module(self, value, depth):
         number = self._objects.get(id(value))
@@ -365,6 +372,12 @@ def torch_by_value(value, depth=0) -> bool:
         return False
 
 
+def _device_name(name: str) -> bool:
+    """``cpu``, ``cuda``, ``mps``, optionally with ``:index``."""
+    kind, _, index = name.partition(":")
+    return kind in ("cpu", "cuda", "mps") and len(name) <= 12 and (not index or index.isdigit()) and name.count(":") <= 1
+
+
 def torch_class(module, qualname):
     """The torch module class :data:`TORCH_MODULES` allows under this name, from this process's torch."""
     import importlib
@@ -465,6 +478,9 @@ class Decoder:
         self._reference = reference
         self._kind = kind  # kind(id, cls): a handle to an object of a subclass of a BY_VALUE class
         self.generators: list = []  # (path-less) generators decoded, for syncing their state back
+        #: alias(path) -> the receiver's own array at that argument path, or None (see Encoder.alias)
+        self.alias = None
+        self.aliased: list = []  # tensors decoded as views of such arrays
         self._objects: dict = {}  # number -> object decoded by value in this message
 
     def decode(self, data, depth: int = 0):
@@ -520,6 +536,12 @@ class Decoder:
             rng = np.random.Generator(bitgen)
             self.generators.append(rng)
             return rng
+        if key == "device":
+            import importlib
+
+            if type(value) is not str or not _device_name(value):
+                raise ChannelError("bad device")
+            return importlib.import_module("torch").device(value)
         if key == "same":
             try:
                 return self._objects[value]
@@ -550,8 +572,10 @@ class Decoder:
         import importlib
 
         number = self._number(data, "t")
+        fields = data["t"]
+        path = fields[7] if len(fields) == 8 else None
         try:
-            name, shape, index, requires_grad, device, parameter, grad = data["t"]
+            name, shape, index, requires_grad, device, parameter, grad = fields[:7] if len(fields) == 8 else fields
         except ValueError:
             raise ChannelError("malformed tensor") from None
         if type(name) is not str or name not in TORCH_DTYPES:
@@ -560,9 +584,7 @@ class Decoder:
             raise ChannelError("bad tensor shape")
         if type(requires_grad) is not bool or type(parameter) is not bool or type(index) is not int:
             raise ChannelError("malformed tensor")
-        if type(device) is not str or device.split(":")[0] not in ("cpu", "cuda", "mps") or len(device) > 12:
-            raise ChannelError("bad tensor device")
-        if device.count(":") > 1 or (":" in device and not device.split(":")[1].isdigit()):
+        if type(device) is not str or not _device_name(device):
             raise ChannelError("bad tensor device")
         torch = importlib.import_module("torch")
         dtype = getattr(torch, name)
@@ -572,7 +594,10 @@ class Decoder:
         count = math.prod(shape)
         if len(blob) != torch.empty((), dtype=dtype).element_size() * count:
             raise ChannelError("tensor bytes do not match its shape")
-        if count:
+        shared = self._shared(path, name, shape, blob) if path is not None and device == "cpu" else None
+        if shared is not None:
+            tensor = torch.from_numpy(shared).reshape(shape)
+        elif count:
             tensor = torch.frombuffer(bytearray(blob), dtype=torch.uint8).view(dtype).reshape(shape)
         else:
             tensor = torch.empty(shape, dtype=dtype)
@@ -586,12 +611,32 @@ class Decoder:
         except RuntimeError as err:
             raise ChannelError(f"malformed tensor: {err}") from None
         self._objects[number] = tensor
+        if shared is not None:
+            self.aliased.append(tensor)
         gradient = self.decode(grad, depth + 1)
         if gradient is not None:
             if type(gradient) is not torch.Tensor or gradient.shape != tensor.shape or gradient.dtype != tensor.dtype:
                 raise ChannelError("a tensor's grad must be a tensor of its shape and dtype")
             tensor.grad = gradient
         return tensor
+
+    def _shared(self, path, name, shape, blob):
+        """The receiver's own argument array at ``path`` when the tensor is exactly its memory."""
+        if self.alias is None or type(path) is not list or len(path) > 64:
+            return None
+        if not all(type(k) in (int, str) or (type(k) is list and len(k) == 1 and type(k[0]) is str) for k in path):
+            raise ChannelError("malformed tensor alias")
+        arr = self.alias(path)
+        if (
+            type(arr) is not np.ndarray
+            or arr.dtype.name != name
+            or not arr.flags.c_contiguous
+            or not arr.flags.writeable
+            or arr.size != math.prod(shape)
+            or arr.tobytes() != blob
+        ):
+            return None
+        return arr
 
     def _module(self, data, depth):
         import importlib
