@@ -6,12 +6,11 @@ tests hand objects across in ways the data channel does not carry yet stays on t
 sandbox (still sandboxed, still scored by nbgrader, but the test cells then share the student's
 process). ``NNFS_TWO_PROCESS`` overrides the list: ``all``, ``none``, or comma-separated lesson ids.
 
-Still off: ``11_pytorch``. Its tests subclass the student's own ``Value`` class inside the test cell
-(``class _CountingValue(Value)``, counting the writes the student's ``backward`` makes), read
-``Value.__mro__``, monkeypatch ``torch.cuda.is_available`` for ``pick_device`` in the test's own
-process, hand torch models to the student's functions to be changed in place, and seed torch's
-global generator that the student's ``train_torch`` draws from; none of these crosses the data
-channel yet (torch tensors and modules do not cross by value).
+``11_pytorch`` is on since torch crosses the channel (tensors and ``torch.nn`` models by value, in-place
+changes synced back, torch's global generator travelling with each call, the two availability
+functions ``pick_device``'s test replaces mirrored as booleans, ``isinstance``/``__mro__`` through a
+handle to the student's ``Value`` class); its work check counts through ``nnlib.testing.counting_subclass``,
+which makes the counting subclass where ``backward`` runs.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ TRUSTED_LESSONS = frozenset(
         "08_backprop",
         "09_training",
         "10_digits",
+        "11_pytorch",
         "ex",
         "envfail",  # the test suite's small lessons (tests/grader_helpers.py)
     }
