@@ -359,7 +359,9 @@ def test_a_handle_can_only_claim_an_allowed_class(kind):
         Decoder([], lambda hid: hid, None, lambda hid, cls: (hid, cls)).decode({"h": 3, "k": kind})
     from nnlib import Sequential
 
-    got = Decoder([], lambda hid: hid, None, lambda hid, cls: (hid, cls)).decode({"h": 3, "k": ["nnlib.modules", "Sequential"]})
+    got = Decoder([], lambda hid: hid, None, lambda hid, cls: (hid, cls)).decode(
+        {"h": 3, "k": ["nnlib.modules", "Sequential"]}
+    )
     assert got == (3, Sequential)
 
 

@@ -66,7 +66,15 @@ TORCH_MODULES = {
     "torch.nn.modules.container": ("Sequential", "ModuleList", "ModuleDict"),
     "torch.nn.modules.linear": ("Linear", "Identity"),
     "torch.nn.modules.activation": (
-        "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softmax", "LogSoftmax",
+        "ReLU",
+        "LeakyReLU",
+        "Sigmoid",
+        "Tanh",
+        "GELU",
+        "SiLU",
+        "ELU",
+        "Softmax",
+        "LogSoftmax",
     ),
     "torch.nn.modules.flatten": ("Flatten",),
     "torch.nn.modules.dropout": ("Dropout",),
@@ -74,8 +82,18 @@ TORCH_MODULES = {
 }
 #: tensor dtypes that cross by value (``torch.<name>``)
 TORCH_DTYPES = (
-    "bool", "uint8", "int8", "int16", "int32", "int64",
-    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
 )
 #: functions of ``torch`` that the trusted side may ask the student's side to pretend for one call
 #: (a test that replaces ``torch.cuda.is_available`` in its own process): path -> (module, attribute)
@@ -375,7 +393,9 @@ def torch_by_value(value, depth=0) -> bool:
 def _device_name(name: str) -> bool:
     """``cpu``, ``cuda``, ``mps``, optionally with ``:index``."""
     kind, _, index = name.partition(":")
-    return kind in ("cpu", "cuda", "mps") and len(name) <= 12 and (not index or index.isdigit()) and name.count(":") <= 1
+    return (
+        kind in ("cpu", "cuda", "mps") and len(name) <= 12 and (not index or index.isdigit()) and name.count(":") <= 1
+    )
 
 
 def torch_class(module, qualname):
@@ -560,7 +580,6 @@ class Decoder:
             module, qualname = value
             return self._reference(str(module), str(qualname))
         raise ChannelError(f"unexpected value kind {key!r}")
-
 
     def _number(self, data, key):
         number = data.get("id")

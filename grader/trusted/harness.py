@@ -454,8 +454,10 @@ class Remote:
             import types
 
             names = self._req("mro")
-            return tuple(types.SimpleNamespace(__module__=str(m), __qualname__=str(q), __name__=str(q).split(".")[-1])
-                         for m, q in names)
+            return tuple(
+                types.SimpleNamespace(__module__=str(m), __qualname__=str(q), __name__=str(q).split(".")[-1])
+                for m, q in names
+            )
         if name.startswith("__"):
             raise AttributeError(name)
         return self._req("getattr", name=name)
@@ -476,8 +478,12 @@ class Remote:
     def __nnfs_apply__(self, name, *args):
         """An nnlib.testing helper (channel.HELPERS) applied to this handle where its object lives."""
         enc = _Enc()
-        message = {"op": "apply", "h": object.__getattribute__(self, "_hid"), "name": name,
-                   "args": [enc.encode(a) for a in args]}
+        message = {
+            "op": "apply",
+            "h": object.__getattribute__(self, "_hid"),
+            "name": name,
+            "args": [enc.encode(a) for a in args],
+        }
         return _request(message, enc)
 
     def __setattr__(self, name, value):
