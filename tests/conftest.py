@@ -81,7 +81,8 @@ def grader_cli(monkeypatch, capsys):
 
 #: groups that take minutes (measured in a full run), longest first; the others follow in file order
 LONG_GROUPS = (
-    "test_lessons.py",  # the variants harness of every lesson and the class autograded once
+    "test_lessons.py",  # the variants harness of every lesson
+    "test_class_autograde.py",  # the class autograded once, every lesson
     "browser",
     "test_lms_roundtrip.py",
     "test_hub_load.py",
@@ -178,8 +179,6 @@ def _lessons_needed(session) -> list[str]:
     needed = set()
     for item in session.items:
         fixtures = getattr(item, "fixturenames", ())
-        if "class_grades" in fixtures:  # autograding a class needs every lesson's report
-            return lessons
         if "harness_futures" in fixtures and hasattr(item, "callspec"):
             needed.add(item.callspec.params.get("lesson"))
     return [lesson for lesson in lessons if lesson in needed]
@@ -188,8 +187,7 @@ def _lessons_needed(session) -> list[str]:
 @pytest.fixture(scope="session")
 def harness_futures(request):
     """The variants harness (one kernel per lesson: the solution top to bottom, then every variant), run at
-    most once per lesson per test run and shared by every test that reads it (test_lessons' harness and
-    autograding checks, test_capstone's reading of the capstone's own training run, ...).
+    most once per lesson per test run and shared by every test that reads it (test_lessons' harness).
 
     The runs every selected ``lesson``-parametrized test needs start at once in the background, two
     kernels at a time, the training-heavy lessons first; any other lesson starts when first asked for:

@@ -125,6 +125,21 @@ c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "8"))
 '''
 
 
+def course_skeleton(root: Path, lessons: list[str]) -> None:
+    """The course configuration (stub + grader/nbgrader_config.py) and solutions/ under ``root``.
+
+    grader/nbgrader_config.py derives the course root, the gradebook and every folder from its
+    own location, so the copy makes a self-contained course in ``root``.
+    """
+    (root / "grader").mkdir(parents=True, exist_ok=True)
+    (root / "state").mkdir(exist_ok=True)  # the SQLite gradebook's folder (grader setup would make it)
+    shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copy2(REPO / "grader" / "nbgrader_config.py", root / "grader" / "nbgrader_config.py")
+    for lesson in lessons:
+        if (REPO / "solutions" / lesson).is_dir():  # a missing one fails its own tests, not everyone's
+            shutil.copytree(REPO / "solutions" / lesson, root / "solutions" / lesson, dirs_exist_ok=True)
+
+
 def grader_env(**extra) -> dict:
     """Environment for grader subprocesses: short timeouts, a small memory limit, the repo importable."""
     env = dict(os.environ)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-#: lessons graded with the lesson's cells in a trusted process (measured: tests/test_trusted_grading.py)
+#: lessons graded with the lesson's cells in a trusted process (every variant proven: tests/trusted_sweep.py)
 TRUSTED_LESSONS = frozenset(
     {
         "00_welcome",
