@@ -654,3 +654,19 @@ with torch.no_grad():
     assert np.array_equal(ns["shared_n"].weight.data, want + np.float32(1))  # linked, as in one process
     assert np.array_equal(ns["copied_n"].weight.data, want)  # a copy stays a copy
     assert torch.equal(ns["copied_t"].weight.detach(), torch.from_numpy(want + np.float32(1)))
+
+
+def test_the_trusted_kernel_warms_up_with_the_lessons_own_imports():
+    """trusted_execute: the modules the lesson's cells import load while the student's cells run."""
+    import nbformat
+
+    from grader.preprocessors.trusted_execute import lesson_imports, warm_up_code
+
+    cells = [
+        nbformat.v4.new_code_cell("import numpy as np, math\nfrom nnlib.testing import call\n%matplotlib inline\n"),
+        nbformat.v4.new_code_cell("def f():\n    import json as j\nx = 1  # import nothing here\nfrom . import z"),
+    ]
+    assert lesson_imports(cells) == ["numpy", "math", "nnlib.testing", "json"]
+    namespace = {}
+    exec(warm_up_code(["json", "no_such_module_nnfs"]), namespace)  # a missing module is skipped
+    assert set(namespace) == {"__builtins__"}  # nothing left in the trusted namespace

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -61,6 +62,38 @@ def agent_source() -> str:
         "    sys.modules['_nnfs_agent'] = module\n"
         f"_nnfs_boot({module!r})\n"
         "del _nnfs_boot\n"
+    )
+
+
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?"
+    r"(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?)*))",
+    re.M,
+)
+
+
+def lesson_imports(cells) -> list[str]:
+    """The absolute module names that the import statements of ``cells`` (the lesson's own) name."""
+    names: list[str] = []
+    for cell in cells:
+        for match in _IMPORT.finditer(cell.source):
+            found = [match.group(1)] if match.group(1) else [p.split()[0] for p in match.group(2).split(",")]
+            names.extend(name for name in found if name not in names)
+    return names
+
+
+def warm_up_code(modules: list[str]) -> str:
+    """Code that imports ``modules`` (each one that fails is skipped: the lesson cell will say why)."""
+    return (
+        "def _nnfs_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        f"_nnfs_warm({modules!r})\n"
+        "del _nnfs_warm\n"
     )
 
 
@@ -192,6 +225,12 @@ class TrustedExecute(SandboxedExecute):
             raise RuntimeError(
                 "the trusted kernel could not import grader.trusted.harness: " + json.dumps(boot.outputs)[:2000]
             )
+        # The modules the lesson's cells import (numpy, matplotlib, nnlib, torch ...) load now, while
+        # the student's kernel runs the student's cells: sent without waiting (the first lesson cell
+        # queues behind it in the trusted kernel; nbclient ignores replies to other requests).
+        modules = lesson_imports(cell for kind, cell in self._plan or () if kind == "run")
+        if modules:
+            client.kc.execute(warm_up_code(modules), silent=True, store_history=False)
         return client
 
     async def _student(self, code: str):
