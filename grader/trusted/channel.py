@@ -400,14 +400,7 @@ def _device_name(name: str) -> bool:
 
 def torch_class(module, qualname):
     """The torch module class :data:`TORCH_MODULES` allows under this name, from this process's torch."""
-    import importlib
-
-    if type(module) is not str or type(qualname) is not str or qualname not in TORCH_MODULES.get(module, ()):
-        raise ChannelError(f"{module}:{qualname} may not cross the channel by value")
-    cls = getattr(importlib.import_module(module), qualname, None)
-    if not isinstance(cls, type) or torch_module_name(cls) != (module, qualname):
-        raise ChannelError(f"{module}:{qualname} is not the class it should be")
-    return cls
+    return _allowed_class(TORCH_MODULES, torch_module_name, module, qualname)
 
 
 def by_value_base(kind):
@@ -456,12 +449,18 @@ def instance_state(value):
 
 def by_value_class(module, qualname):
     """The class :data:`BY_VALUE` allows under this name, from this process's own copy of its module."""
+    return _allowed_class(BY_VALUE, by_value_name, module, qualname)
+
+
+def _allowed_class(table, name_of, module, qualname):
+    """The class ``table`` (module -> class names) allows under this name, imported here; ``name_of``
+    must name it back exactly (no look-alike); anything else is refused before any import."""
     import importlib
 
-    if type(module) is not str or type(qualname) is not str or qualname not in BY_VALUE.get(module, ()):
+    if type(module) is not str or type(qualname) is not str or qualname not in table.get(module, ()):
         raise ChannelError(f"{module}:{qualname} may not cross the channel by value")
     cls = getattr(importlib.import_module(module), qualname, None)
-    if not isinstance(cls, type) or by_value_name(cls) != (module, qualname):
+    if not isinstance(cls, type) or name_of(cls) != (module, qualname):
         raise ChannelError(f"{module}:{qualname} is not the class it should be")
     return cls
 

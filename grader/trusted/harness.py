@@ -345,15 +345,8 @@ def _apply_changes(args, kwargs, changed, generators, states):
     from grader.trusted.channel import _state_from, torch_module_name
 
     for path, new in changed:
-        if not path:
-            continue
-        holder = kwargs if path[0] == "kw" else args
-        keys = path[1:] if path[0] == "kw" else path
-        try:
-            target = holder
-            for key in keys:
-                target = _attribute(target, key[0]) if type(key) is list and len(key) == 1 else target[key]
-        except (KeyError, IndexError, TypeError, AttributeError):
+        target = _at_path(args, kwargs, path)
+        if target is None:
             continue
         if (
             type(target) is np.ndarray
